@@ -1,0 +1,491 @@
+//! The report model: what a loaded report says, with a source span on every input.
+//!
+//! Only leaf cells are stored as input; totals are computed by methods here. Totals a source
+//! states itself are kept beside the inputs so checks can compare them.
+
+use crate::format::{Kind, T3_RESULTS, T3_TOTAL};
+use crate::source::{FileId, Span};
+
+/// A whole-number count from the source.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Count {
+    /// The value.
+    pub value: u64,
+    /// Where it was written (None when defaulted or synthesised).
+    pub span: Option<Span>,
+}
+
+impl Count {
+    /// A count without a source location.
+    pub fn of(value: u64) -> Self {
+        Count { value, span: None }
+    }
+}
+
+/// The fee of table 二, in 万元.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fee {
+    /// The amount in 万元.
+    pub value: f64,
+    /// The amount as written (keeps trailing zeros and the typed precision).
+    pub text: String,
+    /// Where it was written.
+    pub span: Option<Span>,
+}
+
+/// A calendar date.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Full year.
+    pub year: i32,
+    /// 1–12.
+    pub month: u8,
+    /// 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// The official way to write a date: Arabic numerals, full year, no zero padding.
+    pub fn chinese(&self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+
+    /// ISO 8601 (`2025-01-09`).
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian), for timestamps.
+    pub fn days_since_epoch(&self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Whether the date exists in the calendar.
+    pub fn is_valid(&self) -> bool {
+        let leap = (self.year % 4 == 0 && self.year % 100 != 0) || self.year % 400 == 0;
+        let days = match self.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return false,
+        };
+        self.day >= 1 && self.day <= days
+    }
+}
+
+/// Table 二 — 主动公开政府信息情况.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Table2 {
+    /// 规章: 本年制发, 本年废止, 现行有效.
+    pub rules: [Count; 3],
+    /// 行政规范性文件: 本年制发, 本年废止, 现行有效.
+    pub normative: [Count; 3],
+    /// 行政许可 本年处理决定数量.
+    pub licensing: Count,
+    /// 行政处罚 本年处理决定数量.
+    pub punishment: Count,
+    /// 行政强制 本年处理决定数量.
+    pub enforcement: Count,
+    /// 行政事业性收费 本年收费金额（万元）.
+    pub fee: Fee,
+    /// Span of the `[active]` table header.
+    pub span: Option<Span>,
+}
+
+/// One body row of table 三 as written: six applicant columns, maybe a stated total.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct T3Line {
+    /// 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他.
+    pub cells: [Count; 6],
+    /// A 总计 the source typed (checked against the computed one).
+    pub stated_total: Option<Count>,
+    /// Whether the row was written at all (row （七） is optional).
+    pub stated: bool,
+    /// Span of the whole row value.
+    pub span: Option<Span>,
+}
+
+/// Table 三 — 收到和处理政府信息公开申请情况.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Table3 {
+    /// The 25 rows in [`crate::format::T3_ROWS`] order.
+    pub rows: [T3Line; 25],
+    /// Span of the `[applications]` table header.
+    pub span: Option<Span>,
+}
+
+impl Table3 {
+    /// The value printed in body row `row` (0-based), column `col` (0–6, 6 = 总计).
+    ///
+    /// Row （七）总计 and column 总计 are always computed from the leaf cells.
+    pub fn value(&self, row: usize, col: usize) -> u64 {
+        if col == 6 {
+            return (0..6).map(|c| self.value(row, c)).sum();
+        }
+        if row == T3_TOTAL {
+            return T3_RESULTS.map(|r| self.rows[r].cells[col].value).sum();
+        }
+        self.rows[row].cells[col].value
+    }
+
+    /// Sum of column `col` over a range of rows.
+    pub fn sum(&self, rows: std::ops::Range<usize>, col: usize) -> u64 {
+        rows.map(|r| self.value(r, col)).sum()
+    }
+}
+
+/// One group of table 四 (行政复议, or one kind of 行政诉讼).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct T4Group {
+    /// 结果维持, 结果纠正, 其他结果, 尚未审结.
+    pub cells: [Count; 4],
+    /// A 总计 the source typed.
+    pub stated_total: Option<Count>,
+    /// Span of the row value.
+    pub span: Option<Span>,
+}
+
+impl T4Group {
+    /// The computed 总计.
+    pub fn total(&self) -> u64 {
+        self.cells.iter().map(|c| c.value).sum()
+    }
+}
+
+/// Table 四 — 政府信息公开行政复议、行政诉讼情况.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Table4 {
+    /// 行政复议, 未经复议直接起诉, 复议后起诉.
+    pub groups: [T4Group; 3],
+    /// Span of the `[appeals]` table header.
+    pub span: Option<Span>,
+}
+
+/// A piece of text with one style.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inline {
+    /// The text (placeholders already replaced).
+    pub text: String,
+    /// Bold (`**…**`).
+    pub bold: bool,
+    /// Source range the text came from.
+    pub span: Span,
+    /// True when `text` is exactly the source slice, so offsets map one to one.
+    pub exact: bool,
+    /// True when the text was produced by a `{{…}}` placeholder.
+    pub generated: bool,
+}
+
+/// A prose block.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// A heading inside a section: level 2 `（一）`, 3 `1.`, 4 `（1）`.
+    Heading {
+        /// 2, 3 or 4.
+        level: u8,
+        /// Content.
+        inlines: Vec<Inline>,
+        /// Source span.
+        span: Span,
+    },
+    /// A body paragraph.
+    Paragraph {
+        /// Content.
+        inlines: Vec<Inline>,
+        /// Source span.
+        span: Span,
+    },
+    /// A list item, rendered as a paragraph that starts with its marker.
+    ListItem {
+        /// `1.`, `2.` … for ordered lists; empty for bullets.
+        marker: String,
+        /// Content.
+        inlines: Vec<Inline>,
+        /// Source span.
+        span: Span,
+    },
+}
+
+impl Block {
+    /// The block's content.
+    pub fn inlines(&self) -> &[Inline] {
+        match self {
+            Block::Heading { inlines, .. }
+            | Block::Paragraph { inlines, .. }
+            | Block::ListItem { inlines, .. } => inlines,
+        }
+    }
+
+    /// The block's span.
+    pub fn span(&self) -> &Span {
+        match self {
+            Block::Heading { span, .. }
+            | Block::Paragraph { span, .. }
+            | Block::ListItem { span, .. } => span,
+        }
+    }
+
+    /// Plain text of the block.
+    pub fn text(&self) -> String {
+        self.inlines().iter().map(|i| i.text.as_str()).collect()
+    }
+
+    /// Source span of the characters `start..end` (char indices into [`Block::text`]).
+    pub fn locate(&self, start: usize, end: usize) -> Span {
+        let mut pos = 0;
+        let mut first: Option<Span> = None;
+        for inline in self.inlines() {
+            let n = inline.text.chars().count();
+            if start < pos + n || (n == 0 && start == pos) {
+                let offset = |k: usize| -> usize {
+                    if inline.exact {
+                        inline.span.range.start
+                            + inline
+                                .text
+                                .char_indices()
+                                .nth(k)
+                                .map_or(inline.text.len(), |(b, _)| b)
+                    } else {
+                        inline.span.range.start
+                    }
+                };
+                let s = offset(start - pos);
+                let e = if end <= pos + n {
+                    if inline.exact {
+                        offset(end - pos)
+                    } else {
+                        inline.span.range.end
+                    }
+                } else {
+                    inline.span.range.end
+                };
+                first = Some(Span::new(inline.span.file, s..e.max(s)));
+                break;
+            }
+            pos += n;
+        }
+        first.unwrap_or_else(|| self.span().clone())
+    }
+
+    /// Whether char index `at` of [`Block::text`] lies in placeholder output.
+    pub fn is_generated(&self, at: usize) -> bool {
+        let mut pos = 0;
+        for inline in self.inlines() {
+            let n = inline.text.chars().count();
+            if at < pos + n {
+                return inline.generated;
+            }
+            pos += n;
+        }
+        false
+    }
+}
+
+/// The prose of one section (or lead), from one Markdown file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Prose {
+    /// The file it came from (None when absent).
+    pub file: Option<FileId>,
+    /// Blocks in order.
+    pub blocks: Vec<Block>,
+}
+
+impl Prose {
+    /// Plain text of every block, one block a line.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for b in &self.blocks {
+            s.push_str(&b.text());
+            s.push('\n');
+        }
+        s
+    }
+
+    /// Whether there is any text.
+    pub fn is_empty(&self) -> bool {
+        self.blocks.iter().all(|b| b.text().trim().is_empty())
+    }
+}
+
+/// Every prose part of the report.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Sections {
+    /// Opening paragraph(s) before section 一 (optional).
+    pub opening: Option<Prose>,
+    /// 一、总体情况.
+    pub overview: Prose,
+    /// Lead before table 二 (optional).
+    pub active_lead: Option<Prose>,
+    /// Lead before table 三 (optional).
+    pub applications_lead: Option<Prose>,
+    /// Lead before table 四 (optional).
+    pub appeals_lead: Option<Prose>,
+    /// 五、存在的主要问题及改进情况.
+    pub problems: Prose,
+    /// 六、其他需要报告的事项.
+    pub other: Prose,
+}
+
+impl Sections {
+    /// Every prose part, with a short Chinese name, in document order.
+    pub fn all(&self) -> Vec<(&'static str, &Prose)> {
+        let mut v = Vec::new();
+        if let Some(p) = &self.opening {
+            v.push(("开头", p));
+        }
+        v.push(("一、总体情况", &self.overview));
+        if let Some(p) = &self.active_lead {
+            v.push(("表二说明", p));
+        }
+        if let Some(p) = &self.applications_lead {
+            v.push(("表三说明", p));
+        }
+        if let Some(p) = &self.appeals_lead {
+            v.push(("表四说明", p));
+        }
+        v.push(("五、存在的主要问题及改进情况", &self.problems));
+        v.push(("六、其他需要报告的事项", &self.other));
+        v
+    }
+}
+
+/// The signature block at the end (机关署名 and date).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signature {
+    /// Signing agency (defaults to the report's agency).
+    pub agency: String,
+    /// Date (defaults to the publication date).
+    pub date: Date,
+}
+
+/// A loaded report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// 机关全称.
+    pub agency: String,
+    /// Report year (statistics 1月1日–12月31日 of it).
+    pub year: i32,
+    /// Kind of agency.
+    pub kind: Kind,
+    /// Publication date.
+    pub published: Option<Date>,
+    /// Optional signature block.
+    pub signature: Option<Signature>,
+    /// Prose.
+    pub sections: Sections,
+    /// Table 二.
+    pub active: Table2,
+    /// Table 三.
+    pub applications: Table3,
+    /// Table 四.
+    pub appeals: Table4,
+    /// Last year's report, when `last_year` names one (its own `last_year` is not loaded).
+    pub last_year: Option<Box<Report>>,
+    /// Spans of the top-level keys, for messages.
+    pub spans: ReportSpans,
+}
+
+/// Where the report's scalar keys were written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportSpans {
+    /// The `report.toml` file.
+    pub file: Option<FileId>,
+    /// `agency = …`.
+    pub agency: Option<Span>,
+    /// `year = …`.
+    pub year: Option<Span>,
+    /// `kind = …`.
+    pub kind: Option<Span>,
+    /// `published = …`.
+    pub published: Option<Span>,
+    /// `last_year = …`.
+    pub last_year: Option<Span>,
+}
+
+impl Report {
+    /// An all-zero report with no prose (a starting point for tests and generators).
+    pub fn empty(agency: &str, year: i32, kind: Kind) -> Self {
+        Report {
+            agency: agency.to_string(),
+            year,
+            kind,
+            published: None,
+            signature: None,
+            sections: Sections::default(),
+            active: Table2 {
+                fee: Fee {
+                    value: 0.0,
+                    text: "0".into(),
+                    span: None,
+                },
+                ..Table2::default()
+            },
+            applications: Table3::default(),
+            appeals: Table4::default(),
+            last_year: None,
+            spans: ReportSpans::default(),
+        }
+    }
+
+    /// The publication deadline for this report's kind and year.
+    pub fn deadline(&self) -> Date {
+        let (month, day) = self.kind.deadline();
+        Date {
+            year: self.year + 1,
+            month,
+            day,
+        }
+    }
+
+    /// The full title, `<机关全称><年度>年政府信息公开工作年度报告`.
+    pub fn title(&self) -> String {
+        format!(
+            "{}{}年{}",
+            self.agency,
+            self.year,
+            crate::format::TITLE_SUFFIX
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        let d = Date {
+            year: 2025,
+            month: 1,
+            day: 9,
+        };
+        assert_eq!(d.chinese(), "2025年1月9日");
+        assert_eq!(d.iso(), "2025-01-09");
+        assert_eq!(d.days_since_epoch(), 20097);
+        assert!(!Date {
+            year: 2023,
+            month: 2,
+            day: 29
+        }
+        .is_valid());
+    }
+
+    #[test]
+    fn table3_totals_are_computed() {
+        let mut t = Table3::default();
+        t.rows[2].cells[0].value = 3;
+        t.rows[5].cells[1].value = 2;
+        t.rows[22].cells[5].value = 1;
+        assert_eq!(t.value(T3_TOTAL, 0), 3);
+        assert_eq!(t.value(T3_TOTAL, 6), 6);
+        assert_eq!(t.value(5, 6), 2);
+    }
+}
