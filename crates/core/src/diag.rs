@@ -240,7 +240,7 @@ mod tests {
         let mut sources = SourceMap::new();
         let f = sources.add("r.toml".into(), "agency = \"某局\"\nyear = x\n".into());
         let d = Diagnostic::error("E-TYPE", "类型错误")
-            .at(Span::new(f, 24..25))
+            .at(Span::new(f, 25..26))
             .hint("写数字");
         let text = render(&[d], &sources, false);
         assert_eq!(
