@@ -1,0 +1,1 @@
+//! docx exporter (in progress).

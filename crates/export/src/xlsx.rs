@@ -1,0 +1,1 @@
+//! xlsx exporter (in progress).
