@@ -201,7 +201,13 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
         );
         let line = file.line_text(start.line);
         let _ = writeln!(out, "{pad} {}", blue("|"));
-        let _ = writeln!(out, "{} {} {}", blue(&start.line.to_string()), blue("|"), line);
+        let _ = writeln!(
+            out,
+            "{} {} {}",
+            blue(&start.line.to_string()),
+            blue("|"),
+            line
+        );
         let before: String = line.chars().take(start.col - 1).collect();
         let marked: String = if end.line == start.line && end.col > start.col {
             line.chars()

@@ -384,7 +384,12 @@ fn sum(row: u8, col: u8, value: u64, of: Vec<(u8, u8)>) -> Cell {
     }
 }
 
-fn finish(id: TableId, shape: &'static TableShape, mut cells: Vec<Cell>, checks: Vec<TableCheck>) -> Table {
+fn finish(
+    id: TableId,
+    shape: &'static TableShape,
+    mut cells: Vec<Cell>,
+    checks: Vec<TableCheck>,
+) -> Table {
     cells.sort_by_key(|c| (c.row, c.col));
     Table {
         id,
@@ -432,7 +437,12 @@ fn table3(report: &Report) -> Table {
             if col == 6 {
                 cells.push(sum(r, c, value, (0..6).map(|k| t3_pos(row, k)).collect()));
             } else if row == T3_TOTAL {
-                cells.push(sum(r, c, value, T3_RESULTS.map(|k| t3_pos(k, col)).collect()));
+                cells.push(sum(
+                    r,
+                    c,
+                    value,
+                    T3_RESULTS.map(|k| t3_pos(k, col)).collect(),
+                ));
             } else {
                 cells.push(input(r, c, 1, Num::Count(value)));
             }

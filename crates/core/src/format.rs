@@ -170,7 +170,11 @@ pub const T3_ROWS: [T3Row; 25] = [
     r("repeated", "三（五）2", "2.重复申请"),
     r("publication", "三（五）3", "3.要求提供公开出版物"),
     r("excessive", "三（五）4", "4.无正当理由大量反复申请"),
-    r("confirmation", "三（五）5", "5.要求行政机关确认或重新出具已获取信息"),
+    r(
+        "confirmation",
+        "三（五）5",
+        "5.要求行政机关确认或重新出具已获取信息",
+    ),
     r(
         "no_correction",
         "三（六）1",

@@ -9,6 +9,7 @@ pub mod diag;
 pub mod document;
 pub mod format;
 pub mod model;
+pub mod sample;
 pub mod source;
 
 pub use diag::{Diagnostic, Severity};
