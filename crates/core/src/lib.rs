@@ -8,7 +8,9 @@
 pub mod diag;
 pub mod document;
 pub mod format;
+pub mod load;
 pub mod model;
+pub mod prose;
 pub mod sample;
 pub mod source;
 

@@ -1,0 +1,941 @@
+//! Loading a report folder: `report.toml` plus the Markdown prose files it names.
+//!
+//! Loading never stops at the first problem and never panics on bad input: every problem is a
+//! located [`Diagnostic`], and as much of the report as could be read is still returned so the
+//! checks can run on it.
+
+use std::path::{Component, Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::diag::Diagnostic;
+use crate::format::{Kind, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
+use crate::model::{Count, Date, Fee, Prose, Report, ReportSpans, Sections, Signature, T3Line};
+use crate::prose;
+use crate::source::{FileId, SourceMap, Span};
+
+/// Name of the report file inside a report folder.
+pub const REPORT_FILE: &str = "report.toml";
+
+/// Everything loading produced.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The report, when `report.toml` could be parsed at all.
+    pub report: Option<Report>,
+    /// Every file read (for rendering diagnostics).
+    pub sources: SourceMap,
+    /// Problems found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every input path the report depends on, including files that are missing (so a watcher
+    /// can rebuild when they appear).
+    pub inputs: Vec<PathBuf>,
+    /// Font files the report names per role (`[fonts]`), resolved against the report folder.
+    pub fonts: Vec<(String, PathBuf)>,
+}
+
+/// Loads the report in folder `dir` (or the `report.toml` file `dir` points to).
+pub fn load(dir: &Path) -> Loaded {
+    let mut loaded = Loaded {
+        report: None,
+        sources: SourceMap::new(),
+        diagnostics: Vec::new(),
+        inputs: Vec::new(),
+        fonts: Vec::new(),
+    };
+    let file = if dir.is_file() {
+        dir.to_path_buf()
+    } else {
+        dir.join(REPORT_FILE)
+    };
+    loaded.report = load_file(&file, &mut loaded, true);
+    loaded
+}
+
+/// Loads from an in-memory `report.toml` text and prose files (for tests and tools).
+pub fn load_str(toml_text: &str, prose_files: &[(&str, &str)]) -> Loaded {
+    let mut loaded = Loaded {
+        report: None,
+        sources: SourceMap::new(),
+        diagnostics: Vec::new(),
+        inputs: Vec::new(),
+        fonts: Vec::new(),
+    };
+    let mut ctx = Ctx {
+        dir: PathBuf::from("."),
+        memory: Some(prose_files),
+    };
+    let id = loaded
+        .sources
+        .add(PathBuf::from(REPORT_FILE), toml_text.to_string());
+    loaded.report = parse_report(id, &mut ctx, &mut loaded, false);
+    loaded
+}
+
+struct Ctx<'a> {
+    dir: PathBuf,
+    memory: Option<&'a [(&'a str, &'a str)]>,
+}
+
+fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, String> {
+    if let Some(files) = ctx.memory {
+        let name = path
+            .strip_prefix(&ctx.dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        return files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, t)| loaded.sources.add(PathBuf::from(n), (*t).to_string()))
+            .ok_or_else(|| format!("找不到文件“{name}”"));
+    }
+    loaded.inputs.push(path.to_path_buf());
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    // Notepad on Windows writes a BOM; it is not content.
+                    text.replace_range(..3, "");
+                }
+                Ok(loaded.sources.add(path.to_path_buf(), text))
+            }
+            Err(_) => Err(format!(
+                "文件“{}”不是 UTF-8 编码（可能是 GBK），请用 UTF-8 保存",
+                path.display()
+            )),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(format!("找不到文件“{}”", path.display()))
+        }
+        Err(e) => Err(format!("无法读取文件“{}”：{e}", path.display())),
+    }
+}
+
+fn load_file(file: &Path, loaded: &mut Loaded, with_last_year: bool) -> Option<Report> {
+    let mut ctx = Ctx {
+        dir: file.parent().map_or_else(PathBuf::new, Path::to_path_buf),
+        memory: None,
+    };
+    let id = match read(file, &ctx, loaded) {
+        Ok(id) => id,
+        Err(message) => {
+            loaded
+                .diagnostics
+                .push(Diagnostic::error("E-FILE", message).hint(
+                "用 `nianbao new 文件夹 --agency 机关全称 --year 年度 --kind department` 新建报告",
+            ));
+            return None;
+        }
+    };
+    parse_report(id, &mut ctx, loaded, with_last_year)
+}
+
+/// Keys allowed at each level, for unknown-key errors with a did-you-mean hint.
+const TOP_KEYS: [&str; 11] = [
+    "agency",
+    "year",
+    "kind",
+    "published",
+    "last_year",
+    "signature",
+    "prose",
+    "active",
+    "applications",
+    "appeals",
+    "fonts",
+];
+const PROSE_KEYS: [&str; 7] = [
+    "opening",
+    "overview",
+    "active",
+    "applications",
+    "appeals",
+    "problems",
+    "other",
+];
+const ACTIVE_KEYS: [&str; 6] = [
+    "rules",
+    "normative",
+    "licensing",
+    "punishment",
+    "enforcement",
+    "fee",
+];
+const FONT_ROLES: [&str; 6] = ["fang", "kai", "hei", "title", "song", "fallback"];
+
+struct P<'l> {
+    file: FileId,
+    diags: &'l mut Vec<Diagnostic>,
+}
+
+impl P<'_> {
+    fn span(&self, range: std::ops::Range<usize>) -> Span {
+        Span::new(self.file, range)
+    }
+
+    fn err(&mut self, id: &'static str, range: std::ops::Range<usize>, msg: String, hint: &str) {
+        let mut d = Diagnostic::error(id, msg).at(self.span(range));
+        if !hint.is_empty() {
+            d = d.hint(hint);
+        }
+        self.diags.push(d);
+    }
+
+    fn unknown_keys(&mut self, table: &DeTable, allowed: &[&str], where_: &str) {
+        for (k, _) in table.iter() {
+            let key: &str = k.get_ref();
+            if !allowed.contains(&key) {
+                let mut d = Diagnostic::error("E-KEY", format!("{where_}中有未知的键“{key}”"))
+                    .at(self.span(k.span()));
+                d = match did_you_mean(key, allowed) {
+                    Some(s) => d.hint(format!("是不是“{s}”？")),
+                    None => d.hint(format!("可用的键：{}", allowed.join("、"))),
+                };
+                self.diags.push(d);
+            }
+        }
+    }
+
+    fn table<'t, 'i>(
+        &mut self,
+        parent: &'t DeTable<'i>,
+        key: &str,
+        required: bool,
+        whole: std::ops::Range<usize>,
+    ) -> Option<(&'t DeTable<'i>, std::ops::Range<usize>)> {
+        match parent.get(key) {
+            Some(v) => match v.get_ref() {
+                DeValue::Table(t) => Some((t, v.span())),
+                _ => {
+                    self.err(
+                        "E-TYPE",
+                        v.span(),
+                        format!("“{key}”应是一个表（[{key}]）"),
+                        "",
+                    );
+                    None
+                }
+            },
+            None => {
+                if required {
+                    self.err(
+                        "E-MISSING",
+                        whole,
+                        format!("缺少 [{key}] 部分"),
+                        "参照模板补上这一部分（`nianbao new` 生成的 report.toml）",
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, t: &DeTable, key: &str, what: &str) -> Option<(String, Span)> {
+        let v = t.get(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some((s.to_string(), self.span(v.span()))),
+            _ => {
+                self.err(
+                    "E-TYPE",
+                    v.span(),
+                    format!("“{key}”（{what}）应是用双引号括起来的文字"),
+                    &format!("例如：{key} = \"…\""),
+                );
+                None
+            }
+        }
+    }
+
+    /// A whole count ≥ 0. `what` names the cell in Chinese for messages.
+    fn count(&mut self, v: &Spanned<DeValue>, what: &str) -> Count {
+        let span = self.span(v.span());
+        let bad = |p: &mut Self, msg: String, hint: &str| {
+            p.err("E-NUMBER", v.span(), msg, hint);
+            Count {
+                value: 0,
+                span: Some(span.clone()),
+            }
+        };
+        match v.get_ref() {
+            DeValue::Integer(i) => {
+                let text = i.as_str().replace('_', "");
+                match u64::from_str_radix(text.trim_start_matches('+'), i.radix()) {
+                    Ok(n) => Count {
+                        value: n,
+                        span: Some(span.clone()),
+                    },
+                    Err(_) if text.starts_with('-') => bad(
+                        self,
+                        format!("{what}是负数（{text}）"),
+                        "件数不能为负；没有就写 0",
+                    ),
+                    Err(_) => bad(self, format!("{what}数值过大（{text}）"), ""),
+                }
+            }
+            DeValue::Float(f) => bad(
+                self,
+                format!("{what}应为整数，不能是小数（{}）", f.as_str()),
+                "件数只能是 0 或正整数",
+            ),
+            DeValue::String(s) if s.trim().is_empty() || s.trim() == "/" || s.trim() == "—" => {
+                bad(
+                    self,
+                    format!("{what}为空或“{}”", s.trim()),
+                    "没有数据时写 0，不要留空或写“/”",
+                )
+            }
+            DeValue::String(s) => bad(
+                self,
+                format!("{what}应为数字，不能是文字“{s}”"),
+                "去掉引号，直接写数字，例如 5",
+            ),
+            _ => bad(self, format!("{what}应为数字"), "例如 0 或 12"),
+        }
+    }
+
+    /// An array of counts of length `n` (or `n + 1` with a stated total).
+    fn counts(
+        &mut self,
+        v: &Spanned<DeValue>,
+        n: usize,
+        what: &str,
+        col_names: &[&str],
+    ) -> (Vec<Count>, Option<Count>) {
+        let DeValue::Array(items) = v.get_ref() else {
+            self.err(
+                "E-TYPE",
+                v.span(),
+                format!("{what}应是用方括号括起来的 {n} 个数"),
+                &format!("例如：[{}]", vec!["0"; n].join(", ")),
+            );
+            return (vec![Count::default(); n], None);
+        };
+        if items.len() != n && items.len() != n + 1 {
+            self.err(
+                "E-NUMBER",
+                v.span(),
+                format!(
+                    "{what}应有 {n} 个数（{}），实际有 {} 个",
+                    col_names[..n].join("、"),
+                    items.len()
+                ),
+                &format!("可在最后加第 {} 个数作为“总计”，由工具核对", n + 1),
+            );
+        }
+        let mut cells = Vec::with_capacity(n);
+        for k in 0..n {
+            match items.get(k) {
+                Some(item) => {
+                    let name = format!("{what}“{}”列", col_names[k]);
+                    cells.push(self.count(item, &name));
+                }
+                None => cells.push(Count {
+                    value: 0,
+                    span: Some(self.span(v.span())),
+                }),
+            }
+        }
+        let total = items.get(n).map(|item| {
+            let name = format!("{what}“总计”列");
+            self.count(item, &name)
+        });
+        (cells, total)
+    }
+
+    fn date(&mut self, v: &Spanned<DeValue>, what: &str) -> Option<Date> {
+        let parsed = match v.get_ref() {
+            DeValue::Datetime(dt) => dt.date.map(|d| Date {
+                year: i32::from(d.year),
+                month: d.month,
+                day: d.day,
+            }),
+            DeValue::String(s) => parse_date(s),
+            _ => None,
+        };
+        match parsed {
+            Some(d) if d.is_valid() => Some(d),
+            _ => {
+                self.err(
+                    "E-DATE",
+                    v.span(),
+                    format!("{what}不是有效日期"),
+                    "写成 2025-01-20（不加引号）",
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Parses `2025-01-20`, `2025/1/20` or `2025年1月20日`.
+fn parse_date(s: &str) -> Option<Date> {
+    let parts: Vec<&str> = s
+        .trim()
+        .trim_end_matches('日')
+        .split(['-', '/', '年', '月', '.'])
+        .collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    Some(Date {
+        year: parts[0].trim().parse().ok()?,
+        month: parts[1].trim().parse().ok()?,
+        day: parts[2].trim().parse().ok()?,
+    })
+}
+
+/// The closest allowed key within edit distance 2.
+pub(crate) fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|a| (levenshtein(key, a), *a))
+        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
+        .min()
+        .map(|(_, a)| a)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Resolves a path named in `report.toml` against the report folder; it may not leave it.
+fn inside(dir: &Path, rel: &str) -> Result<PathBuf, String> {
+    let p = Path::new(rel);
+    let mut depth: i32 = 0;
+    for c in p.components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err(format!("路径“{rel}”指向报告文件夹之外"));
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => {
+                return Err(format!("路径“{rel}”是绝对路径"));
+            }
+        }
+    }
+    Ok(dir.join(p))
+}
+
+fn parse_report(
+    id: FileId,
+    ctx: &mut Ctx,
+    loaded: &mut Loaded,
+    with_last_year: bool,
+) -> Option<Report> {
+    let text = loaded.sources.get(id).text.clone();
+    let whole = 0..text.len().min(1);
+    let (root, errors) = DeTable::parse_recoverable(&text);
+    let had_syntax_errors = !errors.is_empty();
+    for e in errors {
+        let range = e.span().unwrap_or(0..0);
+        loaded.diagnostics.push(
+            Diagnostic::error(
+                "E-TOML",
+                format!("report.toml 格式错误：{}", e.message().trim()),
+            )
+            .at(Span::new(id, range))
+            .hint("检查引号、方括号和逗号是否成对，键和值之间用“=”"),
+        );
+    }
+    let root = root.get_ref();
+    let mut diags = Vec::new();
+    let mut p = P {
+        file: id,
+        diags: &mut diags,
+    };
+    p.unknown_keys(root, &TOP_KEYS, "report.toml ");
+    let mut spans = ReportSpans {
+        file: Some(id),
+        ..ReportSpans::default()
+    };
+
+    let agency = match p.string(root, "agency", "机关全称") {
+        Some((s, span)) => {
+            if s.trim().is_empty() {
+                p.err("E-MISSING", span.range.clone(), "机关全称为空".into(), "");
+            }
+            spans.agency = Some(span);
+            s.trim().to_string()
+        }
+        None => {
+            if root.get("agency").is_none() {
+                p.err(
+                    "E-MISSING",
+                    whole.clone(),
+                    "缺少机关全称（agency）".into(),
+                    "例如：agency = \"某某市某某局\"",
+                );
+            }
+            String::new()
+        }
+    };
+    let year = match root.get("year") {
+        Some(v) => {
+            spans.year = Some(p.span(v.span()));
+            match v.get_ref() {
+                DeValue::Integer(i) => match i.as_str().parse::<i32>() {
+                    Ok(y) if (2008..=2100).contains(&y) => y,
+                    _ => {
+                        p.err(
+                            "E-TYPE",
+                            v.span(),
+                            format!("年度“{}”不合理", i.as_str()),
+                            "写四位年份，例如 year = 2024",
+                        );
+                        0
+                    }
+                },
+                _ => {
+                    p.err(
+                        "E-TYPE",
+                        v.span(),
+                        "年度（year）应是四位数字".into(),
+                        "例如 year = 2024（不加引号）",
+                    );
+                    0
+                }
+            }
+        }
+        None => {
+            p.err(
+                "E-MISSING",
+                whole.clone(),
+                "缺少年度（year）".into(),
+                "例如 year = 2024",
+            );
+            0
+        }
+    };
+    let kind = match p.string(root, "kind", "机关类型") {
+        Some((s, span)) => {
+            spans.kind = Some(span.clone());
+            match Kind::ALL.iter().find(|(_, k)| *k == s) {
+                Some((kind, _)) => *kind,
+                None => {
+                    let allowed: Vec<&str> = Kind::ALL.iter().map(|(_, k)| *k).collect();
+                    let mut d = Diagnostic::error("E-TYPE", format!("机关类型“{s}”无效"))
+                        .at(span)
+                        .hint("department（县级以上人民政府部门）、township（乡镇、街道）或 government（县级以上地方人民政府）");
+                    if let Some(m) = did_you_mean(&s, &allowed) {
+                        d = d.hint(format!("是不是“{m}”？"));
+                    }
+                    p.diags.push(d);
+                    Kind::Department
+                }
+            }
+        }
+        None => {
+            if root.get("kind").is_none() {
+                p.err(
+                    "E-MISSING",
+                    whole.clone(),
+                    "缺少机关类型（kind）".into(),
+                    "kind = \"department\"、\"township\" 或 \"government\"",
+                );
+            }
+            Kind::Department
+        }
+    };
+    let published = match root.get("published") {
+        Some(v) => {
+            spans.published = Some(p.span(v.span()));
+            p.date(v, "发布日期（published）")
+        }
+        None => None,
+    };
+
+    let mut report = Report::empty(&agency, year, kind);
+    report.published = published;
+
+    // [signature]
+    if let Some((t, range)) = p.table(root, "signature", false, whole.clone()) {
+        p.unknown_keys(t, &["agency", "date"], "[signature] ");
+        let sig_agency = p
+            .string(t, "agency", "署名机关")
+            .map_or_else(|| agency.clone(), |(s, _)| s);
+        let date = match t.get("date") {
+            Some(v) => p.date(v, "署名日期（signature.date）"),
+            None => published,
+        };
+        match date {
+            Some(date) => {
+                report.signature = Some(Signature {
+                    agency: sig_agency,
+                    date,
+                })
+            }
+            None => p.err(
+                "E-MISSING",
+                range,
+                "署名需要日期：写 signature.date 或 published".into(),
+                "",
+            ),
+        }
+    }
+
+    // [fonts]
+    if let Some((t, _)) = p.table(root, "fonts", false, whole.clone()) {
+        p.unknown_keys(t, &FONT_ROLES, "[fonts] ");
+        for role in FONT_ROLES {
+            if let Some((s, span)) = p.string(t, role, "字体文件路径") {
+                let path = ctx.dir.join(&s);
+                if ctx.memory.is_none() {
+                    loaded.inputs.push(path.clone());
+                    if !path.is_file() {
+                        p.diags.push(
+                            Diagnostic::error(
+                                "E-FILE",
+                                format!("找不到字体文件“{}”", path.display()),
+                            )
+                            .at(span)
+                            .hint("路径相对于报告文件夹；或删除这一行使用自带字体"),
+                        );
+                    }
+                }
+                loaded.fonts.push((role.to_string(), path));
+            }
+        }
+    }
+
+    // Tables.
+    if let Some((t, range)) = p.table(root, "active", true, whole.clone()) {
+        report.active.span = Some(p.span(range));
+        parse_active(&mut p, t, &mut report, range_of(root, "active"));
+    }
+    if let Some((t, range)) = p.table(root, "applications", true, whole.clone()) {
+        report.applications.span = Some(p.span(range.clone()));
+        p.unknown_keys(t, &T3_ROWS.map(|r| r.key), "[applications] ");
+        let cols: Vec<&str> = T3_COLUMNS.iter().map(|c| c.1).collect();
+        for (i, row) in T3_ROWS.iter().enumerate() {
+            let what = format!("表三“{}”行", row.label);
+            match t.get(row.key) {
+                Some(v) => {
+                    let (cells, total) = p.counts(v, 6, &what, &cols);
+                    report.applications.rows[i] = T3Line {
+                        cells: cells.try_into().unwrap_or_default(),
+                        stated_total: total,
+                        stated: true,
+                        span: Some(p.span(v.span())),
+                    };
+                }
+                None if row.key == "total" => {}
+                None => p.err(
+                    "E-NUMBER",
+                    range.clone(),
+                    format!("{what}缺失（空白）"),
+                    &format!("补上 {} = [0, 0, 0, 0, 0, 0]（没有就写 0）", row.key),
+                ),
+            }
+        }
+    }
+    if let Some((t, range)) = p.table(root, "appeals", true, whole.clone()) {
+        report.appeals.span = Some(p.span(range.clone()));
+        p.unknown_keys(t, &T4_GROUPS.map(|g| g.0), "[appeals] ");
+        let cols: Vec<&str> = T4_COLUMNS.iter().map(|c| c.1).collect();
+        for (g, (key, label)) in T4_GROUPS.iter().enumerate() {
+            let what = format!("表四“{label}”");
+            match t.get(*key) {
+                Some(v) => {
+                    let (cells, total) = p.counts(v, 4, &what, &cols);
+                    let group = &mut report.appeals.groups[g];
+                    group.cells = cells.try_into().unwrap_or_default();
+                    group.stated_total = total;
+                    group.span = Some(p.span(v.span()));
+                }
+                None => p.err(
+                    "E-NUMBER",
+                    range.clone(),
+                    format!("{what}缺失（空白）"),
+                    &format!("补上 {key} = [0, 0, 0, 0]（没有就写 0）"),
+                ),
+            }
+        }
+    }
+
+    // Last year's report (its own last_year is not followed).
+    let mut last_year_path = None;
+    if let Some((s, span)) = p.string(root, "last_year", "上年度报告") {
+        spans.last_year = Some(span.clone());
+        if with_last_year {
+            let path = ctx.dir.join(&s);
+            let path = if path.is_dir() {
+                path.join(REPORT_FILE)
+            } else {
+                path
+            };
+            last_year_path = Some((path, span));
+        }
+    }
+
+    // Prose.
+    let mut prose_files: Vec<(&'static str, Option<(String, Span)>)> = Vec::new();
+    match p.table(root, "prose", true, whole.clone()) {
+        Some((t, _)) => {
+            p.unknown_keys(t, &PROSE_KEYS, "[prose] ");
+            for key in PROSE_KEYS {
+                prose_files.push((key, p.string(t, key, "文字部分文件名")));
+            }
+        }
+        None => {
+            for key in PROSE_KEYS {
+                prose_files.push((key, None));
+            }
+        }
+    }
+    drop(p);
+    loaded.diagnostics.append(&mut diags);
+    report.spans = spans;
+
+    let mut sections = Sections::default();
+    for (key, entry) in prose_files {
+        let required = matches!(key, "overview" | "problems" | "other");
+        let section_name = match key {
+            "opening" => "开头",
+            "overview" => crate::format::SECTIONS[0],
+            "active" => "表二说明",
+            "applications" => "表三说明",
+            "appeals" => "表四说明",
+            "problems" => crate::format::SECTIONS[4],
+            _ => crate::format::SECTIONS[5],
+        };
+        let prose = match entry {
+            None => {
+                if required {
+                    loaded.diagnostics.push(
+                        Diagnostic::error(
+                            "E-SECTIONS",
+                            format!("缺少“{section_name}”部分：[prose] 中没有 {key}"),
+                        )
+                        .at(Span::new(id, whole.clone()))
+                        .hint(format!("在 [prose] 中写 {key} = \"{key}.md\" 并创建该文件")),
+                    );
+                }
+                None
+            }
+            Some((rel, span)) => match inside(&ctx.dir, &rel) {
+                Err(msg) => {
+                    loaded.diagnostics.push(
+                        Diagnostic::error("E-PATH", msg)
+                            .at(span)
+                            .hint("文字部分文件必须放在报告文件夹内，例如 \"overview.md\""),
+                    );
+                    None
+                }
+                Ok(path) => match read(&path, ctx, loaded) {
+                    Ok(fid) => {
+                        let blocks =
+                            prose::parse(fid, &loaded.sources, &report, &mut loaded.diagnostics);
+                        Some(Prose {
+                            file: Some(fid),
+                            blocks,
+                        })
+                    }
+                    Err(msg) => {
+                        loaded.diagnostics.push(
+                            Diagnostic::error(
+                                if required { "E-SECTIONS" } else { "E-FILE" },
+                                format!("“{section_name}”：{msg}"),
+                            )
+                            .at(span)
+                            .hint("检查文件名，或新建这个文件"),
+                        );
+                        None
+                    }
+                },
+            },
+        };
+        match key {
+            "opening" => sections.opening = prose,
+            "overview" => sections.overview = prose.unwrap_or_default(),
+            "active" => sections.active_lead = prose,
+            "applications" => sections.applications_lead = prose,
+            "appeals" => sections.appeals_lead = prose,
+            "problems" => sections.problems = prose.unwrap_or_default(),
+            _ => sections.other = prose.unwrap_or_default(),
+        }
+    }
+    report.sections = sections;
+
+    if let Some((path, span)) = last_year_path {
+        let before = loaded.diagnostics.len();
+        let last = load_file(&path, loaded, false);
+        // Last year's own problems are not this report's; keep only "could not load it".
+        let found: Vec<Diagnostic> = loaded.diagnostics.drain(before..).collect();
+        match last {
+            Some(r) if !found.iter().any(|d| d.id == "E-TOML") => {
+                report.last_year = Some(Box::new(r))
+            }
+            _ => loaded.diagnostics.push(
+                Diagnostic::warning(
+                    "W-LAST-YEAR",
+                    format!(
+                        "无法读取上年度报告“{}”，跨年度核对（W-CARRY、W-STOCK、W-REPEAT）未执行",
+                        path.display()
+                    ),
+                )
+                .at(span)
+                .hint("检查 last_year 路径（相对于本报告文件夹）"),
+            ),
+        }
+    }
+    let _ = had_syntax_errors;
+    Some(report)
+}
+
+fn range_of(root: &DeTable, key: &str) -> std::ops::Range<usize> {
+    root.get(key).map_or(0..0, |v| v.span())
+}
+
+fn parse_active(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Range<usize>) {
+    p.unknown_keys(t, &ACTIVE_KEYS, "[active] ");
+    let cols: Vec<&str> = crate::format::T2_STOCK_COLUMNS
+        .iter()
+        .map(|c| c.1)
+        .collect();
+    for (key, label) in [("rules", "规章"), ("normative", "行政规范性文件")] {
+        let what = format!("表二“{label}”");
+        match t.get(key) {
+            Some(v) => {
+                let (cells, total) = p.counts(v, 3, &what, &cols);
+                if let Some(extra) = total {
+                    p.err(
+                        "E-NUMBER",
+                        extra.span.map_or(v.span(), |s| s.range),
+                        format!("{what}只有 3 个数（本年制发、本年废止、现行有效）"),
+                        "删去多余的数",
+                    );
+                }
+                let cells: [Count; 3] = cells.try_into().unwrap_or_default();
+                if key == "rules" {
+                    report.active.rules = cells;
+                } else {
+                    report.active.normative = cells;
+                }
+            }
+            None => p.err(
+                "E-NUMBER",
+                range.clone(),
+                format!("{what}缺失（空白）"),
+                &format!("补上 {key} = [0, 0, 0]"),
+            ),
+        }
+    }
+    for (key, label) in [
+        ("licensing", "行政许可"),
+        ("punishment", "行政处罚"),
+        ("enforcement", "行政强制"),
+    ] {
+        let what = format!("表二“{label}”本年处理决定数量");
+        let c = match t.get(key) {
+            Some(v) => p.count(v, &what),
+            None => {
+                p.err(
+                    "E-NUMBER",
+                    range.clone(),
+                    format!("{what}缺失（空白）"),
+                    &format!("补上 {key} = 0"),
+                );
+                Count::default()
+            }
+        };
+        match key {
+            "licensing" => report.active.licensing = c,
+            "punishment" => report.active.punishment = c,
+            _ => report.active.enforcement = c,
+        }
+    }
+    let what = "表二“行政事业性收费”本年收费金额";
+    match t.get("fee") {
+        Some(v) => {
+            let span = p.span(v.span());
+            match v.get_ref() {
+                DeValue::Integer(i) if !i.as_str().starts_with('-') => {
+                    let text = i.as_str().replace('_', "");
+                    report.active.fee = Fee {
+                        value: text.parse().unwrap_or(0.0),
+                        text,
+                        span: Some(span),
+                    };
+                }
+                DeValue::Float(f) => {
+                    let text = f.as_str().replace('_', "");
+                    match text.parse::<f64>() {
+                        Ok(x) if x >= 0.0 && x.is_finite() => {
+                            report.active.fee = Fee {
+                                value: x,
+                                text,
+                                span: Some(span),
+                            }
+                        }
+                        _ => p.err(
+                            "E-NUMBER",
+                            v.span(),
+                            format!("{what}应为不小于 0 的数（{text}）"),
+                            "单位是万元，例如 fee = 0 或 fee = 1.25",
+                        ),
+                    }
+                }
+                DeValue::Integer(i) => p.err(
+                    "E-NUMBER",
+                    v.span(),
+                    format!("{what}是负数（{}）", i.as_str()),
+                    "没有收费就写 0",
+                ),
+                _ => p.err(
+                    "E-NUMBER",
+                    v.span(),
+                    format!("{what}应为数字（单位：万元）"),
+                    "没有收费就写 0，不要留空或写“/”",
+                ),
+            }
+        }
+        None => p.err(
+            "E-NUMBER",
+            range,
+            format!("{what}缺失（空白）"),
+            "补上 fee = 0（单位：万元）",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_may_not_leave_the_folder() {
+        let d = Path::new("/r");
+        assert!(inside(d, "a.md").is_ok());
+        assert!(inside(d, "sub/../a.md").is_ok());
+        assert!(inside(d, "../a.md").is_err());
+        assert!(inside(d, "../../etc/passwd").is_err());
+        assert!(inside(d, "/etc/passwd").is_err());
+        assert!(inside(d, "a/../../b").is_err());
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("agnecy", &TOP_KEYS), Some("agency"));
+        assert_eq!(
+            did_you_mean("carried_ovr", &T3_ROWS.map(|r| r.key)),
+            Some("carried_over")
+        );
+        assert_eq!(did_you_mean("zzzzzz", &TOP_KEYS), None);
+        assert_eq!(parse_date("2025年1月9日").map(|d| d.day), Some(9));
+    }
+}
