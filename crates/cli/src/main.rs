@@ -1,1 +1,253 @@
-fn main() {}
+//! The `nianbao` command line: the only place that prints.
+
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use nianbao_core::diag::{self, count};
+use nianbao_core::format::Kind;
+use nianbao_core::load::Loaded;
+use nianbao_export::Format;
+use nianbao_watch::build::{self, BuildOptions, FontCache};
+use nianbao_watch::write::Written;
+
+const EXIT_HELP: &str = "退出码 / exit codes:
+  0  没有错误（可能有警告） / clean, or warnings only
+  1  报告有错误，或有文件未能写入 / the report has errors, or an output could not be written
+  2  用法或读写错误 / usage or I/O failure";
+
+/// nianbao（年报）：用纯文本编写政府信息公开工作年度报告，生成 DOCX、PDF 和 XLSX。
+///
+/// Write a 政府信息公开工作年度报告 as plain files; check it against the national format
+/// (国办公开办函〔2021〕30号) and publish DOCX, PDF and XLSX.
+#[derive(Parser)]
+#[command(name = "nianbao", version, after_help = EXIT_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 检查报告（勾稽关系、章节、文字与表格是否一致等） / check a report
+    #[command(after_help = EXIT_HELP)]
+    Check {
+        /// 报告文件夹（含 report.toml） / report folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// 输出格式 / output format
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// 新建报告文件夹 / scaffold a new report
+    #[command(after_help = EXIT_HELP)]
+    New {
+        /// 要创建的文件夹 / folder to create
+        dir: PathBuf,
+        /// 机关全称 / full agency name
+        #[arg(long)]
+        agency: String,
+        /// 报告年度 / report year
+        #[arg(long)]
+        year: i32,
+        /// 机关类型 / kind of agency
+        #[arg(long, value_enum, default_value_t = KindArg::Department)]
+        kind: KindArg,
+    },
+    /// 生成 DOCX、PDF、XLSX / build the outputs
+    #[command(after_help = EXIT_HELP)]
+    Build {
+        /// 报告文件夹 / report folder(s)
+        #[arg(default_value = ".")]
+        dirs: Vec<PathBuf>,
+        /// 输出文件夹（默认：报告文件夹下的 out/） / output folder
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// 要生成的格式，逗号分隔 / formats, comma separated
+        #[arg(long, value_delimiter = ',', default_value = "docx,pdf,xlsx")]
+        format: Vec<FormatArg>,
+        /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
+        #[arg(long)]
+        draft: bool,
+        /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
+        #[arg(long)]
+        fonts: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    /// 县级以上人民政府部门
+    Department,
+    /// 乡镇人民政府、街道办事处
+    Township,
+    /// 县级以上地方人民政府
+    Government,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Docx,
+    Pdf,
+    Xlsx,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { dir, format } => check(&dir, format),
+        Command::New {
+            dir,
+            agency,
+            year,
+            kind,
+        } => new(&dir, &agency, year, kind),
+        Command::Build {
+            dirs,
+            out,
+            format,
+            draft,
+            fonts,
+        } => {
+            let opts = BuildOptions {
+                out_dir: out,
+                formats: format
+                    .into_iter()
+                    .map(|f| match f {
+                        FormatArg::Docx => Format::Docx,
+                        FormatArg::Pdf => Format::Pdf,
+                        FormatArg::Xlsx => Format::Xlsx,
+                    })
+                    .collect(),
+                draft,
+            };
+            build_cmd(&dirs, &opts, fonts)
+        }
+    }
+}
+
+fn color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn print_diagnostics(loaded: &Loaded, format: OutputFormat) {
+    match format {
+        OutputFormat::Text => {
+            print!(
+                "{}",
+                diag::render(&loaded.diagnostics, &loaded.sources, color())
+            );
+        }
+        OutputFormat::Json => {
+            let json = diag::to_json(&loaded.diagnostics, &loaded.sources);
+            match serde_json::to_string_pretty(&json) {
+                Ok(s) => println!("{s}"),
+                Err(e) => eprintln!("无法输出 JSON：{e}"),
+            }
+        }
+    }
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    match (errors, warnings) {
+        (0, 0) => "检查通过：没有错误和警告".to_string(),
+        (0, w) => format!("检查通过：0 个错误，{w} 个警告"),
+        (e, w) => format!("检查未通过：{e} 个错误，{w} 个警告"),
+    }
+}
+
+fn check(dir: &Path, format: OutputFormat) -> ExitCode {
+    let loaded = nianbao_core::load_and_check(dir);
+    print_diagnostics(&loaded, format);
+    let c = count(&loaded.diagnostics);
+    if loaded.report.is_none() {
+        if matches!(format, OutputFormat::Text) {
+            eprintln!("无法读取报告：{}", dir.display());
+        }
+        return ExitCode::from(2);
+    }
+    if matches!(format, OutputFormat::Text) {
+        println!("{}", summary(c.errors, c.warnings));
+    }
+    ExitCode::from(u8::from(c.errors > 0))
+}
+
+fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
+    let kind = match kind {
+        KindArg::Department => Kind::Department,
+        KindArg::Township => Kind::Township,
+        KindArg::Government => Kind::Government,
+    };
+    if dir.join(nianbao_core::load::REPORT_FILE).exists() {
+        eprintln!("“{}”中已有 report.toml，未覆盖", dir.display());
+        return ExitCode::from(2);
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("无法创建文件夹“{}”：{e}", dir.display());
+        return ExitCode::from(2);
+    }
+    for (name, text) in nianbao_core::template::scaffold(agency, year, kind) {
+        let path = dir.join(name);
+        if path.exists() {
+            println!("  保留已有文件 {}", path.display());
+            continue;
+        }
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("无法写入“{}”：{e}", path.display());
+            return ExitCode::from(2);
+        }
+        println!("  新建 {}", path.display());
+    }
+    println!(
+        "已新建报告：{}。按【待填写】提示编写文字、填写 report.toml 中的数字，然后运行：\n  nianbao check {}\n  nianbao build {}",
+        dir.display(),
+        dir.display(),
+        dir.display()
+    );
+    ExitCode::SUCCESS
+}
+
+fn build_cmd(dirs: &[PathBuf], opts: &BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
+    let mut cache = FontCache::new(fonts);
+    let mut worst = 0u8;
+    for dir in dirs {
+        let report = build::build(dir, opts, &mut cache);
+        print_diagnostics(&report.loaded, OutputFormat::Text);
+        let c = report.counts();
+        let code = if report.loaded.report.is_none() {
+            2
+        } else {
+            u8::from(c.errors > 0 || report.refused.is_some() || report.write_failed())
+        };
+        worst = worst.max(code);
+        for o in &report.outputs {
+            match &o.status {
+                Written::Written => println!(
+                    "  已生成 {}（{} KB）",
+                    o.path.display(),
+                    o.size.div_ceil(1024)
+                ),
+                Written::Unchanged => println!("  未变化 {}", o.path.display()),
+                Written::Failed(m) => eprintln!("  失败 {m}"),
+            }
+        }
+        if let Some(why) = &report.refused {
+            eprintln!("{}：{why}", dir.display());
+        }
+        let kind = if report.draft { "（草稿）" } else { "" };
+        println!(
+            "{}{kind}：{}，用时 {:.1} ms",
+            dir.display(),
+            summary(c.errors, c.warnings),
+            report.elapsed.as_secs_f64() * 1000.0
+        );
+    }
+    ExitCode::from(worst)
+}

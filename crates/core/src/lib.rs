@@ -5,6 +5,7 @@
 //! Data flows one way: source files → [`load::load`] → [`model::Report`] →
 //! [`check::check`] (diagnostics) → [`document::build`] → exporters.
 
+pub mod check;
 pub mod diag;
 pub mod document;
 pub mod format;
@@ -13,8 +14,28 @@ pub mod model;
 pub mod prose;
 pub mod sample;
 pub mod source;
+pub mod template;
 
 pub use diag::{Diagnostic, Severity};
 pub use document::Document;
 pub use model::Report;
 pub use source::{SourceMap, Span};
+
+/// Loads the report at `path` (a folder or its `report.toml`) and runs every check.
+///
+/// The returned diagnostics hold the loader's and the checks' findings together, sorted by
+/// position.
+pub fn load_and_check(path: &std::path::Path) -> load::Loaded {
+    let mut loaded = load::load(path);
+    finish(&mut loaded);
+    loaded
+}
+
+/// Runs the checks on an already loaded report and sorts all diagnostics.
+pub fn finish(loaded: &mut load::Loaded) {
+    if let Some(report) = &loaded.report {
+        let found = check::check(report);
+        loaded.diagnostics.extend(found);
+    }
+    diag::sort(&mut loaded.diagnostics);
+}

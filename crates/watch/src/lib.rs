@@ -1,1 +1,7 @@
-//! placeholder
+//! nianbao-watch: the build pipeline (load → check → export → atomic write) and the
+//! rebuild-on-save loop. Library code never prints; the CLI renders what it returns.
+
+pub mod build;
+pub mod write;
+
+pub use build::{build, BuildOptions, BuildReport, FontCache};

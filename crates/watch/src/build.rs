@@ -1,0 +1,227 @@
+//! The build pipeline: load → check → document → export → atomic write.
+//!
+//! `nianbao build`, `nianbao watch` and batch builds all call [`build`]; there is one path.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use nianbao_core::diag::{count, Counts};
+use nianbao_core::load::Loaded;
+use nianbao_core::{document, Diagnostic};
+use nianbao_export::{pdf, Format};
+
+use crate::write::{write_all, Written};
+
+/// What to build.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Output folder (default: `<report>/out`).
+    pub out_dir: Option<PathBuf>,
+    /// Formats to produce.
+    pub formats: Vec<Format>,
+    /// Build even when the report has errors, marking every output as a draft.
+    pub draft: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            out_dir: None,
+            formats: Format::ALL.to_vec(),
+            draft: false,
+        }
+    }
+}
+
+/// Result for one output file.
+#[derive(Debug)]
+pub struct Output {
+    /// Format.
+    pub format: Format,
+    /// Target path.
+    pub path: PathBuf,
+    /// Size in bytes of what was produced.
+    pub size: usize,
+    /// What happened.
+    pub status: Written,
+}
+
+/// Everything one build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// The loaded sources and all diagnostics (loader, checks, exporters).
+    pub loaded: Loaded,
+    /// Output files (empty when nothing was built).
+    pub outputs: Vec<Output>,
+    /// Why nothing was built, if so (errors without `--draft`, an exporter failure, …).
+    pub refused: Option<String>,
+    /// Whether the outputs are drafts.
+    pub draft: bool,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    /// Error and warning counts.
+    pub fn counts(&self) -> Counts {
+        count(&self.loaded.diagnostics)
+    }
+
+    /// Whether any output could not be written.
+    pub fn write_failed(&self) -> bool {
+        self.outputs
+            .iter()
+            .any(|o| matches!(o.status, Written::Failed(_)))
+    }
+}
+
+/// Fonts for the PDF, loaded at most once per process and per set of overrides.
+#[derive(Default)]
+pub struct FontCache {
+    dir: Option<PathBuf>,
+    loaded: Option<(Vec<(String, PathBuf)>, std::sync::Arc<pdf::Fonts>)>,
+}
+
+impl FontCache {
+    /// A cache that looks for the shipped fonts by the documented rule (or in `dir`).
+    pub fn new(dir: Option<PathBuf>) -> Self {
+        FontCache { dir, loaded: None }
+    }
+
+    /// Forgets loaded fonts (a font file changed).
+    pub fn invalidate(&mut self) {
+        self.loaded = None;
+    }
+
+    fn get(
+        &mut self,
+        overrides: &[(String, PathBuf)],
+    ) -> Result<std::sync::Arc<pdf::Fonts>, String> {
+        if let Some((o, fonts)) = &self.loaded {
+            if o == overrides {
+                return Ok(fonts.clone());
+            }
+        }
+        let dir = pdf::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)?;
+        let fonts = std::sync::Arc::new(pdf::Fonts::load(&dir, overrides).map_err(|e| e.message)?);
+        self.loaded = Some((overrides.to_vec(), fonts.clone()));
+        Ok(fonts)
+    }
+}
+
+/// The output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）].<ext>`.
+pub fn output_name(title: &str, draft: bool, format: Format) -> String {
+    let safe: String = title
+        .chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let suffix = if draft { "（草稿）" } else { "" };
+    format!("{safe}{suffix}.{}", format.extension())
+}
+
+/// Loads, checks and (unless there are errors and no `draft`) renders and writes the report
+/// in `dir`. Never panics on bad input; every problem is in the returned report.
+pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildReport {
+    let start = Instant::now();
+    let mut loaded = nianbao_core::load_and_check(dir);
+    let counts = count(&loaded.diagnostics);
+    let result = |loaded: Loaded, outputs, refused: Option<String>, draft| BuildReport {
+        loaded,
+        outputs,
+        refused,
+        draft,
+        elapsed: start.elapsed(),
+    };
+    let Some(report) = loaded.report.as_ref() else {
+        return result(loaded, Vec::new(), Some("无法读取报告".into()), false);
+    };
+    if counts.errors > 0 && !opts.draft {
+        let why = format!(
+            "报告有 {} 个错误，未生成文件（加 --draft 可生成草稿）",
+            counts.errors
+        );
+        return result(loaded, Vec::new(), Some(why), false);
+    }
+    let draft = counts.errors > 0;
+    let doc = document::build(report, draft);
+    let out_dir = opts
+        .out_dir
+        .clone()
+        .unwrap_or_else(|| report_dir(dir).join("out"));
+
+    // Render everything in memory first: an exporter failure must not replace any file.
+    let mut rendered: Vec<(Format, PathBuf, Vec<u8>)> = Vec::new();
+    let mut formats = opts.formats.clone();
+    formats.sort();
+    formats.dedup();
+    for format in formats {
+        let bytes = match format {
+            Format::Xlsx => nianbao_export::xlsx::export(&doc).map_err(|e| e.message),
+            Format::Docx => nianbao_export::docx::export(&doc).map_err(|e| e.message),
+            Format::Pdf => fonts.get(&loaded.fonts).and_then(|f| {
+                nianbao_export::pdf::export(&doc, &f)
+                    .map(|out| {
+                        loaded.diagnostics.extend(out.warnings);
+                        out.bytes
+                    })
+                    .map_err(|e| e.message)
+            }),
+        };
+        match bytes {
+            Ok(bytes) => {
+                let path = out_dir.join(output_name(&doc.meta.title, draft, format));
+                rendered.push((format, path, bytes));
+            }
+            Err(message) => {
+                nianbao_core::diag::sort(&mut loaded.diagnostics);
+                let why = format!("生成 {} 失败：{message}", format.extension().to_uppercase());
+                return result(loaded, Vec::new(), Some(why), draft);
+            }
+        }
+    }
+    nianbao_core::diag::sort(&mut loaded.diagnostics);
+    if let Err(e) = std::fs::create_dir_all(&out_dir) {
+        let why = format!("无法创建输出文件夹“{}”：{e}", out_dir.display());
+        return result(loaded, Vec::new(), Some(why), draft);
+    }
+    let files: Vec<(&Path, &[u8])> = rendered
+        .iter()
+        .map(|(_, p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    let statuses = write_all(&files);
+    let outputs = rendered
+        .iter()
+        .zip(statuses)
+        .map(|((format, path, bytes), status)| Output {
+            format: *format,
+            path: path.clone(),
+            size: bytes.len(),
+            status,
+        })
+        .collect();
+    result(loaded, outputs, None, draft)
+}
+
+/// The folder of a report given as a folder or as its `report.toml`.
+pub fn report_dir(path: &Path) -> PathBuf {
+    if path.is_file() {
+        path.parent().map_or_else(PathBuf::new, Path::to_path_buf)
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// Diagnostics of a build that are errors.
+pub fn errors(report: &BuildReport) -> impl Iterator<Item = &Diagnostic> {
+    report
+        .loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == nianbao_core::Severity::Error)
+}
