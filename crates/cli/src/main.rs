@@ -167,10 +167,8 @@ fn check(dir: &Path, format: OutputFormat) -> ExitCode {
     let loaded = nianbao_core::load_and_check(dir);
     print_diagnostics(&loaded, format);
     let c = count(&loaded.diagnostics);
-    if loaded.report.is_none() {
-        if matches!(format, OutputFormat::Text) {
-            eprintln!("无法读取报告：{}", dir.display());
-        }
+    if loaded.sources.files().next().is_none() {
+        // report.toml itself could not be read: an I/O or usage problem.
         return ExitCode::from(2);
     }
     if matches!(format, OutputFormat::Text) {
@@ -221,7 +219,7 @@ fn build_cmd(dirs: &[PathBuf], opts: &BuildOptions, fonts: Option<PathBuf>) -> E
         let report = build::build(dir, opts, &mut cache);
         print_diagnostics(&report.loaded, OutputFormat::Text);
         let c = report.counts();
-        let code = if report.loaded.report.is_none() {
+        let code = if report.loaded.sources.files().next().is_none() {
             2
         } else {
             u8::from(c.errors > 0 || report.refused.is_some() || report.write_failed())

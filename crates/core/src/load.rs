@@ -324,10 +324,10 @@ impl P<'_> {
             );
         }
         let mut cells = Vec::with_capacity(n);
-        for k in 0..n {
+        for (k, name) in col_names.iter().enumerate().take(n) {
             match items.get(k) {
                 Some(item) => {
-                    let name = format!("{what}“{}”列", col_names[k]);
+                    let name = format!("{what}“{name}”列");
                     cells.push(self.count(item, &name));
                 }
                 None => cells.push(Count {
@@ -366,6 +366,23 @@ impl P<'_> {
             }
         }
     }
+}
+
+/// The TOML parser's English message with a Chinese explanation of the common cases.
+fn toml_message(msg: &str) -> String {
+    let msg = msg.trim();
+    let zh = [
+        ("invalid date", "日期无效"),
+        ("unclosed", "括号或引号没有闭合"),
+        ("missing comma", "缺少逗号或右方括号“]”"),
+        ("duplicate key", "键重复"),
+        ("invalid string", "文字没有用英文双引号括起来"),
+        ("invalid unquoted key", "键名中有不允许的字符"),
+    ]
+    .iter()
+    .find(|(en, _)| msg.contains(en))
+    .map_or("此处格式不正确", |(_, zh)| zh);
+    format!("{zh}（{msg}）")
 }
 
 /// Parses `2025-01-20`, `2025/1/20` or `2025年1月20日`.
@@ -440,17 +457,21 @@ fn parse_report(
     let text = loaded.sources.get(id).text.clone();
     let whole = 0..text.len().min(1);
     let (root, errors) = DeTable::parse_recoverable(&text);
-    let had_syntax_errors = !errors.is_empty();
-    for e in errors {
+    if let Some(e) = errors.first() {
+        // After a syntax error the rest of the parse is guesswork: report the first syntax
+        // error only, rather than a cascade of follow-on errors and missing keys.
         let range = e.span().unwrap_or(0..0);
-        loaded.diagnostics.push(
-            Diagnostic::error(
-                "E-TOML",
-                format!("report.toml 格式错误：{}", e.message().trim()),
-            )
-            .at(Span::new(id, range))
-            .hint("检查引号、方括号和逗号是否成对，键和值之间用“=”"),
-        );
+        let mut d = Diagnostic::error(
+            "E-TOML",
+            format!("report.toml 格式错误：{}", toml_message(e.message())),
+        )
+        .at(Span::new(id, range.clone()))
+        .hint("检查引号、方括号和逗号是否成对，键和值之间用“=”；文字要用英文双引号括起来");
+        if loaded.sources.get(id).line_col(range.start).col == 1 {
+            d = d.hint("错误可能在上一行：检查上一行末尾是否缺少“]”或引号");
+        }
+        loaded.diagnostics.push(d);
+        return None;
     }
     let root = root.get_ref();
     let mut diags = Vec::new();
@@ -697,7 +718,6 @@ fn parse_report(
             }
         }
     }
-    drop(p);
     loaded.diagnostics.append(&mut diags);
     report.spans = spans;
 
@@ -793,7 +813,6 @@ fn parse_report(
             ),
         }
     }
-    let _ = had_syntax_errors;
     Some(report)
 }
 

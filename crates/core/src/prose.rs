@@ -89,10 +89,8 @@ pub fn parse(
     let mut list_counters: Vec<Option<u64>> = Vec::new();
     for (event, range) in Parser::new(text).into_offset_iter() {
         match event {
-            Event::Start(Tag::Paragraph) => {
-                if cur.is_none() {
-                    cur = Some(Open::new(Kind::Paragraph, range));
-                }
+            Event::Start(Tag::Paragraph) if cur.is_none() => {
+                cur = Some(Open::new(Kind::Paragraph, range));
             }
             Event::Start(Tag::Heading { level, .. }) => {
                 let hashes = match level {

@@ -63,7 +63,7 @@ pub fn sample_report() -> Report {
     r.active.licensing.value = 15_234;
     r.active.punishment.value = 2_087;
     r.active.enforcement.value = 46;
-    r.active.fee.value = 1_234.5678;
+    r.active.fee.value = 1234.5678;
     r.active.fee.text = "1234.5678".into();
     let t = &mut r.applications.rows;
     set(&mut t[0].cells, &[120, 8, 1, 2, 3, 4]); // 138 new

@@ -3,6 +3,7 @@
 //! `nianbao build`, `nianbao watch` and batch builds all call [`build`]; there is one path.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nianbao_core::diag::{count, Counts};
@@ -75,11 +76,14 @@ impl BuildReport {
     }
 }
 
+/// Font files a report names per role.
+type FontOverrides = Vec<(String, PathBuf)>;
+
 /// Fonts for the PDF, loaded at most once per process and per set of overrides.
 #[derive(Default)]
 pub struct FontCache {
     dir: Option<PathBuf>,
-    loaded: Option<(Vec<(String, PathBuf)>, std::sync::Arc<pdf::Fonts>)>,
+    loaded: Option<(FontOverrides, Arc<pdf::Fonts>)>,
 }
 
 impl FontCache {
@@ -93,17 +97,14 @@ impl FontCache {
         self.loaded = None;
     }
 
-    fn get(
-        &mut self,
-        overrides: &[(String, PathBuf)],
-    ) -> Result<std::sync::Arc<pdf::Fonts>, String> {
+    fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<pdf::Fonts>, String> {
         if let Some((o, fonts)) = &self.loaded {
             if o == overrides {
                 return Ok(fonts.clone());
             }
         }
         let dir = pdf::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)?;
-        let fonts = std::sync::Arc::new(pdf::Fonts::load(&dir, overrides).map_err(|e| e.message)?);
+        let fonts = Arc::new(pdf::Fonts::load(&dir, overrides).map_err(|e| e.message)?);
         self.loaded = Some((overrides.to_vec(), fonts.clone()));
         Ok(fonts)
     }
