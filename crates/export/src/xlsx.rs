@@ -59,8 +59,8 @@ const CHECK_COLUMNS: [(&str, u32); 7] = [
 ];
 /// Printed page footer: `第 1 页，共 2 页`, centred.
 const FOOTER: &str = "&C第 &P 页，共 &N 页";
-/// Printed page header of a draft, centred, bold and red.
-const DRAFT_HEADER: &str = "&C&\"-,Bold\"&KFF0000草稿 — 未经校验，不得发布";
+/// Printed page header codes for the draft mark: centred, bold, red.
+const DRAFT_HEADER_CODES: &str = "&C&\"-,Bold\"&KFF0000";
 
 const COUNT_ERROR_TITLE: &str = "数值无效";
 const COUNT_ERROR_MESSAGE: &str = "此处只能填写大于或等于 0 的整数。";
@@ -107,17 +107,19 @@ fn sheet_layout(id: TableId) -> SheetLayout {
             px_per_weight: 20,
             landscape: false,
         },
-        // Portrait: at ~80 % the whole table fits one A4 page; landscape would need two.
+        // 23 px per weight: number columns fit four characters a line (商业企业 on one,
+        // 社会公益组织 on two), the third label column the 13-em 1.本机关不掌握相关政府信息.
+        // Portrait: at ~77 % the whole table fits one A4 page; landscape would need two.
         TableId::Applications => SheetLayout {
             suffix: "依申请公开",
             section: 2,
-            px_per_weight: 22,
+            px_per_weight: 23,
             landscape: false,
         },
         TableId::Appeals => SheetLayout {
             suffix: "复议诉讼",
             section: 3,
-            px_per_weight: 66,
+            px_per_weight: 72,
             landscape: true,
         },
     }
@@ -556,7 +558,8 @@ fn sum_call(sheet: &str, offset: u32, cells: &[(u8, u8)]) -> String {
     format!("SUM({})", refs.join(","))
 }
 
-/// Writes the title rows across columns `0..=last_col`; returns the first row after them.
+/// Writes the title rows, each merged across the sheet's columns (`col_px`); returns the
+/// first row after them.
 fn write_titles(
     ws: &mut Worksheet,
     doc: &Document,
@@ -588,7 +591,12 @@ fn write_titles(
 }
 
 /// Print setup shared by every sheet.
-fn page_setup(ws: &mut Worksheet, draft: bool, landscape: bool, repeat_to: Option<u32>) {
+fn page_setup(
+    ws: &mut Worksheet,
+    draft: bool,
+    landscape: bool,
+    repeat_to: Option<u32>,
+) -> Result<(), ExportError> {
     ws.set_paper_size(PAPER_A4);
     if landscape {
         ws.set_landscape();
@@ -599,12 +607,11 @@ fn page_setup(ws: &mut Worksheet, draft: bool, landscape: bool, repeat_to: Optio
     ws.set_print_center_horizontally(true);
     ws.set_footer(FOOTER);
     if draft {
-        ws.set_header(DRAFT_HEADER);
+        ws.set_header(format!("{DRAFT_HEADER_CODES}{DRAFT_MARK}"));
         ws.set_tab_color(Color::Red);
     }
     if let Some(last) = repeat_to {
-        // Cannot fail: rows are in range and ordered.
-        let _ = ws.set_repeat_rows(0, last);
+        ws.set_repeat_rows(0, last).map_err(xlsx_error)?;
     }
     // No password: protection only keeps labels and formulas from being typed over.
     ws.protect_with_options(&ProtectionOptions {
@@ -612,6 +619,7 @@ fn page_setup(ws: &mut Worksheet, draft: bool, landscape: bool, repeat_to: Optio
         format_rows: true,
         ..ProtectionOptions::new()
     });
+    Ok(())
 }
 
 /// Input cells of one kind, for one data validation over all of them.
@@ -767,7 +775,7 @@ fn write_table(
     if shape.header_rows > 0 {
         ws.set_freeze_panes(header_end, 0).map_err(xlsx_error)?;
     }
-    page_setup(ws, doc.draft, layout.landscape, header_end.checked_sub(1));
+    page_setup(ws, doc.draft, layout.landscape, header_end.checked_sub(1))?;
     Ok(())
 }
 
@@ -901,6 +909,6 @@ fn write_checks(
         .map_err(xlsx_error)?;
     }
     ws.set_freeze_panes(first, 0).map_err(xlsx_error)?;
-    page_setup(ws, doc.draft, false, Some(header));
+    page_setup(ws, doc.draft, false, Some(header))?;
     Ok(())
 }

@@ -733,6 +733,16 @@ fn a_document_that_contradicts_itself_is_refused() {
     assert!(export(&doc).unwrap_err().message.contains("超出表格范围"));
 }
 
+#[test]
+fn a_document_without_tables_gives_an_empty_checks_sheet() {
+    let mut doc = sample();
+    doc.blocks.retain(|b| !matches!(b, DocBlock::Table(_)));
+    let book = read(export(&doc).unwrap());
+    assert_eq!(book.sheets.len(), 1);
+    let (failed, rows) = check_rows(&book, false);
+    assert_eq!((failed, rows.len()), (0.0, 0));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Formatting, protection, validation
 
@@ -855,10 +865,11 @@ fn row_heights_give_every_label_its_lines() {
         for c in tags(&sheet.xml, "col") {
             let min = attr(c, "min").unwrap().parse::<u32>().unwrap();
             let max = attr(c, "max").unwrap().parse::<u32>().unwrap();
-            // Width in characters of the 8-px digit, plus 5 px padding (宋体 11 default).
+            // Width in characters of the 宋体 11 digit (8 px), padding included (ECMA-376
+            // 18.3.1.13: pixels = truncate(width × digit width)).
             let w: f64 = attr(c, "width").unwrap().parse().unwrap();
             for col in min - 1..max {
-                widths.insert(col, (w * 8.0 + 5.0).trunc());
+                widths.insert(col, (w * 8.0).trunc());
             }
         }
         let heights: HashMap<u32, f64> = tags(&sheet.xml, "row")
@@ -1038,12 +1049,34 @@ fn book_font(sheet: &Sheet, pos: (u32, u32)) -> calamine::Font {
 // ---------------------------------------------------------------------------------------------
 // Golden projection and files for the interop script
 
-/// A readable projection of a workbook: per sheet, its merges, then `A1 value` lines
-/// (`A1 =FORMULA → cached`) in row order.
+/// A readable projection of a workbook: per sheet, its column widths, row heights, data
+/// validations and merges, then `A1 value` lines (`A1 =FORMULA → cached`) in row order.
 fn projection(book: &Book) -> String {
     let mut out = String::new();
     for sheet in &book.sheets {
         out.push_str(&format!("# {}\n", sheet.name));
+        // Layout from the sheet XML: column widths (characters), row heights (points), and
+        // the cells each data validation covers.
+        let cols: Vec<String> = tags(&sheet.xml, "col")
+            .iter()
+            .map(|c| {
+                let (min, max) = (attr(c, "min").unwrap(), attr(c, "max").unwrap());
+                format!("{min}-{max}:{}", attr(c, "width").unwrap())
+            })
+            .collect();
+        out.push_str(&format!("cols {}\n", cols.join(" ")));
+        let rows: Vec<String> = tags(&sheet.xml, "row")
+            .iter()
+            .filter_map(|r| Some(format!("{}:{}", attr(r, "r")?, attr(r, "ht")?)))
+            .collect();
+        out.push_str(&format!("rows {}\n", rows.join(" ")));
+        for dv in tags(&sheet.xml, "dataValidation") {
+            out.push_str(&format!(
+                "validation {} {}\n",
+                attr(dv, "type").unwrap(),
+                attr(dv, "sqref").unwrap()
+            ));
+        }
         for &(r0, c0, r1, c1) in &sheet.merges {
             out.push_str(&format!(
                 "merge {}\n",
