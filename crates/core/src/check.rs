@@ -1,4 +1,4 @@
-//! Every check of the national format, each with its stable ID (see `docs/checks.md`).
+//! Every check of the national format, each with its stable ID (see `docs/format.md`).
 //!
 //! Checks read a loaded [`Report`] and return diagnostics; they never stop at the first
 //! finding. Table arithmetic uses the computed totals; totals a source states itself are

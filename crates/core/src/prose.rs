@@ -87,6 +87,8 @@ pub fn parse(
     let mut cur: Option<Open> = None;
     let mut bold = 0u32;
     let mut list_counters: Vec<Option<u64>> = Vec::new();
+    let mut link: Option<String> = None;
+    let mut in_code = false;
     for (event, range) in Parser::new(text).into_offset_iter() {
         match event {
             Event::Start(Tag::Paragraph) if cur.is_none() => {
@@ -100,7 +102,36 @@ pub fn parse(
                 };
                 cur = Some(Open::new(Kind::Heading(hashes), range));
             }
-            Event::Start(Tag::List(start)) => list_counters.push(start),
+            Event::Start(Tag::List(start)) => {
+                // A nested list ends the text of the item that contains it.
+                if let Some(o) = cur.take() {
+                    finish(o, &mut blocks, &values, diags);
+                }
+                list_counters.push(start);
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                // Paragraphs indented with four spaces or a tab are code blocks to CommonMark;
+                // a clerk meant an ordinary paragraph.
+                cur = Some(Open::new(Kind::Paragraph, range));
+                in_code = true;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                if let Some(o) = cur.take() {
+                    for part in split_code(o) {
+                        finish(part, &mut blocks, &values, diags);
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if let (Some(o), Some(url)) = (cur.as_mut(), link.take()) {
+                    let shown: String = o.inlines.iter().map(|i| i.text.as_str()).collect();
+                    if !shown.ends_with(url.as_str()) {
+                        let at = Span::new(file, range.end..range.end);
+                        o.push(&format!("（{url}）"), bold > 0, at, false);
+                    }
+                }
+            }
             Event::End(TagEnd::List(_)) => {
                 list_counters.pop();
             }
@@ -115,11 +146,12 @@ pub fn parse(
                 };
                 cur = Some(Open::new(Kind::Item(marker), range));
             }
+            Event::Start(Tag::Link { dest_url, .. }) => link = Some(dest_url.to_string()),
             Event::Start(Tag::Strong) => bold += 1,
             Event::End(TagEnd::Strong) => bold = bold.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
                 if let Some(o) = cur.as_mut() {
-                    let exact = text.get(range.clone()) == Some(&*t);
+                    let exact = !in_code && text.get(range.clone()) == Some(&*t);
                     o.push(&t, bold > 0, Span::new(file, range), exact);
                 }
             }
@@ -231,6 +263,17 @@ fn interpolate(
         let mut offset = 0usize; // bytes consumed from inline.text
         while let Some(start) = rest.find("{{") {
             let Some(len) = rest[start..].find("}}") else {
+                let at = inline.span.range.start + offset + start;
+                let span = if inline.exact {
+                    Span::new(inline.span.file, at..at + 2)
+                } else {
+                    inline.span.clone()
+                };
+                diags.push(
+                    Diagnostic::error("E-PLACEHOLDER", "占位符“{{”没有用“}}”闭合")
+                        .at(span)
+                        .hint("写作 {{名称}}，例如 {{applications.new}}"),
+                );
                 break;
             };
             let end = start + len + 2;
@@ -335,13 +378,99 @@ pub(crate) fn is_chinese_numeral(c: char) -> bool {
     "一二三四五六七八九十".contains(c)
 }
 
+/// Splits an indented code block into paragraphs at blank lines.
+fn split_code(o: Open) -> Vec<Open> {
+    let text: String = o.inlines.iter().map(|i| i.text.as_str()).collect();
+    let Some(first) = o.inlines.first() else {
+        return Vec::new();
+    };
+    let file = first.span.file;
+    text.split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            let mut part = Open::new(Kind::Paragraph, o.range.clone());
+            let joined: String = p.lines().map(str::trim).collect::<Vec<_>>().join("");
+            part.push(&joined, false, Span::new(file, o.range.clone()), false);
+            part
+        })
+        .collect()
+}
+
+/// CommonMark does not open `**` right after CJK punctuation (`**“重点”**`), leaving the
+/// asterisks as text. Clerks write it that way all the time, so pair them up here.
+fn literal_strong(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut out = Vec::new();
+    for inline in inlines {
+        if inline.generated || inline.text.matches("**").count() < 2 {
+            out.push(inline);
+            continue;
+        }
+        let pieces: Vec<&str> = inline.text.split("**").collect();
+        let last = pieces.len() - 1;
+        // With an odd number of markers the last one has no partner and stays text.
+        let unpaired = last % 2 == 1;
+        let mut bold = inline.bold;
+        let mut offset = 0;
+        for (k, piece) in pieces.iter().enumerate() {
+            let keep_marker = unpaired && k == last;
+            let text = if keep_marker {
+                format!("**{piece}")
+            } else {
+                (*piece).to_string()
+            };
+            let start = if keep_marker { offset - 2 } else { offset };
+            if !text.is_empty() {
+                let span = if inline.exact {
+                    let base = inline.span.range.start;
+                    Span::new(inline.span.file, base + start..base + offset + piece.len())
+                } else {
+                    inline.span.clone()
+                };
+                out.push(Inline {
+                    text,
+                    bold,
+                    span,
+                    ..inline.clone()
+                });
+            }
+            offset += piece.len() + 2;
+            if k < last && !(unpaired && k + 1 == last) {
+                bold = !bold;
+            }
+        }
+    }
+    out
+}
+
+/// Drops leading spaces, including the full-width 　　 a Word paste brings: the first-line
+/// indent is the typesetter's job.
+fn trim_start(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    while let Some(first) = inlines.first_mut() {
+        let trimmed = first.text.trim_start_matches(char::is_whitespace);
+        let cut = first.text.len() - trimmed.len();
+        if cut == 0 {
+            break;
+        }
+        first.text = trimmed.to_string();
+        if first.exact {
+            first.span.range.start += cut;
+        }
+        if first.text.is_empty() {
+            inlines.remove(0);
+        } else {
+            break;
+        }
+    }
+    inlines
+}
+
 fn finish(
     o: Open,
     blocks: &mut Vec<Block>,
     values: &[(String, String)],
     diags: &mut Vec<Diagnostic>,
 ) {
-    let inlines = interpolate(o.inlines, values, diags);
+    let inlines = trim_start(literal_strong(interpolate(o.inlines, values, diags)));
     let Some(first) = inlines.first() else {
         return;
     };
@@ -404,6 +533,32 @@ mod tests {
         assert!(b[1].is_generated(6));
         assert!(matches!(b[2], Block::Heading { level: 3, .. }));
         assert!(matches!(&b[3], Block::ListItem { marker, .. } if marker.is_empty()));
+    }
+
+    #[test]
+    fn clerk_markdown_habits() {
+        let md = "**“三公开”**，全面推进。\n\n    缩进的段落\n    第二行。\n\n- 外层A\n  - 内层B\n\n见[网站](http://a.cn)。\n\n\u{3000}\u{3000}全角空格开头。\n\n未闭合{{applications.new\n";
+        let (b, d) = parse_str(md);
+        let texts: Vec<String> = b.iter().map(Block::text).collect();
+        assert_eq!(
+            texts,
+            vec![
+                "“三公开”，全面推进。",
+                "缩进的段落第二行。",
+                "外层A",
+                "内层B",
+                "见网站（http://a.cn）。",
+                "全角空格开头。",
+                "未闭合{{applications.new",
+            ]
+        );
+        assert!(b[0].inlines()[0].bold && !b[0].inlines()[1].bold);
+        assert_eq!(b[0].inlines()[0].text, "“三公开”");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].id, "E-PLACEHOLDER");
+        // The full-width spaces are not part of the located text.
+        let s = b[5].locate(0, 2);
+        assert_eq!(&md[s.range], "全角");
     }
 
     #[test]
