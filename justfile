@@ -1,0 +1,42 @@
+# Everyday tasks. Every recipe is a plain cargo/shell command, so nothing needs `just` itself.
+
+# Build the demo county report (DOCX, PDF, XLSX) into examples/demo-county-2024/out/
+demo:
+    cargo run -p nianbao -- build examples/demo-county-2024
+
+# Build every example
+examples:
+    for ex in examples/*/; do cargo run -q -p nianbao -- build "$ex"; done
+
+# Check a report folder
+check dir="examples/demo-county-2024":
+    cargo run -p nianbao -- check {{dir}}
+
+# The test suite (what CI runs)
+test:
+    cargo test --workspace
+
+# Rebuild on every save while drafting
+watch dir="examples/demo-county-2024":
+    cargo run -p nianbao -- watch {{dir}}
+
+# Benchmarks
+bench:
+    cargo bench --workspace
+
+# Refresh golden files after an intended output change (review the diff!)
+golden:
+    UPDATE_GOLDEN=1 cargo test --workspace
+    git diff --stat
+
+# Everything CI runs (installs LibreOffice, poppler, qpdf, openxml-audit when missing)
+ci:
+    bash .ci/run
+
+# Regenerate the test sources in tests/broken/ from templates/report.toml
+broken:
+    python3 tests/make_broken.py
+
+# Rebuild the shipped font subsets (downloads Debian packages)
+fonts:
+    scripts/make-fonts.sh
