@@ -1,6 +1,7 @@
-#![allow(clippy::unwrap_used)] // test helpers: a panic is a failing test
 //! The build pipeline end to end on the shipped examples: outputs read back, names, drafts,
 //! determinism, and that a failed build leaves the previous outputs untouched.
+
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 
