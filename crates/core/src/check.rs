@@ -293,6 +293,8 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
                 ')' => '）',
                 '?' => '？',
                 '!' => '！',
+                '<' => '〈',
+                '>' => '〉',
                 _ => continue,
             };
             let prev = i.checked_sub(1).and_then(|k| chars.get(k)).copied();

@@ -42,6 +42,21 @@ fn ids(l: &Loaded) -> Vec<&'static str> {
 }
 
 #[test]
+fn examples_check_as_documented() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    for clean in ["demo-county-2023", "demo-county-2024"] {
+        let l = load_and_check(&examples.join(clean));
+        assert!(l.diagnostics.is_empty(), "{clean}: {:#?}", l.diagnostics);
+        assert!(l.report.unwrap().last_year.is_some() == (clean == "demo-county-2024"));
+    }
+    let l = load_and_check(&examples.join("wuzhong-xinfang-2024"));
+    assert!(l.diagnostics.iter().all(|d| d.severity == Severity::Warning));
+    let punct: Vec<String> = find(&l, "W-PUNCT").into_iter().map(|(_, t)| t).collect();
+    assert_eq!(punct, vec!["<", ">", ",", "<", ">"]);
+    assert_eq!(find(&l, "W-OVERVIEW-LEN").len(), 1);
+}
+
+#[test]
 fn clean_report_has_no_findings() {
     let l = run("clean");
     assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
