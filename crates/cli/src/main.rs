@@ -3,12 +3,14 @@
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use nianbao_core::diag::{self, count};
 use nianbao_core::format::Kind;
 use nianbao_core::load::Loaded;
 use nianbao_export::Format;
+use nianbao_watch::batch;
 use nianbao_watch::build::{self, BuildOptions, FontCache};
 use nianbao_watch::write::Written;
 
@@ -58,7 +60,8 @@ enum Command {
     /// 生成 DOCX、PDF、XLSX / build the outputs
     #[command(after_help = EXIT_HELP)]
     Build {
-        /// 报告文件夹 / report folder(s)
+        /// 报告文件夹；可以给多个，或给一个包含多个报告的上级文件夹（并行生成）
+        /// / report folder(s), or a parent folder of reports (built in parallel)
         #[arg(default_value = ".")]
         dirs: Vec<PathBuf>,
         /// 输出文件夹（默认：报告文件夹下的 out/） / output folder
@@ -212,40 +215,150 @@ fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn build_cmd(dirs: &[PathBuf], opts: &BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
-    let mut cache = FontCache::new(fonts);
-    let mut worst = 0u8;
-    for dir in dirs {
-        let report = build::build(dir, opts, &mut cache);
-        print_diagnostics(&report.loaded, OutputFormat::Text);
-        let c = report.counts();
-        let code = if report.loaded.sources.files().next().is_none() {
-            2
-        } else {
-            u8::from(c.errors > 0 || report.refused.is_some() || report.write_failed())
-        };
-        worst = worst.max(code);
-        for o in &report.outputs {
-            match &o.status {
-                Written::Written => println!(
-                    "  已生成 {}（{} KB）",
-                    o.path.display(),
-                    o.size.div_ceil(1024)
-                ),
-                Written::Unchanged => println!("  未变化 {}", o.path.display()),
-                Written::Failed(m) => eprintln!("  失败 {m}"),
-            }
-        }
-        if let Some(why) = &report.refused {
-            eprintln!("{}：{why}", dir.display());
-        }
-        let kind = if report.draft { "（草稿）" } else { "" };
-        println!(
-            "{}{kind}：{}，用时 {:.1} ms",
-            dir.display(),
-            summary(c.errors, c.warnings),
-            report.elapsed.as_secs_f64() * 1000.0
+fn build_cmd(args: &[PathBuf], opts: &BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
+    let (dirs, bad) = batch::expand(args);
+    for b in &bad {
+        eprintln!(
+            "“{}”不是报告文件夹（没有 report.toml），其中也没有报告文件夹",
+            b.display()
         );
     }
-    ExitCode::from(worst)
+    if dirs.is_empty() {
+        return ExitCode::from(2);
+    }
+    let code = if dirs.len() == 1 && bad.is_empty() {
+        build_one(&dirs[0], opts, fonts)
+    } else {
+        build_batch(&dirs, opts, fonts)
+    };
+    ExitCode::from(if bad.is_empty() { code } else { code.max(2) })
+}
+
+/// Exit code of one build: 2 when report.toml could not be read, 1 on errors or write failures.
+fn exit_code(report: &build::BuildReport) -> u8 {
+    if report.loaded.sources.files().next().is_none() {
+        2
+    } else {
+        let c = report.counts();
+        u8::from(c.errors > 0 || report.refused.is_some() || report.write_failed())
+    }
+}
+
+fn build_one(dir: &Path, opts: &BuildOptions, fonts: Option<PathBuf>) -> u8 {
+    let mut cache = FontCache::new(fonts);
+    let report = build::build(dir, opts, &mut cache);
+    print_diagnostics(&report.loaded, OutputFormat::Text);
+    let c = report.counts();
+    for o in &report.outputs {
+        match &o.status {
+            Written::Written => println!(
+                "  已生成 {}（{} KB）",
+                o.path.display(),
+                o.size.div_ceil(1024)
+            ),
+            Written::Unchanged => println!("  未变化 {}", o.path.display()),
+            Written::Failed(m) => eprintln!("  失败 {m}"),
+        }
+    }
+    if let Some(why) = &report.refused {
+        eprintln!("{}：{why}", dir.display());
+    }
+    let kind = if report.draft { "（草稿）" } else { "" };
+    println!(
+        "{}{kind}：{}，用时 {:.1} ms",
+        dir.display(),
+        summary(c.errors, c.warnings),
+        report.elapsed.as_secs_f64() * 1000.0
+    );
+    exit_code(&report)
+}
+
+/// Many reports in parallel: a progress line on a terminal, one summary line per report (plus
+/// its errors), totals at the end.
+fn build_batch(dirs: &[PathBuf], opts: &BuildOptions, fonts: Option<PathBuf>) -> u8 {
+    struct Tally {
+        finished: usize,
+        built: usize,
+        with_errors: usize,
+        warnings: usize,
+        worst: u8,
+    }
+    let tally = Mutex::new(Tally {
+        finished: 0,
+        built: 0,
+        with_errors: 0,
+        warnings: 0,
+        worst: 0,
+    });
+    let progress = std::io::stderr().is_terminal();
+    let total = dirs.len();
+    let start = std::time::Instant::now();
+    let done = |i: usize, report: &build::BuildReport| {
+        let c = report.counts();
+        let code = exit_code(report);
+        let errors_text = if c.errors > 0 {
+            let errors: Vec<_> = report
+                .loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == nianbao_core::Severity::Error)
+                .cloned()
+                .collect();
+            diag::render(&errors, &report.loaded.sources, color())
+        } else {
+            String::new()
+        };
+        let Ok(mut t) = tally.lock() else {
+            return;
+        };
+        t.finished += 1;
+        t.warnings += c.warnings;
+        t.worst = t.worst.max(code);
+        let status = if report.outputs.is_empty() {
+            t.with_errors += usize::from(c.errors > 0);
+            "未生成"
+        } else if report.write_failed() {
+            "部分写入失败"
+        } else {
+            t.built += 1;
+            if report.draft {
+                "已生成草稿"
+            } else {
+                "已生成"
+            }
+        };
+        if progress {
+            eprint!("\r\x1b[2K");
+        }
+        print!("{errors_text}");
+        println!(
+            "[{}/{total}] {} {status}：{} 个错误，{} 个警告，{:.0} ms",
+            i + 1,
+            dirs[i].display(),
+            c.errors,
+            c.warnings,
+            report.elapsed.as_secs_f64() * 1000.0
+        );
+        for o in &report.outputs {
+            if let Written::Failed(m) = &o.status {
+                eprintln!("  失败 {m}");
+            }
+        }
+        if progress {
+            eprint!("生成中 {}/{total}", t.finished);
+        }
+    };
+    batch::build_many(dirs, opts, fonts, 0, &done);
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
+    let t = tally.into_inner().unwrap_or_else(|p| p.into_inner());
+    println!(
+        "共 {total} 份报告：{} 份已生成，{} 份有错误未生成，警告 {} 条，用时 {:.2} s",
+        t.built,
+        t.with_errors,
+        t.warnings,
+        start.elapsed().as_secs_f64()
+    );
+    t.worst
 }

@@ -50,7 +50,10 @@ fn examples_check_as_documented() {
         assert!(l.report.unwrap().last_year.is_some() == (clean == "demo-county-2024"));
     }
     let l = load_and_check(&examples.join("wuzhong-xinfang-2024"));
-    assert!(l.diagnostics.iter().all(|d| d.severity == Severity::Warning));
+    assert!(l
+        .diagnostics
+        .iter()
+        .all(|d| d.severity == Severity::Warning));
     let punct: Vec<String> = find(&l, "W-PUNCT").into_iter().map(|(_, t)| t).collect();
     assert_eq!(punct, vec!["<", ">", ",", "<", ">"]);
     assert_eq!(find(&l, "W-OVERVIEW-LEN").len(), 1);

@@ -80,7 +80,9 @@ impl BuildReport {
 type FontOverrides = Vec<(String, PathBuf)>;
 
 /// Fonts for the PDF, loaded at most once per process and per set of overrides.
-#[derive(Default)]
+///
+/// Cloning shares the loaded fonts (they are behind an `Arc`).
+#[derive(Default, Clone)]
 pub struct FontCache {
     dir: Option<PathBuf>,
     loaded: Option<(FontOverrides, Arc<pdf::Fonts>)>,
@@ -97,7 +99,8 @@ impl FontCache {
         self.loaded = None;
     }
 
-    fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<pdf::Fonts>, String> {
+    /// The fonts for a report with these per-role overrides, loading them if needed.
+    pub fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<pdf::Fonts>, String> {
         if let Some((o, fonts)) = &self.loaded {
             if o == overrides {
                 return Ok(fonts.clone());

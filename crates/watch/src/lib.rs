@@ -1,6 +1,7 @@
 //! nianbao-watch: the build pipeline (load → check → export → atomic write) and the
 //! rebuild-on-save loop. Library code never prints; the CLI renders what it returns.
 
+pub mod batch;
 pub mod build;
 pub mod write;
 
