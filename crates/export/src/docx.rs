@@ -1,1 +1,0 @@
-//! docx exporter (in progress).
