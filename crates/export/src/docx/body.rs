@@ -42,6 +42,8 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
     // One blank line between title and body.
     x.empty("w:p", &[]);
     for (i, block) in doc.blocks.iter().enumerate() {
+        // The signature must not stand alone on a page: the block before it keeps with it.
+        let before_signature = matches!(doc.blocks.get(i + 1), Some(DocBlock::Signature { .. }));
         match block {
             DocBlock::Heading { level, runs, .. } => {
                 let i = usize::from(level.clamp(&1, &4) - 1);
@@ -54,6 +56,7 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
             DocBlock::Paragraph { runs, .. } => {
                 let ppr = PPr {
                     style: Some(STYLE_BODY),
+                    keep_next: before_signature,
                     ..PPr::default()
                 };
                 paragraph(&mut x, &ppr, run_texts(runs), RPr::HINT);
@@ -67,10 +70,18 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
                 }
             }
             DocBlock::Signature { agency, date } => {
-                x.empty("w:p", &[]);
+                let keep = PPr {
+                    keep_next: true,
+                    ..PPr::default()
+                };
+                // One blank line after the body.
+                paragraph(&mut x, &keep, [], RPr::HINT);
                 let (agency_right, date_right) = signature_indents(agency, date);
-                for (text, right) in [(agency, agency_right), (date, date_right)] {
+                for (text, right, keep_next) in
+                    [(agency, agency_right, true), (date, date_right, false)]
+                {
                     let ppr = PPr {
+                        keep_next,
                         ind: Some(Ind {
                             right: Some(right * TWIPS_PER_BODY_CHAR / 100),
                             right_chars: Some(right),
@@ -193,6 +204,7 @@ pub(crate) fn column_widths(weights: &[u16], total: u32) -> Vec<u32> {
 fn table(x: &mut Xml, t: &Table) {
     let rows = usize::from(t.shape.rows);
     let cols = usize::from(t.shape.cols);
+    let header_rows = usize::from(t.shape.header_rows);
     let widths = column_widths(t.shape.col_weights, TYPE_WIDTH);
     // Which cell covers each grid position.
     let mut owner: Vec<Option<usize>> = vec![None; rows * cols];
@@ -221,10 +233,13 @@ fn table(x: &mut Xml, t: &Table) {
         x.start("w:tr", &[]);
         x.start("w:trPr", &[]);
         x.empty("w:cantSplit", &[]);
-        if r < usize::from(t.shape.header_rows) {
+        if r < header_rows {
             x.empty("w:tblHeader", &[]);
         }
         x.end();
+        // Header rows stay with the first body row; a table without repeating header rows
+        // (表二) stays on one page, since a continuation would have no labels.
+        let keep_next = r + 1 < rows && (r < header_rows || header_rows == 0);
         let mut k = 0;
         while k < cols {
             let cell = owner[r * cols + k]
@@ -233,7 +248,7 @@ fn table(x: &mut Xml, t: &Table) {
             let Some(c) = cell else {
                 // A hole in the grid (never in a built document): an empty cell keeps the
                 // row's width right.
-                cell_xml(x, widths[k], 1, None, None);
+                cell_xml(x, widths[k], 1, None, None, keep_next);
                 k += 1;
                 continue;
             };
@@ -245,7 +260,14 @@ fn table(x: &mut Xml, t: &Table) {
                 (true, true) => Some("restart"),
                 (false, _) => Some("continue"),
             };
-            cell_xml(x, width, span, merge, origin.then_some(&c.content));
+            cell_xml(
+                x,
+                width,
+                span,
+                merge,
+                origin.then_some(&c.content),
+                keep_next,
+            );
             k += span;
         }
         x.end();
@@ -261,6 +283,7 @@ fn cell_xml(
     span: usize,
     merge: Option<&str>,
     content: Option<&CellContent>,
+    keep_next: bool,
 ) {
     x.start("w:tc", &[]);
     x.start("w:tcPr", &[]);
@@ -279,6 +302,7 @@ fn cell_xml(
     let row_label = matches!(content, Some(CellContent::Label { header: false, .. }));
     let ppr = PPr {
         style: Some(STYLE_TABLE_TEXT),
+        keep_next,
         jc: row_label.then_some("left"),
         ..PPr::default()
     };

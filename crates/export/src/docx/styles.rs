@@ -51,15 +51,6 @@ const TWO_CHAR_INDENT: Ind = Ind {
     first_line_chars: Some(200),
 };
 
-/// No indentation at all.
-const NO_INDENT: Ind = Ind {
-    left: None,
-    right: None,
-    right_chars: None,
-    first_line: None,
-    first_line_chars: None,
-};
-
 /// A face declared in the font table.
 struct FontDef {
     name: &'static str,
@@ -233,7 +224,6 @@ fn style_defs() -> Vec<StyleDef> {
     let off_grid = |jc: &'static str| PPr {
         snap_to_grid: Some(false),
         spacing: Some(Spacing::SINGLE),
-        ind: Some(NO_INDENT),
         jc: Some(jc),
         ..PPr::default()
     };
@@ -492,7 +482,7 @@ pub(crate) fn footer(odd: bool) -> Vec<u8> {
     let one_char = Ind {
         left: (!odd).then_some(TWIPS_PER_PAGE_NUMBER_CHAR),
         right: odd.then_some(TWIPS_PER_PAGE_NUMBER_CHAR),
-        ..NO_INDENT
+        ..Ind::default()
     };
     PPr {
         style: Some(STYLE_FOOTER),
