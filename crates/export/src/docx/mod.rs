@@ -32,20 +32,25 @@ use nianbao_core::model::Date;
 use crate::ExportError;
 use xml::{a, Xml};
 
+/// Millimetres to twips (1/1440 inch), rounded to the nearest.
+pub(crate) const fn mm(mm: u32) -> u32 {
+    (mm * 14400 + 127) / 254
+}
+
 /// Page width (A4, 210 mm) in twips.
-pub(crate) const PAGE_WIDTH: u32 = 11906;
+pub(crate) const PAGE_WIDTH: u32 = mm(210);
 /// Page height (A4, 297 mm) in twips.
-pub(crate) const PAGE_HEIGHT: u32 = 16838;
+pub(crate) const PAGE_HEIGHT: u32 = mm(297);
 /// Top margin (天头), 37 mm.
-pub(crate) const MARGIN_TOP: u32 = 2098;
+pub(crate) const MARGIN_TOP: u32 = mm(37);
 /// Bottom margin, 35 mm.
-pub(crate) const MARGIN_BOTTOM: u32 = 1984;
+pub(crate) const MARGIN_BOTTOM: u32 = mm(35);
 /// Left margin (订口), 28 mm.
-pub(crate) const MARGIN_LEFT: u32 = 1587;
+pub(crate) const MARGIN_LEFT: u32 = mm(28);
 /// Right margin, 26 mm.
-pub(crate) const MARGIN_RIGHT: u32 = 1474;
+pub(crate) const MARGIN_RIGHT: u32 = mm(26);
 /// Width of the type area (版心), 156 mm: tables span exactly this.
-pub(crate) const TYPE_WIDTH: u32 = 8844;
+pub(crate) const TYPE_WIDTH: u32 = mm(156);
 /// Line pitch of the grid: 225 mm / 22 lines = 28.95 pt.
 pub(crate) const LINE_PITCH: u32 = 579;
 /// Characters per line of the grid.
@@ -65,11 +70,11 @@ pub(crate) const TWIPS_PER_PAGE_NUMBER_CHAR: u32 = SZ_PAGE_NUMBER * 10;
 /// Left and right padding inside table cells: 1 mm (Word's default 1.9 mm would leave one
 /// 五号 character per line in table 四).
 pub(crate) const TABLE_CELL_MARGIN: u32 = 57;
-/// Header distance from the page edge: 15 mm.
-pub(crate) const HEADER_DISTANCE: u32 = 851;
+/// Header distance from the page edge (the draft mark): 15 mm.
+pub(crate) const HEADER_DISTANCE: u32 = mm(15);
 /// Footer distance from the page's bottom edge: the page number line's top sits 7 mm below
 /// the type area (GB/T 9704 7.5): bottom margin − 7 mm − one 14 pt line.
-pub(crate) const FOOTER_DISTANCE: u32 = MARGIN_BOTTOM - 397 - TWIPS_PER_PAGE_NUMBER_CHAR;
+pub(crate) const FOOTER_DISTANCE: u32 = MARGIN_BOTTOM - mm(7) - TWIPS_PER_PAGE_NUMBER_CHAR;
 /// `w:charSpace` of the grid: the character pitch minus the body size in 1/4096 pt, rounded
 /// down so that 28 characters fit the type area (Word derives the pitch from the Normal
 /// style's size and this value).

@@ -196,6 +196,9 @@ const BASE: StyleDef = StyleDef {
     },
 };
 
+/// A heading style. Headings of every level are indented two characters like the body, as
+/// GB/T 9704 documents set `一、`/`（一）` headings, so a heading's first character lines up
+/// with the paragraphs' first characters.
 fn heading(level: u8, font: &'static str) -> StyleDef {
     let i = usize::from(level - 1);
     StyleDef {
