@@ -46,9 +46,9 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
         let before_signature = matches!(doc.blocks.get(i + 1), Some(DocBlock::Signature { .. }));
         match block {
             DocBlock::Heading { level, runs, .. } => {
-                let i = usize::from(level.clamp(&1, &4) - 1);
+                let style = STYLE_HEADINGS[usize::from((*level).clamp(1, 4) - 1)];
                 let ppr = PPr {
-                    style: Some(STYLE_HEADINGS[i]),
+                    style: Some(style),
                     ..PPr::default()
                 };
                 paragraph(&mut x, &ppr, run_texts(runs), RPr::HINT);
