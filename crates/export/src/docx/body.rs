@@ -1,0 +1,359 @@
+//! `word/document.xml`: title, blocks, tables, signature and the section properties.
+
+use nianbao_core::document::{CellContent, DocBlock, Document, Run, Table};
+
+use super::props::{Ind, PPr, RPr};
+use super::styles::{
+    self, DRAFT_COLOR, DRAFT_MARK, FONT_H1, STYLE_BODY, STYLE_HEADINGS, STYLE_TABLE_GRID,
+    STYLE_TABLE_TEXT, STYLE_TITLE,
+};
+use super::xml::{a, Xml};
+use super::{
+    Rel, CHAR_SPACE, FOOTER_DISTANCE, HEADER_DISTANCE, LINE_PITCH, MARGIN_BOTTOM, MARGIN_LEFT,
+    MARGIN_RIGHT, MARGIN_TOP, NS_R, NS_W, PAGE_HEIGHT, PAGE_WIDTH, TABLE_CELL_MARGIN,
+    TWIPS_PER_BODY_CHAR, TYPE_WIDTH,
+};
+
+/// `word/document.xml` for `doc`.
+pub(crate) fn document(doc: &Document) -> Vec<u8> {
+    let mut x = Xml::new();
+    x.start("w:document", &[a("xmlns:w", NS_W), a("xmlns:r", NS_R)]);
+    x.start("w:body", &[]);
+    let title = PPr {
+        style: Some(STYLE_TITLE),
+        ..PPr::default()
+    };
+    for line in &doc.title {
+        paragraph(&mut x, &title, [(line.as_str(), false)], RPr::HINT);
+    }
+    if doc.draft {
+        let centred = PPr {
+            jc: Some("center"),
+            ..PPr::default()
+        };
+        let mark = format!("（{DRAFT_MARK}）");
+        let red = RPr {
+            font: Some(FONT_H1),
+            color: Some(DRAFT_COLOR),
+            ..RPr::HINT
+        };
+        paragraph(&mut x, &centred, [(mark.as_str(), false)], red);
+    }
+    // One blank line between title and body.
+    x.empty("w:p", &[]);
+    for (i, block) in doc.blocks.iter().enumerate() {
+        // The signature must not stand alone on a page: the block before it keeps with it.
+        let before_signature = matches!(doc.blocks.get(i + 1), Some(DocBlock::Signature { .. }));
+        match block {
+            DocBlock::Heading { level, runs, .. } => {
+                let style = STYLE_HEADINGS[usize::from((*level).clamp(1, 4) - 1)];
+                let ppr = PPr {
+                    style: Some(style),
+                    ..PPr::default()
+                };
+                paragraph(&mut x, &ppr, run_texts(runs), RPr::HINT);
+            }
+            DocBlock::Paragraph { runs, .. } => {
+                let ppr = PPr {
+                    style: Some(STYLE_BODY),
+                    keep_next: before_signature,
+                    ..PPr::default()
+                };
+                paragraph(&mut x, &ppr, run_texts(runs), RPr::HINT);
+            }
+            DocBlock::Table(t) => {
+                table(&mut x, t);
+                // Word merges adjacent tables and wants a paragraph before the section
+                // properties; give it one where no block follows that would serve.
+                if matches!(doc.blocks.get(i + 1), None | Some(DocBlock::Table(_))) {
+                    x.empty("w:p", &[]);
+                }
+            }
+            DocBlock::Signature { agency, date } => {
+                let keep = PPr {
+                    keep_next: true,
+                    ..PPr::default()
+                };
+                // One blank line after the body.
+                paragraph(&mut x, &keep, [], RPr::HINT);
+                let (agency_right, date_right) = signature_indents(agency, date);
+                for (text, right, keep_next) in
+                    [(agency, agency_right, true), (date, date_right, false)]
+                {
+                    let ppr = PPr {
+                        keep_next,
+                        ind: Some(Ind {
+                            right: Some(right * TWIPS_PER_BODY_CHAR / 100),
+                            right_chars: Some(right),
+                            ..Ind::default()
+                        }),
+                        jc: Some("right"),
+                        ..PPr::default()
+                    };
+                    paragraph(&mut x, &ppr, [(text.as_str(), false)], RPr::HINT);
+                }
+            }
+        }
+    }
+    section(&mut x, doc.draft);
+    x.finish()
+}
+
+fn run_texts(runs: &[Run]) -> impl Iterator<Item = (&str, bool)> {
+    runs.iter().map(|r| (r.text.as_str(), r.bold))
+}
+
+/// A paragraph of runs; `base` is each run's properties before bold.
+fn paragraph<'t>(
+    x: &mut Xml,
+    ppr: &PPr,
+    runs: impl IntoIterator<Item = (&'t str, bool)>,
+    base: RPr,
+) {
+    x.start("w:p", &[]);
+    ppr.write(x);
+    for (text, bold) in runs {
+        if text.is_empty() {
+            continue;
+        }
+        x.start("w:r", &[]);
+        RPr {
+            bold: bold.then_some(true),
+            ..base
+        }
+        .write(x);
+        run_content(x, text);
+        x.end();
+    }
+    x.end();
+}
+
+/// A run's text: tabs become `w:tab`, line breaks `w:br` (a `w:t` cannot carry either).
+fn run_content(x: &mut Xml, text: &str) {
+    let mut piece = String::new();
+    let flush = |x: &mut Xml, piece: &mut String| {
+        if piece.is_empty() {
+            return;
+        }
+        // Leading, trailing or doubled spaces survive only with xml:space="preserve".
+        if piece.starts_with(' ') || piece.ends_with(' ') || piece.contains("  ") {
+            x.leaf("w:t", &[a("xml:space", "preserve")], piece);
+        } else {
+            x.leaf("w:t", &[], piece);
+        }
+        piece.clear();
+    };
+    for ch in text.chars() {
+        match ch {
+            '\t' => {
+                flush(x, &mut piece);
+                x.empty("w:tab", &[]);
+            }
+            '\n' => {
+                flush(x, &mut piece);
+                x.empty("w:br", &[]);
+            }
+            '\r' => {}
+            c => piece.push(c),
+        }
+    }
+    flush(x, &mut piece);
+}
+
+/// Width of `s` in half characters: ASCII is half-width in the official faces, everything
+/// else a full character.
+fn half_widths(s: &str) -> u32 {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Right indents of the signature's agency line and date line, in hundredths of a character
+/// (GB/T 9704-2012 7.3.5.2, no seal): the agency is right-indented two characters and the date
+/// starts two characters to the right of the agency's first character; a date too long for
+/// that is right-indented two characters and the agency moves left to keep the offset.
+pub(crate) fn signature_indents(agency: &str, date: &str) -> (u32, u32) {
+    let (n, d) = (half_widths(agency), half_widths(date));
+    // All in half characters; two characters are four halves.
+    let date_right = if n >= d + 4 { n - d } else { 4 };
+    let agency_right = date_right + d + 4 - n;
+    (agency_right * 50, date_right * 50)
+}
+
+/// Column widths in twips: `weights` scaled to `total`, remainders given out largest first
+/// so the columns add up to exactly `total`.
+pub(crate) fn column_widths(weights: &[u16], total: u32) -> Vec<u32> {
+    let sum: u32 = weights.iter().map(|&w| u32::from(w)).sum();
+    if sum == 0 {
+        return vec![total / weights.len().max(1) as u32; weights.len()];
+    }
+    let mut widths: Vec<u32> = weights
+        .iter()
+        .map(|&w| u32::from(w) * total / sum)
+        .collect();
+    let mut order: Vec<usize> = (0..weights.len()).collect();
+    // Largest remainder first; ties to the left (stable sort).
+    order.sort_by_key(|&i| std::cmp::Reverse(u32::from(weights[i]) * total % sum));
+    let short = total - widths.iter().sum::<u32>();
+    for &i in order.iter().take(short as usize) {
+        widths[i] += 1;
+    }
+    widths
+}
+
+/// One official table: fixed layout over the type area's width, a box round every cell,
+/// header rows repeated on each page, rows kept whole.
+fn table(x: &mut Xml, t: &Table) {
+    let rows = usize::from(t.shape.rows);
+    let cols = usize::from(t.shape.cols);
+    let header_rows = usize::from(t.shape.header_rows);
+    let widths = column_widths(t.shape.col_weights, TYPE_WIDTH);
+    // Which cell covers each grid position.
+    let mut owner: Vec<Option<usize>> = vec![None; rows * cols];
+    for (i, c) in t.cells.iter().enumerate() {
+        for r in usize::from(c.row)..(usize::from(c.row) + usize::from(c.rowspan)).min(rows) {
+            for k in usize::from(c.col)..(usize::from(c.col) + usize::from(c.colspan)).min(cols) {
+                owner[r * cols + k] = Some(i);
+            }
+        }
+    }
+    x.start("w:tbl", &[]);
+    x.start("w:tblPr", &[]);
+    x.empty("w:tblStyle", &[a("w:val", STYLE_TABLE_GRID)]);
+    x.empty("w:tblW", &[a("w:w", TYPE_WIDTH), a("w:type", "dxa")]);
+    x.empty("w:tblInd", &[a("w:w", 0), a("w:type", "dxa")]);
+    styles::borders(x);
+    x.empty("w:tblLayout", &[a("w:type", "fixed")]);
+    styles::cell_margins(x, TABLE_CELL_MARGIN);
+    x.end();
+    x.start("w:tblGrid", &[]);
+    for w in &widths {
+        x.empty("w:gridCol", &[a("w:w", w)]);
+    }
+    x.end();
+    for r in 0..rows {
+        x.start("w:tr", &[]);
+        x.start("w:trPr", &[]);
+        x.empty("w:cantSplit", &[]);
+        if r < header_rows {
+            x.empty("w:tblHeader", &[]);
+        }
+        x.end();
+        // Header rows stay with the first body row; a table without repeating header rows
+        // (表二) stays on one page, since a continuation would have no labels.
+        let keep_next = r + 1 < rows && (r < header_rows || header_rows == 0);
+        let mut k = 0;
+        while k < cols {
+            let cell = owner[r * cols + k]
+                .map(|i| &t.cells[i])
+                .filter(|c| usize::from(c.col) == k);
+            let Some(c) = cell else {
+                // A hole in the grid (never in a built document): an empty cell keeps the
+                // row's width right.
+                cell_xml(x, widths[k], 1, None, None, keep_next);
+                k += 1;
+                continue;
+            };
+            let span = usize::from(c.colspan).clamp(1, cols - k);
+            let width = widths[k..k + span].iter().sum();
+            let origin = usize::from(c.row) == r;
+            let merge = match (origin, c.rowspan > 1) {
+                (true, false) => None,
+                (true, true) => Some("restart"),
+                (false, _) => Some("continue"),
+            };
+            cell_xml(
+                x,
+                width,
+                span,
+                merge,
+                origin.then_some(&c.content),
+                keep_next,
+            );
+            k += span;
+        }
+        x.end();
+    }
+    x.end();
+}
+
+/// A `w:tc`; `content` is `None` in the rows a vertically merged cell continues into (Word
+/// wants a `w:tc` with `w:vMerge` and an empty paragraph in every covered row).
+fn cell_xml(
+    x: &mut Xml,
+    width: u32,
+    span: usize,
+    merge: Option<&str>,
+    content: Option<&CellContent>,
+    keep_next: bool,
+) {
+    x.start("w:tc", &[]);
+    x.start("w:tcPr", &[]);
+    x.empty("w:tcW", &[a("w:w", width), a("w:type", "dxa")]);
+    if span > 1 {
+        x.empty("w:gridSpan", &[a("w:val", span)]);
+    }
+    match merge {
+        Some("restart") => x.empty("w:vMerge", &[a("w:val", "restart")]),
+        Some(_) => x.empty("w:vMerge", &[]),
+        None => {}
+    }
+    x.empty("w:vAlign", &[a("w:val", "center")]);
+    x.end();
+    // Row labels read left to right; column headers and numbers are centred (the style).
+    let row_label = matches!(content, Some(CellContent::Label { header: false, .. }));
+    let ppr = PPr {
+        style: Some(STYLE_TABLE_TEXT),
+        keep_next,
+        jc: row_label.then_some("left"),
+        ..PPr::default()
+    };
+    let text = content.map(CellContent::text).unwrap_or_default();
+    paragraph(x, &ppr, [(text.as_str(), false)], RPr::HINT);
+    x.end();
+}
+
+/// The section: A4, GB/T 9704 margins, odd/even footers (and draft headers), the
+/// 22 × 28 grid.
+fn section(x: &mut Xml, draft: bool) {
+    x.start("w:sectPr", &[]);
+    if draft {
+        x.empty(
+            "w:headerReference",
+            &[a("w:type", "default"), a("r:id", Rel::HeaderOdd.id())],
+        );
+        x.empty(
+            "w:headerReference",
+            &[a("w:type", "even"), a("r:id", Rel::HeaderEven.id())],
+        );
+    }
+    x.empty(
+        "w:footerReference",
+        &[a("w:type", "default"), a("r:id", Rel::FooterOdd.id())],
+    );
+    x.empty(
+        "w:footerReference",
+        &[a("w:type", "even"), a("r:id", Rel::FooterEven.id())],
+    );
+    x.empty("w:pgSz", &[a("w:w", PAGE_WIDTH), a("w:h", PAGE_HEIGHT)]);
+    x.empty(
+        "w:pgMar",
+        &[
+            a("w:top", MARGIN_TOP),
+            a("w:right", MARGIN_RIGHT),
+            a("w:bottom", MARGIN_BOTTOM),
+            a("w:left", MARGIN_LEFT),
+            a("w:header", HEADER_DISTANCE),
+            a("w:footer", FOOTER_DISTANCE),
+            a("w:gutter", 0),
+        ],
+    );
+    x.empty("w:cols", &[a("w:space", 425)]);
+    x.empty(
+        "w:docGrid",
+        &[
+            a("w:type", "linesAndChars"),
+            a("w:linePitch", LINE_PITCH),
+            a("w:charSpace", CHAR_SPACE),
+        ],
+    );
+    x.end();
+}

@@ -1,0 +1,395 @@
+//! The official-format DOCX: what agencies submit for sign-off and attach to the portal page.
+//!
+//! Layout per GB/T 9704-2012 (see `typography.md`): A4, margins 37/35/28/26 mm, a
+//! `linesAndChars` grid of 22 lines × 28 characters, 2号 小标宋 title, 3号 仿宋 body with a
+//! two-character first-line indent and exact 28.95 pt lines, 黑体/楷体/仿宋 headings in Word's
+//! built-in heading styles, the three official tables with merged cells, the signature, and
+//! `— N —` page numbers alternating sides on odd and even pages.
+//!
+//! Every part is written here with a small XML writer rather than through docx-rs: docx-rs
+//! 0.4.22 writes properties out of schema order (Word drops them), hard-codes a font table
+//! without the Chinese faces, writes no theme, and has no `firstLineChars`, `tblHeader` or
+//! `lang`; fixing its output would have meant re-parsing and rewriting every part. Writing
+//! the parts directly puts each element in its ECMA-376 place by construction; the tests
+//! check that order against the schema sequences independently, and `scripts/interop-docx.sh`
+//! has openxml-audit (a port of the Open XML SDK validator) judge the result.
+
+mod body;
+mod props;
+mod styles;
+mod xml;
+
+// Tests may unwrap: a panic is the failure report.
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests;
+
+use std::io::{Cursor, Write};
+
+use nianbao_core::document::Document;
+use nianbao_core::model::Date;
+
+use crate::ExportError;
+use xml::{a, Xml};
+
+/// Millimetres to twips (1/1440 inch), rounded to the nearest.
+pub(crate) const fn mm(mm: u32) -> u32 {
+    (mm * 14400 + 127) / 254
+}
+
+/// Page width (A4, 210 mm) in twips.
+pub(crate) const PAGE_WIDTH: u32 = mm(210);
+/// Page height (A4, 297 mm) in twips.
+pub(crate) const PAGE_HEIGHT: u32 = mm(297);
+/// Top margin (天头), 37 mm.
+pub(crate) const MARGIN_TOP: u32 = mm(37);
+/// Bottom margin, 35 mm.
+pub(crate) const MARGIN_BOTTOM: u32 = mm(35);
+/// Left margin (订口), 28 mm.
+pub(crate) const MARGIN_LEFT: u32 = mm(28);
+/// Right margin, 26 mm.
+pub(crate) const MARGIN_RIGHT: u32 = mm(26);
+/// Width of the type area (版心), 156 mm: tables span exactly this.
+pub(crate) const TYPE_WIDTH: u32 = mm(156);
+/// Line pitch of the grid: 225 mm / 22 lines = 28.95 pt.
+pub(crate) const LINE_PITCH: u32 = 579;
+/// Characters per line of the grid.
+pub(crate) const CHARS_PER_LINE: u32 = 28;
+/// Body size: 3号, 16 pt, in half-points.
+pub(crate) const SZ_BODY: u32 = 32;
+/// Title size: 2号, 22 pt.
+pub(crate) const SZ_TITLE: u32 = 44;
+/// Page number size: 4号, 14 pt.
+pub(crate) const SZ_PAGE_NUMBER: u32 = 28;
+/// Table text size: 五号, 10.5 pt — table 四's fifteen columns hold two characters a line.
+pub(crate) const SZ_TABLE: u32 = 21;
+/// One body character (16 pt) in twips.
+pub(crate) const TWIPS_PER_BODY_CHAR: u32 = SZ_BODY * 10;
+/// One page-number character (14 pt) in twips.
+pub(crate) const TWIPS_PER_PAGE_NUMBER_CHAR: u32 = SZ_PAGE_NUMBER * 10;
+/// Left and right padding inside table cells: 1 mm (Word's default 1.9 mm would leave one
+/// 五号 character per line in table 四).
+pub(crate) const TABLE_CELL_MARGIN: u32 = 57;
+/// Header distance from the page edge (the draft mark): 15 mm.
+pub(crate) const HEADER_DISTANCE: u32 = mm(15);
+/// Footer distance from the page's bottom edge: the page number line's top sits 7 mm below
+/// the type area (GB/T 9704 7.5): bottom margin − 7 mm − one 14 pt line.
+pub(crate) const FOOTER_DISTANCE: u32 = MARGIN_BOTTOM - mm(7) - TWIPS_PER_PAGE_NUMBER_CHAR;
+/// `w:charSpace` of the grid: the character pitch minus the body size in 1/4096 pt, rounded
+/// down so that 28 characters fit the type area (Word derives the pitch from the Normal
+/// style's size and this value).
+pub(crate) const CHAR_SPACE: i64 =
+    (TYPE_WIDTH as i64 * 4096 / (20 * CHARS_PER_LINE as i64)) - (SZ_BODY as i64 / 2) * 4096;
+
+/// WordprocessingML main namespace.
+pub(crate) const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+/// Relationships namespace (for `r:id`).
+pub(crate) const NS_R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+const NS_PKG_RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+const REL_OFFICE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+/// Renders `doc` as a DOCX. Identical documents give identical bytes: every date comes from
+/// `doc.meta.date` and the parts are zipped in a fixed order.
+pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
+    zip(&parts(doc), doc.meta.date)
+        .map_err(|e| ExportError::new(format!("生成 DOCX 文件失败（打包）：{e}")))
+}
+
+/// The document part's relationships, with fixed ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rel {
+    Styles,
+    Settings,
+    FontTable,
+    Theme,
+    FooterOdd,
+    FooterEven,
+    HeaderOdd,
+    HeaderEven,
+}
+
+impl Rel {
+    const ALL: [Rel; 8] = [
+        Rel::Styles,
+        Rel::Settings,
+        Rel::FontTable,
+        Rel::Theme,
+        Rel::FooterOdd,
+        Rel::FooterEven,
+        Rel::HeaderOdd,
+        Rel::HeaderEven,
+    ];
+
+    /// The relationship id.
+    pub(crate) fn id(self) -> &'static str {
+        match self {
+            Rel::Styles => "rId1",
+            Rel::Settings => "rId2",
+            Rel::FontTable => "rId3",
+            Rel::Theme => "rId4",
+            Rel::FooterOdd => "rId5",
+            Rel::FooterEven => "rId6",
+            Rel::HeaderOdd => "rId7",
+            Rel::HeaderEven => "rId8",
+        }
+    }
+
+    /// Part name, relationship type (after the officeDocument prefix), short content type.
+    fn part(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Rel::Styles => ("word/styles.xml", "styles", "styles+xml"),
+            Rel::Settings => ("word/settings.xml", "settings", "settings+xml"),
+            Rel::FontTable => ("word/fontTable.xml", "fontTable", "fontTable+xml"),
+            Rel::Theme => ("word/theme/theme1.xml", "theme", "theme"),
+            Rel::FooterOdd => ("word/footer1.xml", "footer", "footer+xml"),
+            Rel::FooterEven => ("word/footer2.xml", "footer", "footer+xml"),
+            Rel::HeaderOdd => ("word/header1.xml", "header", "header+xml"),
+            Rel::HeaderEven => ("word/header2.xml", "header", "header+xml"),
+        }
+    }
+}
+
+/// The full content type of a part whose short type is `short`.
+fn content_type(short: &str) -> String {
+    match short {
+        "theme" => "application/vnd.openxmlformats-officedocument.theme+xml".to_string(),
+        "main" => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+                .to_string()
+        }
+        "core" => "application/vnd.openxmlformats-package.core-properties+xml".to_string(),
+        "app" => {
+            "application/vnd.openxmlformats-officedocument.extended-properties+xml".to_string()
+        }
+        s => format!("application/vnd.openxmlformats-officedocument.wordprocessingml.{s}"),
+    }
+}
+
+/// One file of the package.
+pub(crate) struct Part {
+    /// Path inside the zip.
+    pub name: &'static str,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Every part of the package for `doc`, `[Content_Types].xml` first, the rest sorted by name.
+pub(crate) fn parts(doc: &Document) -> Vec<Part> {
+    let rels: Vec<Rel> = Rel::ALL
+        .into_iter()
+        .filter(|r| doc.draft || !matches!(r, Rel::HeaderOdd | Rel::HeaderEven))
+        .collect();
+    let mut parts = vec![
+        Part {
+            name: "_rels/.rels",
+            bytes: package_rels(),
+        },
+        Part {
+            name: "docProps/app.xml",
+            bytes: app(),
+        },
+        Part {
+            name: "docProps/core.xml",
+            bytes: core(doc),
+        },
+        Part {
+            name: "word/_rels/document.xml.rels",
+            bytes: document_rels(&rels),
+        },
+        Part {
+            name: "word/document.xml",
+            bytes: body::document(doc),
+        },
+    ];
+    for &rel in &rels {
+        let bytes = match rel {
+            Rel::Styles => styles::styles(doc.meta.lang),
+            Rel::Settings => styles::settings(doc.meta.lang),
+            Rel::FontTable => styles::font_table(),
+            Rel::Theme => styles::theme(),
+            Rel::FooterOdd => styles::footer(true),
+            Rel::FooterEven => styles::footer(false),
+            Rel::HeaderOdd | Rel::HeaderEven => styles::draft_header(),
+        };
+        parts.push(Part {
+            name: rel.part().0,
+            bytes,
+        });
+    }
+    parts.sort_by(|a, b| a.name.cmp(b.name));
+    parts.insert(
+        0,
+        Part {
+            name: "[Content_Types].xml",
+            bytes: content_types(&rels),
+        },
+    );
+    parts
+}
+
+fn content_types(rels: &[Rel]) -> Vec<u8> {
+    let mut x = Xml::new();
+    x.start(
+        "Types",
+        &[a(
+            "xmlns",
+            "http://schemas.openxmlformats.org/package/2006/content-types",
+        )],
+    );
+    x.empty(
+        "Default",
+        &[
+            a("Extension", "rels"),
+            a(
+                "ContentType",
+                "application/vnd.openxmlformats-package.relationships+xml",
+            ),
+        ],
+    );
+    x.empty(
+        "Default",
+        &[a("Extension", "xml"), a("ContentType", "application/xml")],
+    );
+    let mut overrides: Vec<(&str, String)> = vec![
+        ("docProps/app.xml", content_type("app")),
+        ("docProps/core.xml", content_type("core")),
+        ("word/document.xml", content_type("main")),
+    ];
+    for r in rels {
+        let (name, _, short) = r.part();
+        overrides.push((name, content_type(short)));
+    }
+    overrides.sort();
+    for (name, ct) in overrides {
+        x.empty(
+            "Override",
+            &[a("PartName", format!("/{name}")), a("ContentType", ct)],
+        );
+    }
+    x.finish()
+}
+
+fn package_rels() -> Vec<u8> {
+    let mut x = Xml::new();
+    x.start("Relationships", &[a("xmlns", NS_PKG_RELS)]);
+    for (id, ty, target) in [
+        (
+            "rId1",
+            format!("{REL_OFFICE}/officeDocument"),
+            "word/document.xml",
+        ),
+        (
+            "rId2",
+            "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+                .to_string(),
+            "docProps/core.xml",
+        ),
+        (
+            "rId3",
+            format!("{REL_OFFICE}/extended-properties"),
+            "docProps/app.xml",
+        ),
+    ] {
+        x.empty(
+            "Relationship",
+            &[a("Id", id), a("Type", ty), a("Target", target)],
+        );
+    }
+    x.finish()
+}
+
+fn document_rels(rels: &[Rel]) -> Vec<u8> {
+    let mut x = Xml::new();
+    x.start("Relationships", &[a("xmlns", NS_PKG_RELS)]);
+    for r in rels {
+        let (name, ty, _) = r.part();
+        let target = name.strip_prefix("word/").unwrap_or(name);
+        x.empty(
+            "Relationship",
+            &[
+                a("Id", r.id()),
+                a("Type", format!("{REL_OFFICE}/{ty}")),
+                a("Target", target),
+            ],
+        );
+    }
+    x.finish()
+}
+
+/// W3C date-time of the document date, midnight UTC.
+fn w3c(date: Date) -> String {
+    format!("{}T00:00:00Z", date.iso())
+}
+
+fn core(doc: &Document) -> Vec<u8> {
+    let mut x = Xml::new();
+    x.start(
+        "cp:coreProperties",
+        &[
+            a(
+                "xmlns:cp",
+                "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+            ),
+            a("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
+            a("xmlns:dcterms", "http://purl.org/dc/terms/"),
+            a("xmlns:dcmitype", "http://purl.org/dc/dcmitype/"),
+            a("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"),
+        ],
+    );
+    x.leaf("dc:title", &[], &doc.meta.title);
+    x.leaf("dc:creator", &[], &doc.meta.author);
+    x.leaf("cp:lastModifiedBy", &[], &doc.meta.author);
+    x.leaf("dc:language", &[], doc.meta.lang);
+    if doc.draft {
+        x.leaf("cp:contentStatus", &[], styles::DRAFT_MARK);
+    }
+    x.leaf("cp:revision", &[], "1");
+    let date = w3c(doc.meta.date);
+    x.leaf("dcterms:created", &[a("xsi:type", "dcterms:W3CDTF")], &date);
+    x.leaf(
+        "dcterms:modified",
+        &[a("xsi:type", "dcterms:W3CDTF")],
+        &date,
+    );
+    x.finish()
+}
+
+fn app() -> Vec<u8> {
+    let mut x = Xml::new();
+    x.start(
+        "Properties",
+        &[
+            a(
+                "xmlns",
+                "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+            ),
+            a(
+                "xmlns:vt",
+                "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+            ),
+        ],
+    );
+    x.leaf("Application", &[], "nianbao");
+    x.leaf("DocSecurity", &[], "0");
+    x.finish()
+}
+
+/// Zips `parts` in order, deflated, every entry dated `date` (midnight; 1980-01-01 if the
+/// date is outside what zip can store).
+fn zip(parts: &[Part], date: Date) -> zip::result::ZipResult<Vec<u8>> {
+    let when = u16::try_from(date.year)
+        .ok()
+        .and_then(|y| zip::DateTime::from_date_and_time(y, date.month, date.day, 0, 0, 0).ok())
+        .unwrap_or_default();
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .last_modified_time(when)
+        .unix_permissions(0o644);
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for p in parts {
+        w.start_file(p.name, options)?;
+        w.write_all(&p.bytes)?;
+    }
+    Ok(w.finish()?.into_inner())
+}
