@@ -1,1 +1,0 @@
-//! pdf exporter (in progress).
