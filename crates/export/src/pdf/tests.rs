@@ -975,3 +975,38 @@ fn dump_sample() {
     }
     std::fs::write(dir.join("tricky.prose.txt"), prose).unwrap();
 }
+
+/// Prints the fastest of 30 runs of each stage (no timed assertions: the machine is shared).
+#[test]
+#[ignore]
+fn timing_breakdown() {
+    let dir = find_font_dir(None).unwrap();
+    let t = std::time::Instant::now();
+    let f = Fonts::load(&dir, &[]).unwrap();
+    eprintln!("font load {:?}", t.elapsed());
+    let doc = sample();
+    let (mut p, mut l, mut w, mut all) = (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
+    for _ in 0..30 {
+        let t = std::time::Instant::now();
+        let faces = f.parse().unwrap();
+        let t1 = t.elapsed().as_secs_f64();
+        let (pages, _) = super::layout::layout(&doc, &faces).unwrap();
+        let t2 = t.elapsed().as_secs_f64();
+        let bytes = super::writer::write(&pages, &faces, &doc).unwrap();
+        let t3 = t.elapsed().as_secs_f64();
+        assert!(!bytes.is_empty());
+        p = p.min(t1);
+        l = l.min(t2 - t1);
+        w = w.min(t3 - t2);
+        let t = std::time::Instant::now();
+        let _ = export(&doc, &f).unwrap();
+        all = all.min(t.elapsed().as_secs_f64());
+    }
+    eprintln!(
+        "best of 30: parse {:.3} ms, layout {:.3} ms, write {:.3} ms, export {:.3} ms",
+        p * 1e3,
+        l * 1e3,
+        w * 1e3,
+        all * 1e3
+    );
+}

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use lopdf::{dictionary, Dictionary, Object, Stream, StringFormat};
 use nianbao_core::Document;
 
-use super::fonts::{FaceId, Faces, Outlines};
+use super::fonts::{FaceData, FaceId, Faces, Outlines};
 use super::pages::{GlyphRun, Line, Page, PAGE_HEIGHT};
 use crate::ExportError;
 
@@ -58,13 +58,40 @@ pub(crate) fn write(
     let mut hash = Fnv::new();
     let pages_id = pdf.new_object_id();
 
+    let remaps: Vec<(FaceId, subsetter::GlyphRemapper)> = used
+        .iter()
+        .map(|(&face, u)| {
+            let gids: Vec<u16> = u.chars.keys().copied().collect();
+            (
+                face,
+                subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids),
+            )
+        })
+        .collect();
+    // Subsetting and compressing a face takes 0.2–3 ms; the faces are independent, so they
+    // run in parallel (the objects are still added in face order: same bytes every time).
+    let programs: Vec<Result<Program, ExportError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = remaps
+            .iter()
+            .map(|(face, remap)| {
+                let data = &faces.fonts.faces[*face];
+                s.spawn(move || program(data, remap))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(ExportError::new("字体子集线程异常退出")))
+            })
+            .collect()
+    });
     let mut fonts: BTreeMap<FaceId, Embedded> = BTreeMap::new();
     let mut font_dict = Dictionary::new();
-    for (&face, u) in &used {
+    for ((face, remap), program) in remaps.into_iter().zip(programs) {
         let name = format!("F{}", face + 1);
-        let gids: Vec<u16> = u.chars.keys().copied().collect();
-        let remap = subsetter::GlyphRemapper::new_from_glyphs_sorted(&gids);
-        let font_ref = embed_font(&mut pdf, faces, face, u, &remap, &mut hash)?;
+        let u = &used[&face];
+        let font_ref = embed_font(&mut pdf, faces, face, u, &remap, program?, &mut hash);
         font_dict.set(name.as_bytes().to_vec(), Object::Reference(font_ref));
         fonts.insert(face, Embedded { name, remap });
     }
@@ -74,9 +101,7 @@ pub(crate) fn write(
     for page in pages {
         let content = page_content(page, faces, &fonts);
         hash.write(&content);
-        let mut stream = Stream::new(Dictionary::new(), content);
-        let _ = stream.compress();
-        let content_id = pdf.add_object(stream);
+        let content_id = pdf.add_object(flate_stream(Dictionary::new(), content));
         let page_id = pdf.add_object(dictionary! {
             "Type" => "Page",
             "Parent" => pages_id,
@@ -137,6 +162,64 @@ pub(crate) fn write(
     Ok(out)
 }
 
+/// A subset font program, ready to embed.
+struct Program {
+    stream: Stream,
+    /// `CIDFontType0` (CFF) or `CIDFontType2` (TrueType).
+    subtype: &'static str,
+    /// `FontFile3` or `FontFile2`.
+    file_key: &'static str,
+}
+
+/// Subsets a face to the glyphs of `remap` and wraps the program in a stream.
+fn program(data: &FaceData, remap: &subsetter::GlyphRemapper) -> Result<Program, ExportError> {
+    let subset = subsetter::subset(&data.bytes, data.index, remap)
+        .map_err(|e| ExportError::new(format!("字体 {} 取子集失败：{e}", data.path.display())))?;
+    Ok(match data.outlines {
+        Outlines::Cff => {
+            let sub_face = ttf_parser::RawFace::parse(&subset, 0).map_err(|e| {
+                ExportError::new(format!("字体 {} 的子集无法解析：{e}", data.path.display()))
+            })?;
+            let cff = sub_face
+                .table(ttf_parser::Tag::from_bytes(b"CFF "))
+                .ok_or_else(|| {
+                    ExportError::new(format!("字体 {} 的子集缺少 CFF 表", data.path.display()))
+                })?;
+            Program {
+                stream: flate_stream(dictionary! { "Subtype" => "CIDFontType0C" }, cff.to_vec()),
+                subtype: "CIDFontType0",
+                file_key: "FontFile3",
+            }
+        }
+        Outlines::TrueType => {
+            let len = subset.len() as i64;
+            Program {
+                stream: flate_stream(dictionary! { "Length1" => len }, subset),
+                subtype: "CIDFontType2",
+                file_key: "FontFile2",
+            }
+        }
+    })
+}
+
+/// A stream, Flate-compressed when that makes it smaller. Level 3: measured on the sample,
+/// as small as level 9 within 1% and about 2 ms faster (CFF programs barely compress).
+fn flate_stream(mut dict: Dictionary, content: Vec<u8>) -> Stream {
+    use std::io::Write as _;
+    let mut enc = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(content.len() / 2),
+        flate2::Compression::new(3),
+    );
+    let packed = enc.write_all(&content).and_then(|()| enc.finish());
+    match packed {
+        Ok(packed) if packed.len() < content.len() => {
+            dict.set("Filter", "FlateDecode");
+            Stream::new(dict, packed).with_compression(false)
+        }
+        _ => Stream::new(dict, content).with_compression(false),
+    }
+}
+
 /// Embeds the subset of `face` and returns the Type0 font's object id.
 fn embed_font(
     pdf: &mut lopdf::Document,
@@ -144,11 +227,10 @@ fn embed_font(
     face: FaceId,
     used: &Used,
     remap: &subsetter::GlyphRemapper,
+    program: Program,
     hash: &mut Fnv,
-) -> Result<lopdf::ObjectId, ExportError> {
+) -> lopdf::ObjectId {
     let data = &faces.fonts.faces[face];
-    let subset = subsetter::subset(&data.bytes, data.index, remap)
-        .map_err(|e| ExportError::new(format!("字体 {} 取子集失败：{e}", data.path.display())))?;
     // Tag: six capitals from a hash of the face and its glyph set (ISO 32000-1, 9.6.4).
     let mut h = Fnv::new();
     h.write(data.ps_name.as_bytes());
@@ -162,30 +244,13 @@ fn embed_font(
         .map(|b| char::from(b'A' + b % 26))
         .collect();
     let base = format!("{tag}+{}", data.ps_name);
-
-    let (subtype, file_key, program) = match data.outlines {
-        Outlines::Cff => {
-            let sub_face = ttf_parser::RawFace::parse(&subset, 0).map_err(|e| {
-                ExportError::new(format!("字体 {} 的子集无法解析：{e}", data.path.display()))
-            })?;
-            let cff = sub_face
-                .table(ttf_parser::Tag::from_bytes(b"CFF "))
-                .ok_or_else(|| {
-                    ExportError::new(format!("字体 {} 的子集缺少 CFF 表", data.path.display()))
-                })?;
-            let mut s = Stream::new(dictionary! { "Subtype" => "CIDFontType0C" }, cff.to_vec());
-            let _ = s.compress();
-            ("CIDFontType0", "FontFile3", s)
-        }
-        Outlines::TrueType => {
-            let len = subset.len() as i64;
-            let mut s = Stream::new(dictionary! { "Length1" => len }, subset.clone());
-            let _ = s.compress();
-            ("CIDFontType2", "FontFile2", s)
-        }
-    };
-    hash.write(&program.content);
-    let program_id = pdf.add_object(program);
+    let Program {
+        stream,
+        subtype,
+        file_key,
+    } = program;
+    hash.write(&stream.content);
+    let program_id = pdf.add_object(stream);
 
     let scale = |v: i16| (f64::from(v) * 1000.0 / f64::from(data.upm.max(1))).round() as i64;
     let descriptor = pdf.add_object(dictionary! {
@@ -246,17 +311,15 @@ fn embed_font(
     let cid_font = pdf.add_object(cid_font);
     let cmap = to_unicode(by_cid.iter().map(|&(cid, _, ch)| (cid, ch)));
     hash.write(cmap.as_bytes());
-    let mut cmap = Stream::new(Dictionary::new(), cmap.into_bytes());
-    let _ = cmap.compress();
-    let cmap = pdf.add_object(cmap);
-    Ok(pdf.add_object(dictionary! {
+    let cmap = pdf.add_object(flate_stream(Dictionary::new(), cmap.into_bytes()));
+    pdf.add_object(dictionary! {
         "Type" => "Font",
         "Subtype" => "Type0",
         "BaseFont" => Object::Name(base.into_bytes()),
         "Encoding" => "Identity-H",
         "DescendantFonts" => vec![Object::Reference(cid_font)],
         "ToUnicode" => cmap,
-    }))
+    })
 }
 
 /// A ToUnicode CMap mapping two-byte codes to UTF-16BE.
