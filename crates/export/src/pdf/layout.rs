@@ -13,7 +13,7 @@ use nianbao_core::document::{Cell, CellContent, DocBlock, Run, Table};
 use nianbao_core::{Diagnostic, Document, Span};
 
 use super::fonts::{FaceId, Faces, Role};
-use super::linebreak::{break_lines, BrokenLine, Measure};
+use super::linebreak::{break_balanced, break_lines, BrokenLine, Measure};
 use super::pages::{
     GlyphRun, Line, LineKind, Page, PlacedGlyph, Rule, MM, PAGE_HEIGHT, PAGE_WIDTH,
 };
@@ -363,30 +363,14 @@ impl Ctx<'_, '_> {
             &Loc::Place("标题".into()),
         );
         let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
-        let mut m = Measure {
+        let m = Measure {
             width: AREA_W,
             indent: 0.0,
             tracking: 0.0,
             justify: false,
             size: TITLE_SIZE,
         };
-        let mut lines = break_lines(&items, &m);
-        if lines.len() > 1 {
-            // Balance: the narrowest measure that still gives as many lines.
-            let n = lines.len();
-            let (mut lo, mut hi) = (AREA_W / n as f32, AREA_W);
-            for _ in 0..24 {
-                let mid = (lo + hi) / 2.0;
-                m.width = mid;
-                if break_lines(&items, &m).len() <= n {
-                    hi = mid;
-                } else {
-                    lo = mid;
-                }
-            }
-            m.width = hi;
-            lines = break_lines(&items, &m);
-        }
+        let lines = break_balanced(&items, &m);
         lines
             .iter()
             .map(|bl| {
@@ -519,8 +503,14 @@ impl Ctx<'_, '_> {
             col_x.push(AREA_W * acc / total.max(1.0));
         }
         let rows = usize::from(shape.rows);
-        let mut cells: Vec<CellLayout> =
-            t.cells.iter().map(|c| self.cell(c, &col_x, loc)).collect();
+        // Cells come from core's table shapes; one outside the grid would be a core bug, and
+        // is skipped rather than allowed to index out of bounds.
+        let mut cells: Vec<CellLayout> = t
+            .cells
+            .iter()
+            .filter(|c| c.row < shape.rows && c.col < shape.cols)
+            .map(|c| self.cell(c, &col_x, loc))
+            .collect();
         cells.sort_by_key(|c| (c.row, c.col));
         let mut row_h = vec![TABLE_LEAD + 2.0 * PAD_Y; rows];
         for c in cells.iter().filter(|c| c.rowspan == 1) {
@@ -571,7 +561,11 @@ impl Ctx<'_, '_> {
             justify: !centred,
             size: TABLE_SIZE,
         };
-        let broken = break_lines(&items, &m);
+        let broken = if centred {
+            break_balanced(&items, &m)
+        } else {
+            break_lines(&items, &m)
+        };
         let lines: Vec<Line> = broken
             .iter()
             .enumerate()

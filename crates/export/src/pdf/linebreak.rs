@@ -401,6 +401,30 @@ pub(crate) fn break_lines(items: &[(char, f32)], m: &Measure) -> Vec<BrokenLine>
     lines
 }
 
+/// Like [`break_lines`], but with the narrowest measure that gives no more lines, so the
+/// lines come out about equally long (titles, centred table headings: no lone last
+/// character). The lines still sit in the original measure's coordinates.
+pub(crate) fn break_balanced(items: &[(char, f32)], m: &Measure) -> Vec<BrokenLine> {
+    let lines = break_lines(items, m);
+    let n = lines.len();
+    if n < 2 {
+        return lines;
+    }
+    let mut probe = *m;
+    let (mut lo, mut hi) = (m.width / n as f32, m.width);
+    for _ in 0..24 {
+        let mid = (lo + hi) / 2.0;
+        probe.width = mid;
+        if break_lines(items, &probe).len() <= n {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    probe.width = hi;
+    break_lines(items, &probe)
+}
+
 fn place(
     u: &[Unit],
     items: &[(char, f32)],

@@ -374,9 +374,24 @@ fn draft_has_a_mark_on_every_page() {
     assert!(pages_of(&sample())
         .iter()
         .all(|p| p.lines.iter().all(|l| l.kind != LineKind::Draft)));
+    // Drawn as grey outlines under the text: visible, but not in the text layer (so
+    // extraction, search and copy of the report are unaffected).
     let out = export(&draft, fonts()).unwrap();
-    for blocks in pdf_text(&out.bytes) {
-        assert_eq!(blocks[0], "草稿");
+    let text: String = pdf_text(&out.bytes).into_iter().flatten().collect();
+    assert!(!text.contains('草') && !text.contains('稿'));
+    let pdf = lopdf::Document::load_mem(&out.bytes).unwrap();
+    for (_, page) in pdf.get_pages() {
+        let content = Content::decode(&pdf.get_page_content(page)).unwrap();
+        let ops: Vec<&str> = content
+            .operations
+            .iter()
+            .map(|o| o.operator.as_str())
+            .collect();
+        let grey = ops.iter().position(|&o| o == "g").expect("grey fill");
+        let fills = ops.iter().filter(|&&o| o == "f").count();
+        assert!(fills >= 2, "one filled path per glyph");
+        let first_text = ops.iter().position(|&o| o == "BT").unwrap();
+        assert!(grey < first_text, "the mark is drawn under the text");
     }
 }
 
@@ -967,7 +982,8 @@ fn dump_sample() {
             prose.push('\n');
         }
     }
-    std::fs::write(dir.join("sample.prose.txt"), prose).unwrap();
+    std::fs::write(dir.join("sample.prose.txt"), &prose).unwrap();
+    std::fs::write(dir.join("sample-draft.prose.txt"), &prose).unwrap();
     let mut prose = String::new();
     for t in tricky_corpus() {
         prose.push_str(&squash(&t));

@@ -16,7 +16,7 @@ use lopdf::{dictionary, Dictionary, Object, Stream, StringFormat};
 use nianbao_core::Document;
 
 use super::fonts::{FaceData, FaceId, Faces, Outlines};
-use super::pages::{GlyphRun, Line, Page, PAGE_HEIGHT};
+use super::pages::{GlyphRun, Line, LineKind, Page, PAGE_HEIGHT};
 use crate::ExportError;
 
 /// What the PDF says made it.
@@ -42,7 +42,7 @@ pub(crate) fn write(
 ) -> Result<Vec<u8>, ExportError> {
     let mut used: BTreeMap<FaceId, Used> = BTreeMap::new();
     for page in pages {
-        for line in &page.lines {
+        for line in page.lines.iter().filter(|l| l.kind != LineKind::Draft) {
             for run in &line.runs {
                 let u = used.entry(run.face).or_insert_with(|| Used {
                     chars: BTreeMap::new(),
@@ -382,7 +382,11 @@ fn page_content(page: &Page, faces: &Faces<'_>, fonts: &BTreeMap<FaceId, Embedde
         c.push_str("S Q\n");
     }
     for line in &page.lines {
-        line_content(&mut c, line, faces, fonts);
+        if line.kind == LineKind::Draft {
+            outline_content(&mut c, line, faces);
+        } else {
+            line_content(&mut c, line, faces, fonts);
+        }
     }
     c.into_bytes()
 }
@@ -448,6 +452,113 @@ fn line_content(
     c.push_str("ET\n");
     if grey {
         c.push_str("Q\n");
+    }
+}
+
+/// Draws a line as filled glyph outlines instead of text: the draft mark is a decoration,
+/// not document text, so it stays out of text extraction, search and copy.
+fn outline_content(c: &mut String, line: &Line, faces: &Faces<'_>) {
+    let (sin, cos) = line.angle.to_radians().sin_cos();
+    let _ = writeln!(
+        c,
+        "q {} g {} {} {} {} {} {} cm",
+        num(line.gray),
+        num(cos),
+        num(sin),
+        num(-sin),
+        num(cos),
+        num(line.x),
+        num(PAGE_HEIGHT - line.y)
+    );
+    for run in &line.runs {
+        let Some(face) = faces.parsed.get(run.face) else {
+            continue;
+        };
+        let scale = run.size / f32::from(face.units_per_em().max(1));
+        for g in &run.glyphs {
+            let mut path = PathOut {
+                out: String::new(),
+                scale,
+                dx: g.x,
+                last: (0.0, 0.0),
+            };
+            if face
+                .outline_glyph(ttf_parser::GlyphId(g.gid), &mut path)
+                .is_some()
+            {
+                c.push_str(&path.out);
+                c.push_str("f\n");
+            }
+        }
+    }
+    c.push_str("Q\n");
+}
+
+/// Glyph outline → PDF path operators (quadratic curves raised to cubic).
+struct PathOut {
+    out: String,
+    scale: f32,
+    dx: f32,
+    last: (f32, f32),
+}
+
+impl PathOut {
+    fn pt(&self, x: f32, y: f32) -> (f32, f32) {
+        (self.dx + x * self.scale, y * self.scale)
+    }
+}
+
+impl ttf_parser::OutlineBuilder for PathOut {
+    fn move_to(&mut self, x: f32, y: f32) {
+        let p = self.pt(x, y);
+        let _ = writeln!(self.out, "{} {} m", num(p.0), num(p.1));
+        self.last = p;
+    }
+
+    fn line_to(&mut self, x: f32, y: f32) {
+        let p = self.pt(x, y);
+        let _ = writeln!(self.out, "{} {} l", num(p.0), num(p.1));
+        self.last = p;
+    }
+
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        let q = self.pt(x1, y1);
+        let p = self.pt(x, y);
+        let (s, k) = (self.last, 2.0 / 3.0);
+        let c1 = (s.0 + k * (q.0 - s.0), s.1 + k * (q.1 - s.1));
+        let c2 = (p.0 + k * (q.0 - p.0), p.1 + k * (q.1 - p.1));
+        let _ = writeln!(
+            self.out,
+            "{} {} {} {} {} {} c",
+            num(c1.0),
+            num(c1.1),
+            num(c2.0),
+            num(c2.1),
+            num(p.0),
+            num(p.1)
+        );
+        self.last = p;
+    }
+
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let a = self.pt(x1, y1);
+        let b = self.pt(x2, y2);
+        let p = self.pt(x, y);
+        let _ = writeln!(
+            self.out,
+            "{} {} {} {} {} {} c",
+            num(a.0),
+            num(a.1),
+            num(b.0),
+            num(b.1),
+            num(p.0),
+            num(p.1)
+        );
+        self.last = p;
+    }
+
+    fn close(&mut self) {
+        self.out.push_str("h\n");
     }
 }
 
