@@ -82,7 +82,7 @@ pub(crate) enum Outlines {
 }
 
 /// One loaded font file.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct FaceData {
     /// Where it was read from (for messages).
     pub path: PathBuf,
@@ -110,8 +110,8 @@ pub(crate) struct FaceData {
 
 /// The fonts of every role, loaded once.
 ///
-/// Cheap to share: clone the `Arc` you keep it in, or borrow it from several threads.
-#[derive(Debug)]
+/// Cheap to share: borrow it from several threads, or clone it (the bytes are shared).
+#[derive(Clone, Debug)]
 pub struct Fonts {
     pub(crate) faces: Vec<FaceData>,
     roles: BTreeMap<Role, FaceId>,
