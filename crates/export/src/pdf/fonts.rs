@@ -1,0 +1,442 @@
+//! Font files per typographic role, loaded once and shared; glyph lookup with fallback.
+//!
+//! The bytes of each file are kept in an `Arc<[u8]>` and parsed with `ttf-parser` (zero-copy,
+//! ~10–25 µs) once per export, so one [`Fonts`] serves any number of builds on any thread.
+//! Fandol (GPL + font exception) must never be compiled into the binary: everything is read
+//! from disk at run time.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::ExportError;
+
+/// A typographic role of the report (GB/T 9704), each backed by one font file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// 仿宋: body text, level 3–4 headings.
+    Fang,
+    /// 楷体: level 2 headings.
+    Kai,
+    /// 黑体: level 1 headings.
+    Hei,
+    /// 小标宋: the title.
+    Title,
+    /// 宋体: page numbers and tables.
+    Song,
+    /// Characters the role's own face lacks.
+    Fallback,
+}
+
+impl Role {
+    /// Every role, in the order of `fonts.toml`.
+    pub const ALL: [Role; 6] = [
+        Role::Fang,
+        Role::Kai,
+        Role::Hei,
+        Role::Title,
+        Role::Song,
+        Role::Fallback,
+    ];
+
+    /// The key used in `fonts.toml` and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Fang => "fang",
+            Role::Kai => "kai",
+            Role::Hei => "hei",
+            Role::Title => "title",
+            Role::Song => "song",
+            Role::Fallback => "fallback",
+        }
+    }
+
+    /// The role with key `key`.
+    pub fn from_key(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// Chinese name for messages.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Role::Fang => "仿宋（正文）",
+            Role::Kai => "楷体（二级标题）",
+            Role::Hei => "黑体（一级标题）",
+            Role::Title => "小标宋（标题）",
+            Role::Song => "宋体（页码、表格）",
+            Role::Fallback => "后备字体（缺字）",
+        }
+    }
+}
+
+/// Index of a distinct font file in [`Fonts`].
+pub type FaceId = usize;
+
+/// How a face's outlines are stored; decides how the PDF embeds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outlines {
+    /// `CFF ` table (OpenType `OTTO`): embedded as a bare CID-keyed CFF.
+    Cff,
+    /// `glyf` table (TrueType): embedded as a TrueType program.
+    TrueType,
+}
+
+/// One loaded font file.
+#[derive(Clone, Debug)]
+pub(crate) struct FaceData {
+    /// Where it was read from (for messages).
+    pub path: PathBuf,
+    /// The whole file.
+    pub bytes: Arc<[u8]>,
+    /// Face index inside a collection (0 for plain files).
+    pub index: u32,
+    /// PostScript name without subset tag, restricted to PDF-name-safe characters.
+    pub ps_name: String,
+    /// Units per em.
+    pub upm: u16,
+    /// Typographic ascender, font units.
+    pub ascent: i16,
+    /// Typographic descender (negative), font units.
+    pub descent: i16,
+    /// Capital height, font units (ascender when the font has none).
+    pub cap_height: i16,
+    /// Font bounding box, font units.
+    pub bbox: [i16; 4],
+    /// Outline format.
+    pub outlines: Outlines,
+    /// OS/2 weight class (400 regular, 700 bold).
+    pub weight: u16,
+}
+
+/// The fonts of every role, loaded once.
+///
+/// Cheap to share: borrow it from several threads, or clone it (the bytes are shared).
+#[derive(Clone, Debug)]
+pub struct Fonts {
+    pub(crate) faces: Vec<FaceData>,
+    roles: BTreeMap<Role, FaceId>,
+}
+
+/// The parsed faces of one export (borrowing the bytes of [`Fonts`]).
+pub(crate) struct Faces<'a> {
+    pub fonts: &'a Fonts,
+    pub parsed: Vec<ttf_parser::Face<'a>>,
+}
+
+/// A character resolved to a face and glyph.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Resolved {
+    /// The face that has it.
+    pub face: FaceId,
+    /// Glyph id in that face (never 0).
+    pub gid: u16,
+    /// Advance in em.
+    pub advance: f32,
+}
+
+impl Fonts {
+    /// Loads the font of every role from `dir/fonts.toml`, with `overrides` (role key, path)
+    /// taking the place of the files it names (e.g. an agency's own licensed 仿宋_GB2312).
+    ///
+    /// Paths in `fonts.toml` are relative to `dir`. A TrueType collection contributes its
+    /// first face.
+    pub fn load(dir: &Path, overrides: &[(String, PathBuf)]) -> Result<Fonts, ExportError> {
+        let manifest = dir.join("fonts.toml");
+        let text = std::fs::read_to_string(&manifest).map_err(|e| {
+            ExportError::new(format!("无法读取字体清单 {}：{e}", manifest.display()))
+        })?;
+        let mut paths: BTreeMap<Role, PathBuf> = BTreeMap::new();
+        for (key, value) in parse_roles(&text) {
+            if let Some(role) = Role::from_key(&key) {
+                paths.insert(role, dir.join(value));
+            }
+        }
+        for (key, path) in overrides {
+            let role = Role::from_key(key).ok_or_else(|| {
+                ExportError::new(format!(
+                    "未知的字体角色“{key}”（可用：{}）",
+                    Role::ALL.map(Role::key).join("、")
+                ))
+            })?;
+            paths.insert(role, path.clone());
+        }
+        let mut faces: Vec<FaceData> = Vec::new();
+        let mut roles = BTreeMap::new();
+        for role in Role::ALL {
+            let path = paths.get(&role).ok_or_else(|| {
+                ExportError::new(format!(
+                    "字体清单 {} 没有为“{}”（{}）指定字体文件",
+                    manifest.display(),
+                    role.key(),
+                    role.chinese()
+                ))
+            })?;
+            let id = match faces.iter().position(|f| &f.path == path) {
+                Some(id) => id,
+                None => {
+                    faces.push(load_face(path, role)?);
+                    faces.len() - 1
+                }
+            };
+            roles.insert(role, id);
+        }
+        Ok(Fonts { faces, roles })
+    }
+
+    /// The face that serves `role`.
+    pub fn face_of(&self, role: Role) -> FaceId {
+        self.roles.get(&role).copied().unwrap_or(0)
+    }
+
+    /// Path of the file behind `role`.
+    pub fn path_of(&self, role: Role) -> &Path {
+        &self.faces[self.face_of(role)].path
+    }
+
+    /// Parses every face for one export.
+    pub(crate) fn parse(&self) -> Result<Faces<'_>, ExportError> {
+        let parsed = self
+            .faces
+            .iter()
+            .map(|f| {
+                ttf_parser::Face::parse(&f.bytes, f.index).map_err(|e| {
+                    ExportError::new(format!("字体文件 {} 无法解析：{e}", f.path.display()))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Faces {
+            fonts: self,
+            parsed,
+        })
+    }
+}
+
+impl Faces<'_> {
+    /// Finds `c` in the role's face, then the fallback face, then any other loaded face.
+    /// `None` when no face has a real glyph for it (glyph 0 is never used).
+    pub fn resolve(&self, role: Role, c: char) -> Option<Resolved> {
+        let first = self.fonts.face_of(role);
+        let fallback = self.fonts.face_of(Role::Fallback);
+        let others = (0..self.parsed.len()).filter(|&f| f != first && f != fallback);
+        let order = [first, fallback].into_iter().chain(others);
+        for face in order {
+            if let Some(r) = self.lookup(face, c) {
+                return Some(r);
+            }
+        }
+        None
+    }
+
+    /// `c` in one face.
+    pub fn lookup(&self, face: FaceId, c: char) -> Option<Resolved> {
+        let parsed = self.parsed.get(face)?;
+        let gid = parsed.glyph_index(c)?;
+        if gid.0 == 0 {
+            return None;
+        }
+        let upm = f32::from(parsed.units_per_em().max(1));
+        let advance = f32::from(parsed.glyph_hor_advance(gid).unwrap_or(0)) / upm;
+        Some(Resolved {
+            face,
+            gid: gid.0,
+            advance,
+        })
+    }
+
+    /// Advance of glyph `gid` of `face` in 1/1000 em, as written to the PDF's `/W`.
+    pub fn width_1000(&self, face: FaceId, gid: u16) -> i64 {
+        let Some(parsed) = self.parsed.get(face) else {
+            return 0;
+        };
+        let upm = f64::from(parsed.units_per_em().max(1));
+        let adv = f64::from(
+            parsed
+                .glyph_hor_advance(ttf_parser::GlyphId(gid))
+                .unwrap_or(0),
+        );
+        (adv * 1000.0 / upm).round() as i64
+    }
+}
+
+fn load_face(path: &Path, role: Role) -> Result<FaceData, ExportError> {
+    let bytes: Arc<[u8]> = std::fs::read(path)
+        .map_err(|e| {
+            ExportError::new(format!(
+                "无法读取{}字体文件 {}：{e}",
+                role.chinese(),
+                path.display()
+            ))
+        })?
+        .into();
+    let index = 0;
+    let face = ttf_parser::Face::parse(&bytes, index).map_err(|e| {
+        ExportError::new(format!(
+            "{}字体文件 {} 不是可用的 OpenType/TrueType 字体：{e}",
+            role.chinese(),
+            path.display()
+        ))
+    })?;
+    let tables = face.tables();
+    let outlines = if tables.cff.is_some() {
+        Outlines::Cff
+    } else if tables.glyf.is_some() {
+        Outlines::TrueType
+    } else {
+        return Err(ExportError::new(format!(
+            "{}字体文件 {} 没有 CFF 或 TrueType 轮廓（不支持 CFF2 可变字体）",
+            role.chinese(),
+            path.display()
+        )));
+    };
+    let ps_name = postscript_name(&face, path);
+    let bb = face.global_bounding_box();
+    let ascent = face.ascender();
+    let data = FaceData {
+        path: path.to_path_buf(),
+        index,
+        ps_name,
+        upm: face.units_per_em(),
+        ascent,
+        descent: face.descender(),
+        cap_height: face.capital_height().filter(|&c| c > 0).unwrap_or(ascent),
+        bbox: [bb.x_min, bb.y_min, bb.x_max, bb.y_max],
+        outlines,
+        weight: face.weight().to_number(),
+        bytes: bytes.clone(),
+    };
+    Ok(data)
+}
+
+/// The PostScript name (name ID 6), else the file stem; only characters safe in a PDF name
+/// and in a font's BaseFont (letters, digits, `-`), at most 60 bytes.
+fn postscript_name(face: &ttf_parser::Face<'_>, path: &Path) -> String {
+    let raw = face
+        .names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+        .find_map(|n| n.to_string())
+        .or_else(|| {
+            // Fandol stores its names for the Macintosh platform only, which ttf-parser does
+            // not decode; those are plain ASCII.
+            face.names()
+                .into_iter()
+                .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+                .find(|n| n.platform_id == ttf_parser::PlatformId::Macintosh)
+                .map(|n| n.name.iter().map(|&b| char::from(b)).collect())
+        })
+        .unwrap_or_else(|| {
+            path.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    let clean: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(60)
+        .collect();
+    if clean.is_empty() {
+        "Font".to_string()
+    } else {
+        clean
+    }
+}
+
+/// `key = "value"` pairs of the `[roles]` table of `fonts.toml` (the only shape that file
+/// has; a full TOML parser is not worth a dependency here).
+fn parse_roles(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut in_roles = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_roles = line.trim_start_matches('[').trim_end_matches(']').trim() == "roles";
+            continue;
+        }
+        if !in_roles || line.starts_with('#') {
+            continue;
+        }
+        let Some((key, rest)) = line.split_once('=') else {
+            continue;
+        };
+        let rest = rest.trim();
+        let Some(rest) = rest.strip_prefix('"') else {
+            continue;
+        };
+        let Some(end) = rest.find('"') else {
+            continue;
+        };
+        out.push((key.trim().to_string(), rest[..end].to_string()));
+    }
+    out
+}
+
+/// Finds the folder with `fonts.toml`:
+///
+/// 1. `explicit` (the `--fonts` option): used if given, an error if it has no `fonts.toml`;
+/// 2. the environment variable `NIANBAO_FONTS` (same rule);
+/// 3. `fonts/` next to the executable, then `../share/nianbao/fonts` relative to it
+///    (an installed layout);
+/// 4. the workspace's `fonts/` (so `cargo run` works from a fresh clone).
+///
+/// The error, in Chinese, names every place that was looked at.
+pub fn find_font_dir(explicit: Option<&Path>) -> Result<PathBuf, ExportError> {
+    let has_manifest = |d: &Path| d.join("fonts.toml").is_file();
+    if let Some(dir) = explicit {
+        if has_manifest(dir) {
+            return Ok(dir.to_path_buf());
+        }
+        return Err(ExportError::new(format!(
+            "指定的字体目录 {} 中没有 fonts.toml",
+            dir.display()
+        )));
+    }
+    if let Some(env) = std::env::var_os("NIANBAO_FONTS").filter(|v| !v.is_empty()) {
+        let dir = PathBuf::from(env);
+        if has_manifest(&dir) {
+            return Ok(dir);
+        }
+        return Err(ExportError::new(format!(
+            "环境变量 NIANBAO_FONTS 指向的 {} 中没有 fonts.toml",
+            dir.display()
+        )));
+    }
+    let mut looked = Vec::new();
+    if let Some(exe_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        looked.push(exe_dir.join("fonts"));
+        looked.push(exe_dir.join("../share/nianbao/fonts"));
+    }
+    looked.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fonts"));
+    for dir in &looked {
+        if has_manifest(dir) {
+            return Ok(dir.clone());
+        }
+    }
+    let list: Vec<String> = looked
+        .iter()
+        .map(|d| format!("  - {}", d.display()))
+        .collect();
+    Err(ExportError::new(format!(
+        "找不到字体目录（含 fonts.toml 的文件夹）。已查找：\n  - --fonts 参数（未给出）\n  - 环境变量 NIANBAO_FONTS（未设置）\n{}\n请用 --fonts 指定字体目录，或设置环境变量 NIANBAO_FONTS。",
+        list.join("\n")
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_role_table() {
+        let text = "# c\n[roles]\nfang = \"a/b.otf\"   # x\nkai=\"k.otf\"\n[other]\nhei = \"no\"\n";
+        assert_eq!(
+            parse_roles(text),
+            vec![
+                ("fang".to_string(), "a/b.otf".to_string()),
+                ("kai".to_string(), "k.otf".to_string())
+            ]
+        );
+    }
+}
