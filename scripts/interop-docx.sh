@@ -93,7 +93,9 @@ docx, text_path = sys.argv[1], sys.argv[2]
 
 
 def norm(s):
-    return re.sub(r"\s+", "", s)
+    # Whitespace aside; hyphens too, because pdftotext joins a word broken after a hyphen at a
+    # line end and drops the hyphen (0517-|83605211 -> 051783605211).
+    return re.sub(r"[\s\-]+", "", s)
 
 
 def para_text(p):

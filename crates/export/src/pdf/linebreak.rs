@@ -295,11 +295,18 @@ fn width(u: &[Unit], r: Range<usize>, tracking: f32) -> (f32, f32) {
 }
 
 /// Splits the Latin run `u[k]` so its first part fits in `room` (at least one character),
-/// preferring to cut after `/ . - @ _ ? & = :`.
-fn split_unit(u: &mut Vec<Unit>, k: usize, items: &[(char, f32)], room: f32) {
+/// preferring to cut after `/ . - @ _ ? & = :`. With `soft_only`, splits only there and
+/// returns whether it did.
+fn split_unit(
+    u: &mut Vec<Unit>,
+    k: usize,
+    items: &[(char, f32)],
+    room: f32,
+    soft_only: bool,
+) -> bool {
     let unit = u[k].clone();
     if unit.items.len() < 2 {
-        return;
+        return false;
     }
     let mut best_any = unit.items.start + 1;
     let mut best_soft = None;
@@ -312,15 +319,26 @@ fn split_unit(u: &mut Vec<Unit>, k: usize, items: &[(char, f32)], room: f32) {
         }
         if acc <= room + EPS {
             best_any = cut;
-            if matches!(
-                items[i].0,
-                '/' | '.' | '-' | '@' | '_' | '?' | '&' | '=' | ':'
-            ) {
+            let soft = if soft_only {
+                // Inside a URL: after a path or query separator, leaving a real piece of it
+                // on the line (not a bare `http://`).
+                matches!(items[i].0, '/' | '?' | '&' | '=') && cut - unit.items.start >= 10
+            } else {
+                matches!(
+                    items[i].0,
+                    '/' | '.' | '-' | '@' | '_' | '?' | '&' | '=' | ':'
+                )
+            };
+            if soft {
                 best_soft = Some(cut);
             }
         }
     }
-    let cut = best_soft.unwrap_or(best_any);
+    let cut = match (best_soft, soft_only) {
+        (Some(c), _) => c,
+        (None, false) => best_any,
+        (None, true) => return false,
+    };
     let left_w: f32 = items[unit.items.start..cut].iter().map(|x| x.1).sum();
     let mut left = unit.clone();
     left.items = unit.items.start..cut;
@@ -332,6 +350,7 @@ fn split_unit(u: &mut Vec<Unit>, k: usize, items: &[(char, f32)], room: f32) {
     right.no_before = false;
     u[k] = left;
     u.insert(k + 1, right);
+    true
 }
 
 /// Breaks `items` (character, advance in points) into lines.
@@ -378,16 +397,30 @@ pub(crate) fn break_lines(items: &[(char, f32)], m: &Measure) -> Vec<BrokenLine>
                 squeezed = true;
                 break;
             }
+            // A Latin run longer than a whole line (a long URL) must be cut somewhere: start
+            // it on this line, after a `/`, rather than leave a loose line or a lone opening
+            // bracket. Shorter runs (numbers, e-mail addresses) are never cut.
+            if let Some(k) = (end.max(i)..ce).find(|&k| u[k].items.len() > 1 && u[k].width > cap) {
+                let before = if k > i {
+                    width(&u, i..k, m.tracking).0 + m.tracking
+                } else {
+                    0.0
+                };
+                let room = cap - before;
+                let worth = end == i || room >= 3.0 * m.size;
+                if worth && room > 0.0 && split_unit(&mut u, k, items, room, end > i) {
+                    end = k + 1;
+                }
+            }
             if end == i {
-                // Nothing fits: break inside the cluster, at a unit boundary if one fits,
-                // else inside a Latin run that is longer than the line.
+                // Nothing fits: break inside the cluster at a unit boundary.
                 let fit = (i + 1..ce)
                     .rev()
                     .find(|&k| width(&u, i..k, m.tracking).0 <= cap + EPS);
                 match fit {
                     Some(k) => end = k,
                     None => {
-                        split_unit(&mut u, i, items, cap);
+                        split_unit(&mut u, i, items, cap, false);
                         end = i + 1;
                     }
                 }

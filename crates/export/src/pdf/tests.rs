@@ -502,6 +502,8 @@ fn tricky_corpus() -> Vec<String> {
         "“‘嵌套的引号’”（（双重括号））《〈书名〉》……”。！？继续下一句话。",
         "破折号——以及省略号……都不能拆开；“引文……”。【方括号】〔2020〕109号文件。",
         "依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号），全年共发出收费通知0件。",
+        // A URL longer than a line after an opening bracket: no lone “（” line, no loose line.
+        "可在“年报”栏目（http://www.qinghexian.gov.cn/col/col1563/art/2025/zfxxgkndbg_index.html?lmid=1563&nf=2024）查阅。",
     ];
     let mut out = Vec::new();
     for text in base {
