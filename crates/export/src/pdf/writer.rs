@@ -173,7 +173,7 @@ struct Program {
 
 /// Subsets a face to the glyphs of `remap` and wraps the program in a stream.
 fn program(data: &FaceData, remap: &subsetter::GlyphRemapper) -> Result<Program, ExportError> {
-    let subset = subsetter::subset(&data.bytes, data.index, remap)
+    let subset = subsetter::subset(data.bytes.as_slice(), data.index, remap)
         .map_err(|e| ExportError::new(format!("字体 {} 取子集失败：{e}", data.path.display())))?;
     Ok(match data.outlines {
         Outlines::Cff => {
