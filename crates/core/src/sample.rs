@@ -1,7 +1,9 @@
 //! A filled-in fictional report for exporter tests and benchmarks that should not depend on
 //! the loader (the loader has its own tests against `examples/`).
 
-use crate::format::Kind;
+use crate::format::{
+    Kind, T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_NEW, T3_RESULTS, T3_ROWS, T3_TOTAL, T4_GROUPS,
+};
 use crate::model::{Block, Count, Date, Inline, Prose, Report, Signature};
 use crate::source::{FileId, Span};
 
@@ -112,10 +114,364 @@ pub fn sample_report() -> Report {
     r
 }
 
+// ---------------------------------------------------------------------------------------
+// Synthetic report folders (benchmarks, batch builds, layout stress)
+
+/// A small deterministic generator (SplitMix64): the same seed gives the same report on every
+/// platform, without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..=hi`.
+    fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const PLACES: [&str; 16] = [
+    "青禾", "云溪", "石桥", "北湖", "南屏", "柳川", "白沙", "望江", "东岭", "西塘", "长宁", "安平",
+    "临泉", "清水", "松阳", "金坪",
+];
+const DEPARTMENTS: [&str; 12] = [
+    "生态环境局",
+    "自然资源和规划局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "教育局",
+    "卫生健康委员会",
+    "市场监督管理局",
+    "人力资源和社会保障局",
+    "农业农村局",
+    "财政局",
+    "民政局",
+    "水利局",
+];
+const TOWNS: [&str; 8] = [
+    "城关镇",
+    "河口镇",
+    "新桥乡",
+    "双龙镇",
+    "太平乡",
+    "丰乐镇",
+    "东门街道",
+    "江南街道",
+];
+
+/// Sentences for the overview, by subsection; `{n}` becomes a free number (units that no
+/// check reads as a count of applications).
+const ACTIVE: [&str; 8] = [
+    "全年通过门户网站主动公开政府信息{n}条，其中政策文件{n}条、工作动态{n}条。",
+    "围绕财政预决算、重大建设项目、公共资源配置和社会公益事业等重点领域，及时发布相关信息{n}条。",
+    "坚持政策文件与解读材料同步起草、同步审签、同步发布，全年发布图解、短视频等解读材料{n}篇。",
+    "全年制发行政规范性文件{{active.normative.issued}}件，废止{{active.normative.repealed}}件，截至年底现行有效{{active.normative.in_force}}件，全部在规范性文件库中集中公开。",
+    "对涉及群众切身利益的重大决策事项，通过网站、公众号等渠道公开征求意见{n}次，并反馈意见采纳情况。",
+    "本年作出行政许可决定{{active.licensing}}项、行政处罚决定{{active.punishment}}项，均按规定在七个工作日内公开。",
+    "规范政务新媒体管理，“**发布—审核—留存**”全流程留痕，全年推送信息{n}条。",
+    "组织开展政府开放日活动{n}场，邀请人大代表、政协委员和群众代表共{n}人参加。",
+];
+const APPLY: [&str; 6] = [
+    "全年新收政府信息公开申请{{applications.new}}件，上年结转{{applications.carried_over}}件，办结{{applications.total}}件，结转下年度继续办理{{applications.carried_forward}}件。",
+    "办理结果中，予以公开{{applications.disclosed}}件，部分公开{{applications.partial}}件，不予公开{{applications.undisclosed}}件，无法提供{{applications.unavailable}}件。",
+    "修订依申请公开办理规程，对涉及第三方权益的申请书面征求第三方意见，全部申请均在法定期限内答复。",
+    "畅通当面、信函、网络等申请渠道，建立申请登记、审核、答复、归档全流程台账。",
+    "全年发生政府信息公开行政复议{{appeals.review}}件、行政诉讼{{appeals.suit}}件，被纠正的均已重新答复。",
+    "对疑难复杂申请实行“**一案一研判**”，答复文书统一格式、充分说理、告知救济途径。",
+];
+const MANAGE: [&str; 5] = [
+    "严格落实公文公开属性源头认定制度，拟稿时明确公开方式，不予公开的须说明理由。",
+    "严格执行信息发布“三审”制度，全年开展保密审查和公开属性审查{n}次。",
+    "每季度对已公开信息进行全面核查，过期失效信息及时标注或撤除。",
+    "完成历年行政规范性文件清理，清理结果向社会公布。",
+    "建立政府信息公开目录动态更新机制，确保目录与实际公开内容一致。",
+];
+const PLATFORM: [&str; 4] = [
+    "完成门户网站集约化迁移，政府信息公开专栏按“基础信息+重点领域”重新设置栏目{n}个。",
+    "优化网站检索功能，支持按发文机关、文号、年份组合查询。",
+    "政务服务便民热线将政策咨询类诉求纳入知识库统一答复，全年答复咨询{n}次。",
+    "在政务服务中心设置政府信息公开查阅点{n}个，配备查阅终端和专人引导。",
+];
+const SUPERVISE: [&str; 4] = [
+    "将政务公开工作纳入年度绩效考核，开展业务培训{n}期，培训人员{n}人次。",
+    "聘请社会监督员{n}名，每季度通报网站巡查结果并督促整改。",
+    "主要负责同志专题研究政务公开工作{n}次，明确分管负责同志和工作机构。",
+    "对照第三方评估指标逐项查找差距，建立问题整改清单。",
+];
+const PROBLEMS: [&str; 6] = [
+    "部分重点领域信息公开的及时性和完整性还有差距，个别栏目更新不够及时。",
+    "政策解读形式仍较单一，图解、音视频等群众喜闻乐见的解读方式运用不够。",
+    "依申请公开答复说理还不够充分，个别答复未告知申请人获取信息的途径。",
+    "基层政务公开工作人员流动较大，业务能力有待进一步提升。",
+    "政务新媒体运维力量薄弱，存在更新断档、留言回复不及时等问题。",
+    "政府信息公开与政务服务融合不够，线上线下渠道衔接不够顺畅。",
+];
+const IMPROVE: [&str; 5] = [
+    "下一步，将细化重点领域公开清单，建立栏目更新提醒机制，确保信息发布及时准确。",
+    "丰富解读形式，推动解读材料与政策文件同步发布，提高政策知晓度。",
+    "印发依申请公开答复指引，建立疑难申请集体研判和答复文书交叉评查机制。",
+    "加强业务培训和工作指导，每年至少组织两次专题培训。",
+    "开展政务新媒体专项检查，对长期不更新、无人管理的账号予以关停整合。",
+];
+const OTHER: [&str; 4] = [
+    "全年承办人大代表建议{n}条、政协提案{n}条，均在规定时限内办理完毕并答复代表委员。",
+    "对照本年度政务公开工作要点确定的{n}项任务建立工作台账，按月调度，年底全部完成。",
+    "以“走进政府·共话发展”为主题举办政府开放日活动{n}场。",
+    "深化基层政务公开标准化规范化建设，乡镇（街道）标准目录实现全覆盖。",
+];
+
+/// `count` sentences drawn from `pool` (repeats allowed), with free numbers filled in.
+fn sentences(rng: &mut Rng, pool: &[&str], count: usize) -> String {
+    let mut out = String::new();
+    for _ in 0..count {
+        let mut s = rng.pick(pool).to_string();
+        while let Some(at) = s.find("{n}") {
+            let n = rng.range(2, 300).to_string();
+            s.replace_range(at..at + 3, &n);
+        }
+        out.push_str(&s);
+    }
+    out
+}
+
+/// Paragraphs of `per` sentences each, separated by blank lines.
+fn paragraphs(rng: &mut Rng, pool: &[&str], paras: usize, per: usize) -> String {
+    (0..paras)
+        .map(|_| sentences(rng, pool, per))
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// A complete, consistent report folder (file name, contents), for benchmarks and batch
+/// tests: agency, kind and year vary with `seed`; the tables balance (no errors); the prose
+/// runs from a few lines to several pages, so the tables start anywhere on a page and the long
+/// ones break across pages. Numbers in the prose are placeholders, so the text always agrees
+/// with the tables. The same seed always gives the same files.
+pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
+    let mut rng = Rng(seed ^ 0x6E69_616E_6261_6F21);
+    let place = rng.pick(&PLACES);
+    let (agency, kind, signer) = match rng.range(0, 2) {
+        0 => {
+            let a = format!("{place}县人民政府");
+            (a.clone(), "government", format!("{a}办公室"))
+        }
+        1 => {
+            let a = format!("{place}市{}", rng.pick(&DEPARTMENTS));
+            (a.clone(), "department", a)
+        }
+        _ => {
+            let town = rng.pick(&TOWNS);
+            let a = if town.ends_with("街道") {
+                format!("{place}县{town}办事处")
+            } else {
+                format!("{place}县{town}人民政府")
+            };
+            (a.clone(), "township", a)
+        }
+    };
+    let year = 2021 + rng.range(0, 4) as i32;
+    // Within the legal deadline: departments and townships by 31 January, governments by
+    // 31 March.
+    let (month, day) = if kind == "government" {
+        (rng.range(1, 3), rng.range(1, 28))
+    } else {
+        (1, rng.range(5, 31))
+    };
+    let published = format!("{}-{month:02}-{day:02}", year + 1);
+
+    // Size class: mostly ordinary reports, some very short, some long (several pages of prose
+    // before the tables).
+    let size = match rng.range(0, 9) {
+        0 => 0,
+        1..=6 => 1,
+        7 | 8 => 2,
+        _ => 3,
+    };
+
+    let mut toml = String::new();
+    toml.push_str("# 合成的虚构报告（nianbao_core::sample::synthetic_source），用于性能测试。\n");
+    toml.push_str(&format!(
+        "agency = \"{agency}\"\nyear = {year}\nkind = \"{kind}\"\npublished = {published}\n\n"
+    ));
+    toml.push_str(&format!(
+        "[signature]\nagency = \"{signer}\"\ndate = {published}\n\n"
+    ));
+    let leads = size >= 2 || rng.chance(30);
+    toml.push_str("[prose]\nopening = \"opening.md\"\noverview = \"overview.md\"\n");
+    if leads {
+        toml.push_str(
+            "active = \"active.md\"\napplications = \"applications.md\"\nappeals = \"appeals.md\"\n",
+        );
+    }
+    toml.push_str("problems = \"problems.md\"\nother = \"other.md\"\n\n");
+
+    // 二: stock follows issued − repealed.
+    let scale = [20u64, 200, 2_000, 20_000][size];
+    let rules = if kind == "township" || rng.chance(60) {
+        [0, 0, 0]
+    } else {
+        let issued = rng.range(0, 4);
+        let repealed = rng.range(0, 3);
+        [
+            issued,
+            repealed,
+            rng.range(repealed, 40) + issued - repealed,
+        ]
+    };
+    let issued = rng.range(0, 15);
+    let repealed = rng.range(0, 10);
+    let normative = [
+        issued,
+        repealed,
+        rng.range(repealed, 150) + issued - repealed,
+    ];
+    let fee = if rng.chance(30) {
+        "0".to_string()
+    } else {
+        format!("{}.{:04}", rng.range(0, 900), rng.range(0, 9_999))
+    };
+    toml.push_str(&format!(
+        "[active]\nrules = {rules:?}\nnormative = {normative:?}\nlicensing = {}\npunishment = {}\nenforcement = {}\nfee = {fee}\n\n",
+        rng.range(0, scale * 5),
+        rng.range(0, scale),
+        rng.range(0, scale / 10 + 1),
+    ));
+
+    // 三: per column, new + carried over = results + carried forward.
+    let mut rows = vec![[0u64; 6]; T3_ROWS.len()];
+    let col_scale = [scale, scale / 8 + 1, 2, 3, scale / 20 + 1, scale / 20 + 1];
+    for col in 0..6 {
+        let new = rng.range(0, col_scale[col]);
+        let over = rng.range(0, new / 10 + 1);
+        let forward = rng.range(0, (new + over) / 8 + 1).min(new + over);
+        rows[T3_NEW][col] = new;
+        rows[T3_CARRIED_OVER][col] = over;
+        rows[T3_CARRIED_FORWARD][col] = forward;
+        let mut left = new + over - forward;
+        // Most are disclosed, the rest spread over the other results.
+        let disclosed = left * rng.range(40, 90) / 100;
+        rows[T3_RESULTS.start][col] = disclosed;
+        left -= disclosed;
+        while left > 0 {
+            let row = rng.range(T3_RESULTS.start as u64 + 1, T3_RESULTS.end as u64 - 1) as usize;
+            let take = rng.range(1, left.min(5));
+            rows[row][col] += take;
+            left -= take;
+        }
+    }
+    toml.push_str("[applications]\n");
+    for (i, row) in T3_ROWS.iter().enumerate() {
+        if i == T3_TOTAL {
+            continue;
+        }
+        toml.push_str(&format!("{} = {:?}\n", row.key, rows[i]));
+    }
+    toml.push_str("\n[appeals]\n");
+    for (key, _) in T4_GROUPS {
+        let cells: Vec<u64> = (0..4).map(|_| rng.range(0, 3)).collect();
+        toml.push_str(&format!("{key} = {cells:?}\n"));
+    }
+
+    let host = format!(
+        "www.{}.gov.cn",
+        ["qh", "yx", "sq", "bh", "np"][rng.range(0, 4) as usize]
+    );
+    let opening = format!(
+        "本报告依据《中华人民共和国政府信息公开条例》（以下简称《条例》）和国务院办公厅政府信息与政务公开办公室有关要求编制。报告中所列数据的统计期限自{{{{year}}}}年1月1日起至{{{{year}}}}年12月31日止。本报告电子版可在{agency}门户网站（http://{host}/zfxxgk/ndbg/{year}/index.html）查阅和下载。如对本报告有疑问，请与{signer}联系（电话：0{}-{}）。\n",
+        rng.range(310, 999),
+        rng.range(8_000_000, 8_999_999)
+    );
+
+    // 一、总体情况: an intro and the five usual subsections; long reports get more paragraphs
+    // per subsection (and go past the 1000-character guideline, a warning only).
+    let (paras, per) = [(1, 1), (1, 2), (2, 3), (4, 4)][size];
+    let mut overview = sentences(&mut rng, &ACTIVE[..1], 1);
+    overview.insert_str(0, &format!("{{{{year}}}}年，{agency}坚持以人民为中心的发展思想，全面推进政务公开标准化规范化建设。"));
+    for (title, pool) in [
+        ("（一）主动公开", &ACTIVE[..]),
+        ("（二）依申请公开", &APPLY[..]),
+        ("（三）政府信息管理", &MANAGE[..]),
+        ("（四）平台建设", &PLATFORM[..]),
+        ("（五）监督保障", &SUPERVISE[..]),
+    ] {
+        overview.push_str(&format!("\n\n## {title}\n\n"));
+        overview.push_str(&paragraphs(&mut rng, pool, paras, per));
+        if size >= 2 && rng.chance(50) {
+            // A level-3 heading and a list, as real reports have.
+            overview.push_str("\n\n### 1.工作举措\n\n");
+            for _ in 0..rng.range(2, 4) {
+                overview.push_str(&format!("- {}\n", sentences(&mut rng, pool, 1)));
+            }
+        }
+    }
+    overview.push('\n');
+
+    let mut problems = paragraphs(&mut rng, &PROBLEMS, paras, per.max(2));
+    problems.push_str("\n\n");
+    for (i, _) in (0..rng.range(2, 4)).enumerate() {
+        problems.push_str(&format!(
+            "{}. {}\n",
+            i + 1,
+            sentences(&mut rng, &IMPROVE, 1)
+        ));
+    }
+
+    let fee_line = if rng.chance(80) {
+        "本年度未收取信息处理费。".to_string()
+    } else {
+        format!(
+            "依据《政府信息公开信息处理费管理办法》，本年度共收取信息处理费{}元。",
+            rng.range(10, 900)
+        )
+    };
+    let mut other = format!("## （一）信息处理费收取情况\n\n{fee_line}\n\n## （二）其他事项\n\n");
+    other.push_str(&paragraphs(&mut rng, &OTHER, paras.min(2), per));
+    other.push('\n');
+
+    let mut files = vec![
+        ("report.toml".to_string(), toml),
+        ("opening.md".to_string(), opening),
+        ("overview.md".to_string(), overview),
+        ("problems.md".to_string(), problems),
+        ("other.md".to_string(), other),
+    ];
+    if leads {
+        files.push((
+            "active.md".to_string(),
+            format!(
+                "本年收取行政事业性收费{{{{active.fee}}}}万元。{}\n",
+                sentences(&mut rng, &ACTIVE[3..4], 1)
+            ),
+        ));
+        files.push((
+            "applications.md".to_string(),
+            format!("{}\n", sentences(&mut rng, &APPLY[..2], per)),
+        ));
+        files.push((
+            "appeals.md".to_string(),
+            "被纠正的行政复议案件均已按复议决定重新答复申请人。\n".to_string(),
+        ));
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::{T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_NEW, T3_TOTAL};
 
     #[test]
     fn sample_balances() {
@@ -128,5 +484,38 @@ mod tests {
                 "column {col}"
             );
         }
+    }
+
+    #[test]
+    fn synthetic_reports_load_without_errors() {
+        let mut sizes = Vec::new();
+        for seed in 0..40 {
+            let files = synthetic_source(seed);
+            assert_eq!(files, synthetic_source(seed), "deterministic");
+            let toml = &files[0].1;
+            let prose: Vec<(&str, &str)> = files[1..]
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+                .collect();
+            let mut loaded = crate::load::load_str(toml, &prose);
+            crate::finish(&mut loaded);
+            let errors: Vec<_> = loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::Severity::Error)
+                .collect();
+            assert!(errors.is_empty(), "seed {seed}: {errors:?}\n{toml}");
+            // Warnings allowed: only the length guideline of long overviews.
+            for d in &loaded.diagnostics {
+                assert_eq!(d.id, "W-OVERVIEW-LEN", "seed {seed}: {d:?}");
+            }
+            let r = loaded.report.unwrap();
+            sizes.push(r.sections.overview.text().chars().count());
+        }
+        sizes.sort_unstable();
+        assert!(
+            sizes[0] < 400 && sizes[sizes.len() - 1] > 2_000,
+            "{sizes:?}"
+        );
     }
 }
