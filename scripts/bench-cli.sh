@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Times the cold command line end to end with hyperfine (each run is a new process: fonts
+# mapped and parsed, nothing cached but the OS page cache), on the seed example by default.
+#
+#   scripts/bench-cli.sh [REPORT_DIR]
+#
+# Prints the median wall time of: all three formats, each format alone, `check` only, and
+# all three formats into an empty output folder (files really written and fsynced); then the
+# peak RSS of the three-format build (`/usr/bin/time -f %M`, the largest of 5 runs).
+#
+# Environment:
+#   NIANBAO_BIN  the binary to time (default: target/release/nianbao, built here)
+#   RUNS         hyperfine runs per command (default 50)
+# Needs hyperfine and GNU time (Debian: apt-get install hyperfine time) and python3.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPORT="${1:-$ROOT/examples/wuzhong-xinfang-2024}"
+RUNS="${RUNS:-50}"
+if [[ -z "${NIANBAO_BIN:-}" ]]; then
+  (cd "$ROOT" && cargo build --release -q -p nianbao)
+  NIANBAO_BIN="$ROOT/target/release/nianbao"
+fi
+for tool in hyperfine /usr/bin/time python3; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
+done
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/nianbao-bench-cli.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+OUT="$WORK/out"
+B="$NIANBAO_BIN"
+
+# One warm-up build so the outputs exist: the timed rebuilds then compare and skip
+# unchanged files, as a rebuild after an edit that changes nothing does.
+"$B" build "$REPORT" -o "$OUT" >/dev/null 2>&1
+
+names=("build, docx+pdf+xlsx" "build --format pdf" "build --format docx" "build --format xlsx"
+  "check" "build, docx+pdf+xlsx, empty output folder")
+cmds=("$B build $REPORT -o $OUT"
+  "$B build $REPORT -o $OUT --format pdf"
+  "$B build $REPORT -o $OUT --format docx"
+  "$B build $REPORT -o $OUT --format xlsx"
+  "$B check $REPORT"
+  "$B build $REPORT -o $WORK/fresh")
+
+printf '%-44s %10s %10s %10s %10s\n' "command (report: $(basename "$REPORT"))" median mean min max
+for i in "${!cmds[@]}"; do
+  json="$WORK/h$i.json"
+  prepare=()
+  if [[ "${names[$i]}" == *"empty output folder"* ]]; then
+    prepare=(--prepare "rm -rf $WORK/fresh")
+  fi
+  hyperfine -N -w 5 -r "$RUNS" -i "${prepare[@]}" --export-json "$json" "${cmds[$i]}" >/dev/null 2>&1
+  python3 - "$json" "${names[$i]}" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+ms = lambda v: f"{v * 1000:.1f} ms"
+print(f"{sys.argv[2]:<44} {ms(r['median']):>10} {ms(r['mean']):>10} {ms(r['min']):>10} {ms(r['max']):>10}")
+PY
+done
+
+peak=0
+for _ in 1 2 3 4 5; do
+  /usr/bin/time -o "$WORK/rss" -f %M "$B" build "$REPORT" -o "$OUT" >/dev/null 2>&1
+  kb=$(tail -1 "$WORK/rss")
+  ((kb > peak)) && peak=$kb
+done
+printf 'peak RSS, build docx+pdf+xlsx: %d KiB (%d.%d MiB)\n' "$peak" $((peak / 1024)) $((peak % 1024 * 10 / 1024))
