@@ -9,6 +9,7 @@
 //! parsed zero-copy per export; the Fandol faces are GPL with the font exception and must
 //! never be compiled into the binary.
 
+mod cff;
 mod fonts;
 mod layout;
 mod linebreak;
