@@ -443,19 +443,42 @@ fn to_unicode(pairs: impl Iterator<Item = (u16, char)>) -> String {
 }
 
 /// A number for a content stream: at most three decimals, no trailing zeros.
-fn num(v: f32) -> String {
-    let r = (f64::from(v) * 1000.0).round() / 1000.0;
-    let mut s = format!("{r:.3}");
-    while s.ends_with('0') {
-        s.pop();
+fn num(v: f32) -> Num {
+    Num {
+        units: (f64::from(v) * 1000.0).round() as i64,
+        decimals: 3,
     }
-    if s.ends_with('.') {
-        s.pop();
+}
+
+/// A fixed-point number written without float formatting, which was a tenth of the whole
+/// export (the content streams hold tens of thousands of numbers). Writes what
+/// `format!("{:.N}")` of the rounded value wrote, minus trailing zeros, and `0` for `-0`.
+#[derive(Clone, Copy)]
+struct Num {
+    /// The value in units of 10^-decimals.
+    units: i64,
+    decimals: u32,
+}
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use std::fmt::Write as _;
+        if self.units < 0 {
+            f.write_char('-')?;
+        }
+        let scale = 10u64.pow(self.decimals);
+        let a = self.units.unsigned_abs();
+        write!(f, "{}", a / scale)?;
+        let (mut frac, mut digits) = (a % scale, self.decimals as usize);
+        if frac == 0 {
+            return Ok(());
+        }
+        while frac % 10 == 0 {
+            frac /= 10;
+            digits -= 1;
+        }
+        write!(f, ".{frac:0digits$}")
     }
-    if s == "-0" {
-        s = "0".into();
-    }
-    s
 }
 
 fn page_content(page: &Page, faces: &Faces<'_>, fonts: &BTreeMap<FaceId, Embedded<'_>>) -> Vec<u8> {
@@ -747,18 +770,11 @@ fn utf16_hex(s: &str) -> String {
 }
 
 /// A number with up to four decimals (character spacing).
-fn num4(v: f64) -> String {
-    let mut s = format!("{:.4}", (v * 10_000.0).round() / 10_000.0);
-    while s.ends_with('0') {
-        s.pop();
+fn num4(v: f64) -> Num {
+    Num {
+        units: (v * 10_000.0).round() as i64,
+        decimals: 4,
     }
-    if s.ends_with('.') {
-        s.pop();
-    }
-    if s == "-0" {
-        s = "0".into();
-    }
-    s
 }
 
 /// A PDF text string: ASCII as is, anything else UTF-16BE with a byte-order mark.
@@ -857,10 +873,48 @@ mod tests {
 
     #[test]
     fn numbers_are_short_and_stable() {
-        assert_eq!(num(1.0), "1");
-        assert_eq!(num(-0.0001), "0");
-        assert_eq!(num(12.3456), "12.346");
-        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(1.0).to_string(), "1");
+        assert_eq!(num(-0.0001).to_string(), "0");
+        assert_eq!(num(12.3456).to_string(), "12.346");
+        assert_eq!(num(0.5).to_string(), "0.5");
+        assert_eq!(num(-841.89).to_string(), "-841.89");
+        assert_eq!(num4(-0.25).to_string(), "-0.25");
+        assert_eq!(num4(0.00004).to_string(), "0");
+    }
+
+    /// Exactly what the float formatting it replaced wrote.
+    #[test]
+    fn numbers_match_float_formatting() {
+        fn old(v: f64, decimals: usize) -> String {
+            let k = 10f64.powi(decimals as i32);
+            let mut s = format!("{:.*}", decimals, (v * k).round() / k);
+            while s.ends_with('0') {
+                s.pop();
+            }
+            if s.ends_with('.') {
+                s.pop();
+            }
+            if s == "-0" {
+                s = "0".into();
+            }
+            s
+        }
+        let mut x: u64 = 1;
+        for _ in 0..200_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let v = (x >> 11) as f64 / (1u64 << 53) as f64 * 2000.0 - 1000.0;
+            let v = if x.is_multiple_of(3) {
+                (v * 100.0).round() / 100.0
+            } else {
+                v
+            };
+            assert_eq!(
+                num(v as f32).to_string(),
+                old(f64::from(v as f32), 3),
+                "{v}"
+            );
+            assert_eq!(num4(v / 100.0).to_string(), old(v / 100.0, 4), "{v}");
+        }
     }
 
     #[test]
