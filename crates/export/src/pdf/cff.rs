@@ -146,6 +146,24 @@ fn write_index<T: AsRef<[u8]>>(out: &mut Vec<u8>, items: &[T]) -> Option<()> {
     Some(())
 }
 
+/// Appends an INDEX of objects laid out one after another in `data`, object *i* ending at
+/// `ends[i]`.
+fn write_index_parts(out: &mut Vec<u8>, ends: &[usize], data: &[u8]) -> Option<()> {
+    out.extend_from_slice(&u16::try_from(ends.len()).ok()?.to_be_bytes());
+    if ends.is_empty() {
+        return Some(());
+    }
+    let off_size = off_size_for(data.len() + 1);
+    out.push(off_size as u8);
+    let skip = std::mem::size_of::<usize>() - off_size;
+    out.extend_from_slice(&1usize.to_be_bytes()[skip..]);
+    for end in ends {
+        out.extend_from_slice(&(end + 1).to_be_bytes()[skip..]);
+    }
+    out.extend_from_slice(data);
+    Some(())
+}
+
 /// One DICT entry: operator, its operand bytes, and the whole entry as written.
 struct Entry<'a> {
     op: u16,
@@ -773,10 +791,13 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
     };
 
     // The new pieces.
-    let glyph_codes = glyphs
-        .iter()
-        .map(|(code, fd, unit)| rw.unit(code, unit, *fd))
-        .collect::<Option<Vec<_>>>()?;
+    // The glyphs go straight into one buffer (an INDEX is offsets, then the data in a row).
+    let mut glyph_data = Vec::with_capacity(glyphs.iter().map(|g| g.2.keep + 4).sum());
+    let mut glyph_ends = Vec::with_capacity(glyphs.len());
+    for (code, fd, unit) in &glyphs {
+        rw.emit(&mut glyph_data, code, &unit.sites, unit.keep, *fd, 0)?;
+        glyph_ends.push(glyph_data.len());
+    }
     let global_codes = scanner
         .global
         .kept()
@@ -864,7 +885,6 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
         }
     }
     let top_len = top_out.len() + 2 * 6 + 2 * 7;
-    let glyph_data: usize = glyph_codes.iter().map(Vec::len).sum();
     let fd_dict_len = |f: &FdOut| f.dict.len() + 11;
     let fd_array_data: usize = fd_out.iter().map(fd_dict_len).sum();
 
@@ -874,7 +894,7 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
     let p_charset = p_gsubrs + index_len(global_codes.len(), gsubr_data);
     let p_fd_select = p_charset + charset.len();
     let p_charstrings = p_fd_select + fd_select_out.len();
-    let p_fd_array = p_charstrings + index_len(n, glyph_data);
+    let p_fd_array = p_charstrings + index_len(n, glyph_data.len());
     let mut p_private = p_fd_array + index_len(fd_out.len(), fd_array_data);
 
     let mut font_dicts = Vec::with_capacity(fd_out.len());
@@ -904,7 +924,7 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
     write_index(&mut out, &global_codes)?;
     out.extend_from_slice(&charset);
     out.extend_from_slice(&fd_select_out);
-    write_index(&mut out, &glyph_codes)?;
+    write_index_parts(&mut out, &glyph_ends, &glyph_data)?;
     write_index(&mut out, &font_dicts)?;
     for f in &fd_out {
         out.extend_from_slice(&f.private);

@@ -231,7 +231,14 @@ pub(crate) fn write(
             Object::String(id.to_vec(), StringFormat::Hexadecimal),
         ],
     );
-    let mut out = Vec::new();
+    // Sized up front: growing it by doubling copied the whole file several times over.
+    let streams: usize = pdf
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .map(|s| s.content.len())
+        .sum();
+    let mut out = Vec::with_capacity(streams + 200 * pdf.objects.len() + 4096);
     pdf.save_to(&mut out)
         .map_err(|e| ExportError::new(format!("PDF 写出失败：{e}")))?;
     Ok(out)
