@@ -777,6 +777,48 @@ fn table_rows_are_never_split_and_borders_close() {
     }
 }
 
+/// The synthetic reports of the benchmarks lay out: prose from a few lines to several pages,
+/// so table 三 starts at different heights and breaks across pages in different places.
+#[test]
+fn synthetic_reports_lay_out_in_varied_lengths() {
+    let mut page_counts = Vec::new();
+    let mut break_rows = std::collections::BTreeSet::new();
+    for seed in 0..16 {
+        let files = nianbao_core::sample::synthetic_source(seed);
+        let prose: Vec<(&str, &str)> = files[1..]
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let mut loaded = nianbao_core::load::load_str(&files[0].1, &prose);
+        nianbao_core::finish(&mut loaded);
+        let doc = document::build(loaded.report.as_ref().unwrap(), false);
+        let pages = pages_of(&doc);
+        page_counts.push(pages.len());
+        let with_t3: Vec<usize> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.lines.iter().any(|l| l.text == "申请人情况"))
+            .map(|(i, _)| i)
+            .collect();
+        assert!(with_t3.len() >= 2, "seed {seed}: table 三 on {with_t3:?}");
+        // Where the break falls: cells on the first page of table 三.
+        let first = &pages[with_t3[0]];
+        break_rows.insert(
+            first
+                .lines
+                .iter()
+                .filter(|l| l.kind == LineKind::Cell)
+                .count(),
+        );
+    }
+    page_counts.sort_unstable();
+    assert!(
+        page_counts[0] < page_counts[page_counts.len() - 1],
+        "{page_counts:?}"
+    );
+    assert!(break_rows.len() >= 4, "{break_rows:?}");
+}
+
 #[test]
 fn page_numbers_alternate_sides() {
     let pages = pages_of(&sample());
