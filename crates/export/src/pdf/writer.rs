@@ -135,9 +135,9 @@ pub(crate) fn write(
     let mut deflater = Deflater::new();
     let helpers = cores().saturating_sub(1).min(remaps.len());
     let contents: Vec<(Vec<u8>, Stream)> = std::thread::scope(|s| {
-        for _ in 0..helpers {
-            s.spawn(|| take_faces(&mut Deflater::new()));
-        }
+        let handles: Vec<_> = (0..helpers)
+            .map(|_| s.spawn(|| take_faces(&mut Deflater::new())))
+            .collect();
         let contents = pages
             .iter()
             .map(|page| {
@@ -147,6 +147,11 @@ pub(crate) fn write(
             })
             .collect();
         take_faces(&mut deflater);
+        // Joined here, a helper that panicked leaves its face's slot empty (an error below)
+        // instead of taking the whole build down when the scope ends.
+        for h in handles {
+            let _ = h.join();
+        }
         contents
     });
 
