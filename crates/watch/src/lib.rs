@@ -2,6 +2,7 @@
 //! rebuild-on-save loop. Library code never prints; the CLI renders what it returns.
 
 pub mod build;
+pub mod watch;
 pub mod write;
 
 pub use build::{build, BuildOptions, BuildReport, FontCache};
