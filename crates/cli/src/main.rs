@@ -14,6 +14,8 @@ use nianbao_watch::batch;
 use nianbao_watch::build::{self, BuildOptions, FontCache};
 use nianbao_watch::write::Written;
 
+mod watch_cmd;
+
 const EXIT_HELP: &str = "退出码 / exit codes:
   0  没有错误（可能有警告） / clean, or warnings only
   1  报告有错误，或有文件未能写入 / the report has errors, or an output could not be written
@@ -64,6 +66,25 @@ enum Command {
         /// / report folder(s), or a parent folder of reports (built in parallel)
         #[arg(default_value = ".")]
         dirs: Vec<PathBuf>,
+        /// 输出文件夹（默认：报告文件夹下的 out/） / output folder
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// 要生成的格式，逗号分隔 / formats, comma separated
+        #[arg(long, value_delimiter = ',', default_value = "docx,pdf,xlsx")]
+        format: Vec<FormatArg>,
+        /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
+        #[arg(long)]
+        draft: bool,
+        /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
+        #[arg(long)]
+        fonts: Option<PathBuf>,
+    },
+    /// 生成后监视报告文件，保存即重新生成 / build, then rebuild on every save
+    #[command(after_help = watch_cmd::HELP)]
+    Watch {
+        /// 报告文件夹 / report folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
         /// 输出文件夹（默认：报告文件夹下的 out/） / output folder
         #[arg(short, long)]
         out: Option<PathBuf>,
@@ -133,6 +154,13 @@ fn main() -> ExitCode {
             };
             build_cmd(&dirs, &opts, fonts)
         }
+        Command::Watch {
+            dir,
+            out,
+            format,
+            draft,
+            fonts,
+        } => watch_cmd::run(&dir, out, format, draft, fonts),
     }
 }
 
