@@ -152,10 +152,6 @@ impl Watch {
                 fonts.invalidate();
             }
             let report = build(&self.dir, &self.opts, fonts);
-            on(Update::Built {
-                report: &report,
-                cause: &cause,
-            });
             font_inputs = report
                 .loaded
                 .fonts
@@ -177,6 +173,12 @@ impl Watch {
                 .collect();
             let interest = Interest::new(inputs.iter().map(|(r, _)| r.clone()));
             let stale = self.sync_watches(&report, &inputs, std::mem::take(&mut rewatch), &mut on);
+            // Report only once the watches match the new inputs: whoever reacts to the status
+            // line (a person, a test) cannot change a file in a window nobody watches.
+            on(Update::Built {
+                report: &report,
+                cause: &cause,
+            });
             if stale {
                 batch.add(
                     Instant::now(),
