@@ -4,42 +4,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use nianbao_export::Format;
 use nianbao_watch::build::{BuildOptions, BuildReport, FontCache};
 use nianbao_watch::watch::events::Changes;
 use nianbao_watch::watch::{Timing, Update, Watch};
 use nianbao_watch::write::Written;
 
-use crate::{print_diagnostics, FormatArg, OutputFormat};
+use crate::{print_diagnostics, OutputFormat};
 
 /// Exit codes of `watch` (it never exits because of the report itself).
 pub const HELP: &str = "退出码 / exit codes:
   0  按 Ctrl-C 停止 / stopped with Ctrl-C
   2  无法启动文件监视 / the file watcher could not be started";
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Docx => Format::Docx,
-            FormatArg::Pdf => Format::Pdf,
-            FormatArg::Xlsx => Format::Xlsx,
-        }
-    }
-}
-
 /// Runs `nianbao watch` until Ctrl-C.
-pub fn run(
-    dir: &Path,
-    out: Option<PathBuf>,
-    format: Vec<FormatArg>,
-    draft: bool,
-    fonts: Option<PathBuf>,
-) -> ExitCode {
-    let opts = BuildOptions {
-        out_dir: out,
-        formats: format.into_iter().map(Format::from).collect(),
-        draft,
-    };
+pub fn run(dir: &Path, opts: BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
     let mut watch = match Watch::new(dir, opts, Timing::default()) {
         Ok(w) => w,
         Err(e) => {
