@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use nianbao_core::diag::{self, count};
 use nianbao_core::format::Kind;
 use nianbao_core::load::Loaded;
@@ -13,6 +13,8 @@ use nianbao_export::Format;
 use nianbao_watch::batch;
 use nianbao_watch::build::{self, BuildOptions, FontCache};
 use nianbao_watch::write::Written;
+
+mod watch_cmd;
 
 const EXIT_HELP: &str = "退出码 / exit codes:
   0  没有错误（可能有警告） / clean, or warnings only
@@ -64,19 +66,55 @@ enum Command {
         /// / report folder(s), or a parent folder of reports (built in parallel)
         #[arg(default_value = ".")]
         dirs: Vec<PathBuf>,
-        /// 输出文件夹（默认：报告文件夹下的 out/） / output folder
-        #[arg(short, long)]
-        out: Option<PathBuf>,
-        /// 要生成的格式，逗号分隔 / formats, comma separated
-        #[arg(long, value_delimiter = ',', default_value = "docx,pdf,xlsx")]
-        format: Vec<FormatArg>,
-        /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
-        #[arg(long)]
-        draft: bool,
-        /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
-        #[arg(long)]
-        fonts: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
     },
+    /// 生成后监视报告文件，保存即重新生成 / build, then rebuild on every save
+    #[command(after_help = watch_cmd::HELP)]
+    Watch {
+        /// 报告文件夹 / report folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+}
+
+/// Options shared by `build` and `watch`.
+#[derive(Args)]
+struct OutputArgs {
+    /// 输出文件夹（默认：报告文件夹下的 out/） / output folder
+    #[arg(short, long)]
+    out: Option<PathBuf>,
+    /// 要生成的格式，逗号分隔 / formats, comma separated
+    #[arg(long, value_delimiter = ',', default_value = "docx,pdf,xlsx")]
+    format: Vec<FormatArg>,
+    /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
+    #[arg(long)]
+    draft: bool,
+    /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
+    #[arg(long)]
+    fonts: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    fn options(&self) -> BuildOptions {
+        BuildOptions {
+            out_dir: self.out.clone(),
+            formats: self.format.iter().map(|&f| Format::from(f)).collect(),
+            draft: self.draft,
+        }
+    }
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Docx => Format::Docx,
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::Xlsx => Format::Xlsx,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -112,27 +150,8 @@ fn main() -> ExitCode {
             year,
             kind,
         } => new(&dir, &agency, year, kind),
-        Command::Build {
-            dirs,
-            out,
-            format,
-            draft,
-            fonts,
-        } => {
-            let opts = BuildOptions {
-                out_dir: out,
-                formats: format
-                    .into_iter()
-                    .map(|f| match f {
-                        FormatArg::Docx => Format::Docx,
-                        FormatArg::Pdf => Format::Pdf,
-                        FormatArg::Xlsx => Format::Xlsx,
-                    })
-                    .collect(),
-                draft,
-            };
-            build_cmd(&dirs, &opts, fonts)
-        }
+        Command::Build { dirs, output } => build_cmd(&dirs, &output.options(), output.fonts),
+        Command::Watch { dir, output } => watch_cmd::run(&dir, output.options(), output.fonts),
     }
 }
 

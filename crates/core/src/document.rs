@@ -40,6 +40,16 @@ pub struct Meta {
     pub lang: &'static str,
 }
 
+impl Document {
+    /// The three official tables, in document order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.blocks.iter().filter_map(|b| match b {
+            DocBlock::Table(t) => Some(t),
+            _ => None,
+        })
+    }
+}
+
 /// A run of text with one style.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
@@ -514,14 +524,7 @@ mod tests {
         report.applications.rows[0].cells[0].value = 2;
         report.applications.rows[2].cells[0].value = 2;
         let doc = build(&report, false);
-        let tables: Vec<&Table> = doc
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                DocBlock::Table(t) => Some(t),
-                _ => None,
-            })
-            .collect();
+        let tables: Vec<&Table> = doc.tables().collect();
         assert_eq!(tables.len(), 3);
         for t in tables {
             let mut grid = vec![vec![0; t.shape.cols as usize]; t.shape.rows as usize];

@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use nianbao_core::document::{CellContent, DocBlock, Num, NumRole, Table, TableCheck, TableId};
+use nianbao_core::document::{CellContent, Num, NumRole, Table, TableCheck, TableId};
 use nianbao_core::{format, Document};
 use rust_xlsxwriter::{
     utility, Color, ConditionalFormatCell, ConditionalFormatCellRule, DataValidation,
@@ -157,14 +157,7 @@ fn title_rows(draft: bool) -> u32 {
 /// disagrees with its numbers, a number an XLSX cannot hold exactly, a cell outside its
 /// table) or if rust_xlsxwriter fails.
 pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
-    let tables: Vec<&Table> = doc
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            DocBlock::Table(t) => Some(t),
-            _ => None,
-        })
-        .collect();
+    let tables: Vec<&Table> = doc.tables().collect();
     let grids = tables
         .iter()
         .map(|t| Grid::new(t))

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod build;
+pub mod watch;
 pub mod write;
 
 pub use build::{build, BuildOptions, BuildReport, FontCache};

@@ -10,7 +10,7 @@ use std::io::{Cursor, Read};
 use std::path::PathBuf;
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
-use nianbao_core::document::{self, Cell};
+use nianbao_core::document::{self, Cell, DocBlock};
 use nianbao_core::format::{T3_CARRIED_FORWARD, T3_NEW};
 use nianbao_core::sample::sample_report;
 
@@ -32,13 +32,7 @@ fn broken(draft: bool) -> Document {
 }
 
 fn tables(doc: &Document) -> Vec<&Table> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            DocBlock::Table(t) => Some(t),
-            _ => None,
-        })
-        .collect()
+    doc.tables().collect()
 }
 
 fn tables_mut(doc: &mut Document) -> Vec<&mut Table> {

@@ -1,0 +1,189 @@
+//! The `nianbao` binary as a user runs it: exit codes, output, files.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn nianbao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("nianbao-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn new_then_check_passes_with_only_todo_warnings() {
+    let dir = temp("new");
+    let d = dir.to_str().unwrap();
+    let o = nianbao(&[
+        "new",
+        d,
+        "--agency",
+        "某某县某某局",
+        "--year",
+        "2025",
+        "--kind",
+        "township",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in [
+        "report.toml",
+        "opening.md",
+        "overview.md",
+        "problems.md",
+        "other.md",
+    ] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+    let o = nianbao(&["check", d]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("警告[W-TODO]"), "{out}");
+    assert!(out.contains("检查通过：0 个错误"), "{out}");
+    // Scaffolding again never overwrites the clerk's work.
+    let o = nianbao(&["new", d, "--agency", "x", "--year", "2025"]);
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn check_exit_codes_and_json() {
+    let broken = root().join("tests/broken/t3-balance");
+    let o = nianbao(&["check", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("错误[E-T3-BALANCE]"));
+
+    let o = nianbao(&["check", broken.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let first = &json.as_array().unwrap()[0];
+    assert_eq!(first["id"], "E-T3-BALANCE");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["line"], 70);
+    assert!(first["file"].as_str().unwrap().ends_with("report.toml"));
+    assert!(!first["hints"].as_array().unwrap().is_empty());
+
+    let clean = root().join("examples/demo-county-2024");
+    let o = nianbao(&["check", clean.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("没有错误和警告"));
+
+    let o = nianbao(&["check", "/nonexistent/report"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = nianbao(&["check", "--bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    let help = stdout(&nianbao(&["check", "--help"]));
+    assert!(help.contains("退出码"));
+}
+
+#[test]
+fn build_writes_named_outputs_and_drafts() {
+    let out = temp("build");
+    let ex = root().join("examples/wuzhong-xinfang-2024");
+    let o = nianbao(&["build", ex.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["docx", "pdf", "xlsx"]
+            .map(|e| format!("吴忠市信访局2024年政府信息公开工作年度报告.{e}"))
+            .to_vec()
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+
+    // A report with errors: nothing without --draft, drafts with it.
+    let broken = root().join("tests/broken/t4-sum");
+    let o = nianbao(&[
+        "build",
+        broken.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--draft"));
+    let o = nianbao(&[
+        "build",
+        broken.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--draft",
+        "--format",
+        "xlsx,docx",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(
+        names.iter().all(|n| n.contains("年度报告（草稿）.")),
+        "{names:?}"
+    );
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+#[test]
+fn batch_build_of_a_parent_folder() {
+    let out = temp("batch");
+    let ex = root().join("examples");
+    let o = nianbao(&[
+        "build",
+        ex.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("共 3 份报告：3 份已生成"), "{text}");
+    for name in [
+        "demo-county-2023",
+        "demo-county-2024",
+        "wuzhong-xinfang-2024",
+    ] {
+        assert_eq!(std::fs::read_dir(out.join(name)).unwrap().count(), 1);
+    }
+    // One broken report among good ones: the others still build, the exit code says error.
+    let o = nianbao(&[
+        "build",
+        ex.join("demo-county-2023").to_str().unwrap(),
+        root().join("tests/broken/t3-rowsum").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("1 份已生成，1 份有错误未生成"), "{text}");
+    assert!(text.contains("E-T3-ROWSUM"), "{text}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
