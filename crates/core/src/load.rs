@@ -34,15 +34,21 @@ pub struct Loaded {
     pub fonts: Vec<(String, PathBuf)>,
 }
 
+impl Loaded {
+    fn empty() -> Self {
+        Loaded {
+            report: None,
+            sources: SourceMap::new(),
+            diagnostics: Vec::new(),
+            inputs: Vec::new(),
+            fonts: Vec::new(),
+        }
+    }
+}
+
 /// Loads the report in folder `dir` (or the `report.toml` file `dir` points to).
 pub fn load(dir: &Path) -> Loaded {
-    let mut loaded = Loaded {
-        report: None,
-        sources: SourceMap::new(),
-        diagnostics: Vec::new(),
-        inputs: Vec::new(),
-        fonts: Vec::new(),
-    };
+    let mut loaded = Loaded::empty();
     let file = if dir.is_file() {
         dir.to_path_buf()
     } else {
@@ -54,13 +60,7 @@ pub fn load(dir: &Path) -> Loaded {
 
 /// Loads from an in-memory `report.toml` text and prose files (for tests and tools).
 pub fn load_str(toml_text: &str, prose_files: &[(&str, &str)]) -> Loaded {
-    let mut loaded = Loaded {
-        report: None,
-        sources: SourceMap::new(),
-        diagnostics: Vec::new(),
-        inputs: Vec::new(),
-        fonts: Vec::new(),
-    };
+    let mut loaded = Loaded::empty();
     let mut ctx = Ctx {
         dir: PathBuf::from("."),
         memory: Some(prose_files),
