@@ -89,13 +89,6 @@ pub fn run(dir: &Path, opts: BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
     }
 }
 
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    )
-}
-
 /// What triggered a build, in a few words. Paths relative to `cwd` when under it.
 fn cause_text(cause: &Changes, cwd: &Path) -> String {
     if cause.paths.is_empty() {
@@ -127,8 +120,9 @@ fn status_line(time: &str, report: &BuildReport, cause: &Changes, cwd: &Path) ->
     let (mut written, mut same, mut failed) = (Vec::new(), Vec::new(), 0);
     for o in &report.outputs {
         match o.status {
-            Written::Written => written.push(file_name(&o.path)),
-            Written::Unchanged => same.push(file_name(&o.path)),
+            // The long official file names are the same every time: name the formats.
+            Written::Written => written.push(o.format.extension().to_uppercase()),
+            Written::Unchanged => same.push(o.format.extension().to_uppercase()),
             Written::Failed(_) => failed += 1,
         }
     }
@@ -141,6 +135,13 @@ fn status_line(time: &str, report: &BuildReport, cause: &Changes, cwd: &Path) ->
     }
     if failed > 0 {
         parts.push(format!("{failed} 个文件未能写入"));
+    }
+    // Say once, on the first build, where the files are.
+    if cause.paths.is_empty() && !cause.rescan {
+        if let Some(dir) = report.outputs.first().and_then(|o| o.path.parent()) {
+            let dir = dir.strip_prefix(cwd).unwrap_or(dir);
+            parts.push(format!("文件在 {}", dir.display()));
+        }
     }
     format!(
         "[{time}] {} → {}；用时 {:.1} ms；{} 个错误，{} 个警告",
