@@ -1004,7 +1004,12 @@ fn identical_documents_give_identical_bytes() {
     for i in 0..zip.len() {
         let f = zip.by_index(i).unwrap();
         let t = f.last_modified().unwrap();
-        assert_eq!((t.year(), t.month(), t.day()), (1980, 1, 1), "{}", f.name());
+        assert_eq!(
+            (t.year(), t.month(), t.day()),
+            (1980, 1, 1),
+            "{:?}",
+            f.name()
+        );
     }
     assert_eq!(
         export(&broken(true)).unwrap(),

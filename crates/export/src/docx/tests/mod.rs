@@ -42,7 +42,7 @@ fn unzip(bytes: &[u8]) -> Vec<Entry> {
             f.read_to_end(&mut data).unwrap();
             let t = f.last_modified().unwrap();
             Entry {
-                name: f.name().to_string(),
+                name: f.name().unwrap().to_string(),
                 data,
                 deflated: f.compression() == zip::CompressionMethod::Deflated,
                 modified: format!(
