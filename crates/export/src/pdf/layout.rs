@@ -593,10 +593,21 @@ impl Ctx<'_, '_> {
 }
 
 impl TableLayout {
-    /// Height of the header rows and the first body row (what a heading keeps with).
+    /// Height of the header rows and the first body row (what a heading keeps with). A table
+    /// without repeating header rows (表二) is kept whole when a page can hold it, as the DOCX
+    /// does: a continuation of it would start without any column headings.
     fn first_chunk(&self) -> f32 {
+        if let Some(total) = self.whole() {
+            return total;
+        }
         let end = (self.header_rows + 1).min(self.row_h.len());
         self.row_h[..end].iter().sum()
+    }
+
+    /// The height of a table that should not break: no header rows and short enough for a page.
+    fn whole(&self) -> Option<f32> {
+        let total: f32 = self.row_h.iter().sum();
+        (self.header_rows == 0 && total <= AREA_H + EPS).then_some(total)
     }
 
     /// Whether the table may break between rows `b - 1` and `b` when this page's part of
@@ -710,6 +721,9 @@ impl Flow {
         // Tables start at a slot boundary.
         self.y = self.slot() as f32 * PITCH;
         if self.free_slots() == 0 {
+            self.new_page();
+        }
+        if t.whole().is_some_and(|h| self.y + h > AREA_H + EPS) {
             self.new_page();
         }
         let header: f32 = t.row_h[..t.header_rows.min(rows)].iter().sum();

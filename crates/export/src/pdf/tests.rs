@@ -646,6 +646,41 @@ fn heading_fonts_follow_the_standard() {
 }
 
 #[test]
+fn table_two_is_never_split() {
+    // 表二 has no header rows to repeat: wherever it falls, it stays on one page (with the
+    // heading before it), as in the DOCX.
+    for extra in 0..22usize {
+        let mut doc = sample();
+        let at = doc
+            .blocks
+            .iter()
+            .position(|b| matches!(b, DocBlock::Table(t) if t.shape.name == "表二"))
+            .unwrap();
+        for _ in 0..extra {
+            doc.blocks.insert(at - 1, para(&"文".repeat(CHARS)));
+        }
+        let pages = pages_of(&doc);
+        let on: Vec<usize> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.lines.iter().any(|l| {
+                    l.kind == LineKind::Cell
+                        && (l.text.starts_with("第二十条") || l.text == "行政事业性收费")
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(on.len(), 1, "extra {extra}: 表二 on pages {on:?}");
+        let heading = pages
+            .iter()
+            .position(|p| p.lines.iter().any(|l| l.text == "二、主动公开政府信息情况"))
+            .unwrap();
+        assert_eq!(heading, on[0], "extra {extra}: heading left behind");
+    }
+}
+
+#[test]
 fn table_header_repeats_after_a_page_break() {
     // The sample's table 三 runs over more than one page; push it around with paragraphs
     // before it so the break falls in different places.
