@@ -288,8 +288,28 @@ fn page_count_and_size() {
 
 #[test]
 fn text_reads_back_in_order() {
-    let doc = sample();
-    let out = export(&doc, fonts()).unwrap();
+    assert_reads_back(&sample());
+}
+
+#[test]
+fn every_example_reads_back_in_order() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    for name in [
+        "wuzhong-xinfang-2024",
+        "demo-county-2023",
+        "demo-county-2024",
+    ] {
+        let loaded = nianbao_core::load_and_check(&root.join(name));
+        let report = loaded.report.expect(name);
+        let doc = nianbao_core::document::build(&report, false);
+        assert_reads_back(&doc);
+    }
+}
+
+/// The PDF's text layer holds the document's prose and labels, in reading order.
+fn assert_reads_back(doc: &Document) {
+    let out = export(doc, fonts()).unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
     let blocks: Vec<String> = pdf_text(&out.bytes)
         .into_iter()
         .flatten()
@@ -299,7 +319,7 @@ fn text_reads_back_in_order() {
     // Every piece of prose is one contiguous string, in document order; table labels and
     // numbers appear in order too (repeated table headers are skipped over).
     let mut at = 0;
-    for (prose, piece) in expected_pieces(&doc) {
+    for (prose, piece) in expected_pieces(doc) {
         let found = all[at..].find(&piece);
         let Some(pos) = found else {
             panic!("{piece:?} (prose: {prose}) not found after byte {at} in {all:?}");
@@ -308,7 +328,7 @@ fn text_reads_back_in_order() {
     }
     // Nothing else is in the text: its length equals the expected pieces plus repeated
     // table headers and cut cells.
-    let expected_len: usize = expected_pieces(&doc).iter().map(|p| p.1.len()).sum();
+    let expected_len: usize = expected_pieces(doc).iter().map(|p| p.1.len()).sum();
     assert!(all.len() >= expected_len);
     // Labels are byte-equal to format.rs (they come through the Document).
     assert!(all.contains(nianbao_core::format::T3_NOTE));
