@@ -118,11 +118,6 @@ impl Table {
     pub fn cell(&self, row: u8, col: u8) -> Option<&Cell> {
         self.cells.iter().find(|c| c.row == row && c.col == col)
     }
-
-    /// Cells that start in grid row `row`.
-    pub fn row(&self, row: u8) -> impl Iterator<Item = &Cell> {
-        self.cells.iter().filter(move |c| c.row == row)
-    }
 }
 
 /// One cell of a table grid.

@@ -55,18 +55,6 @@ impl Date {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 
-    /// Days since 1970-01-01 (proleptic Gregorian), for timestamps.
-    pub fn days_since_epoch(&self) -> i64 {
-        // Howard Hinnant's days_from_civil.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
-    }
-
     /// Whether the date exists in the calendar.
     pub fn is_valid(&self) -> bool {
         let leap = (self.year % 4 == 0 && self.year % 100 != 0) || self.year % 400 == 0;
@@ -469,7 +457,6 @@ mod tests {
         };
         assert_eq!(d.chinese(), "2025年1月9日");
         assert_eq!(d.iso(), "2025-01-09");
-        assert_eq!(d.days_since_epoch(), 20097);
         assert!(!Date {
             year: 2023,
             month: 2,
