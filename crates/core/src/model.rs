@@ -15,13 +15,6 @@ pub struct Count {
     pub span: Option<Span>,
 }
 
-impl Count {
-    /// A count without a source location.
-    pub fn of(value: u64) -> Self {
-        Count { value, span: None }
-    }
-}
-
 /// The fee of table 二, in 万元.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Fee {
