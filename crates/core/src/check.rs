@@ -338,7 +338,11 @@ struct Claim {
     placeholder: &'static str,
 }
 
-fn classify(segment: &str, r: &Report) -> Option<Claim> {
+/// What the number in `segment` (a clause) counts, judged from the clause's words; `sentence`
+/// is the whole sentence around it (办结 and 结转 count applications only when the sentence
+/// is about 申请: a 信访局 also 办结 petitions).
+fn classify(segment: &str, sentence: &str, r: &Report) -> Option<Claim> {
+    let about_requests = sentence.contains("申请");
     let t = &r.applications;
     let has = |k: &str| segment.contains(k);
     if [
@@ -409,7 +413,7 @@ fn classify(segment: &str, r: &Report) -> Option<Claim> {
         }
         return None;
     }
-    if has("结转") {
+    if has("结转") && about_requests {
         if has("上年") || has("上一年") {
             return claim(
                 "上年结转",
@@ -468,7 +472,7 @@ fn classify(segment: &str, r: &Report) -> Option<Claim> {
             "{{applications.unprocessed}}",
         );
     }
-    if has("办结") {
+    if has("办结") && about_requests {
         return claim(
             "办结",
             "表三“（七）总计”".into(),
@@ -486,6 +490,20 @@ fn classify(segment: &str, r: &Report) -> Option<Claim> {
         );
     }
     None
+}
+
+/// The sentence (up to 。！？ or a line break) containing char index `at`.
+fn sentence_around(chars: &[char], at: usize) -> String {
+    let end_mark = |c: &char| matches!(c, '。' | '！' | '？' | '\n');
+    let start = chars[..at.min(chars.len())]
+        .iter()
+        .rposition(end_mark)
+        .map_or(0, |i| i + 1);
+    let end = chars[at.min(chars.len())..]
+        .iter()
+        .position(end_mark)
+        .map_or(chars.len(), |i| at + i);
+    chars[start..end].iter().collect()
 }
 
 const CLAUSE_BREAKS: [char; 9] = ['，', '。', '；', '：', '！', '？', '、', '\n', ','];
@@ -550,8 +568,10 @@ fn text_vs_tables(r: &Report, out: &mut Vec<Diagnostic>) {
                         if counted && prev != Some('第') && prev != Some('.') && !b.is_generated(k)
                         {
                             let number: String = chars[k..e].iter().collect();
-                            if let (Ok(n), Some(claim)) = (number.parse::<u64>(), classify(&seg, r))
-                            {
+                            if let (Ok(n), Some(claim)) = (
+                                number.parse::<u64>(),
+                                classify(&seg, &sentence_around(&chars, seg_start), r),
+                            ) {
                                 if n != claim.value {
                                     out.push(
                                         Diagnostic::warning(

@@ -230,6 +230,25 @@ fn text_against_tables() {
     );
     // 办结10件 and 结转下年度继续办理3件 agree with the table and pass; placeholders never fire.
     assert!(find(&run("clean"), "W-TEXT-TABLE").is_empty());
+    // 办结 and 结转 of something other than applications (a 信访局's petitions) are not
+    // compared with table 三.
+    let toml = std::fs::read_to_string(broken_dir().join("clean/report.toml")).unwrap();
+    let prose = [
+        (
+            "opening.md",
+            "全年办结信访事项1234件，结转下年度办理信访事项56件。\n",
+        ),
+        ("overview.md", "全年新收政府信息公开申请12件，办结99件。\n"),
+        ("problems.md", "一是更新不够及时。\n"),
+        ("other.md", "本年度未收取信息处理费。\n"),
+    ];
+    let mut l = load_str(&toml, &prose);
+    nianbao_core::finish(&mut l);
+    let texts: Vec<String> = find(&l, "W-TEXT-TABLE")
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(texts, vec!["99"]);
 
     let l = run("text-zero");
     let found = find(&l, "W-TEXT-ZERO");
