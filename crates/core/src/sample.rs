@@ -39,6 +39,29 @@ fn prose(blocks: Vec<Block>) -> Prose {
     }
 }
 
+/// The repository's example reports (`examples/*/` with a `report.toml`): folder name and
+/// path, sorted by name. For benches and tests run from a checkout.
+pub fn examples() -> Vec<(String, std::path::PathBuf)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut out: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(&root)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.join(crate::load::REPORT_FILE).is_file())
+                .map(|p| {
+                    let name = p
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    (name, p)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
 /// A consistent, non-zero report of a fictional county government (every check passes).
 pub fn sample_report() -> Report {
     let mut r = Report::empty("示范县人民政府", 2024, Kind::Government);

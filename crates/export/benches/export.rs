@@ -7,7 +7,6 @@
 #![allow(clippy::unwrap_used)] // fixed inputs: a failure should stop the benchmark loudly
 #![allow(missing_docs)] // criterion_group! generates an undocumented pub fn
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -16,19 +15,11 @@ use nianbao_export::pdf;
 
 /// The document of every example under `examples/`, sorted by folder name.
 fn documents() -> Vec<(String, Document)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("examples/")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.join("report.toml").is_file())
-        .collect();
-    dirs.sort();
+    let dirs = nianbao_core::sample::examples();
     dirs.into_iter()
-        .map(|dir| {
+        .map(|(name, dir)| {
             let loaded = nianbao_core::load_and_check(&dir);
             let report = loaded.report.expect("example loads");
-            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
             (name, nianbao_core::document::build(&report, false))
         })
         .collect()

@@ -10,30 +10,16 @@
 #![allow(clippy::unwrap_used)] // fixed inputs: a failure should stop the benchmark loudly
 #![allow(missing_docs)] // criterion_group! generates an undocumented pub fn
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use nianbao_watch::{build, BuildOptions, FontCache};
 
-fn examples() -> Vec<(String, PathBuf)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&root)
-        .expect("examples/")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.join("report.toml").is_file())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p))
-        .collect();
-    out.sort();
-    out
-}
-
 fn full_build(c: &mut Criterion) {
     let tmp = std::env::temp_dir().join(format!("nianbao-bench-build-{}", std::process::id()));
     let mut fonts = FontCache::new(None);
     let mut g = c.benchmark_group("build");
-    for (name, dir) in examples() {
+    for (name, dir) in nianbao_core::sample::examples() {
         let opts = BuildOptions {
             out_dir: Some(tmp.join(&name)),
             ..BuildOptions::default()
@@ -48,7 +34,7 @@ fn full_build(c: &mut Criterion) {
     }
     g.finish();
     let mut g = c.benchmark_group("build_fresh_fonts");
-    if let Some((name, dir)) = examples()
+    if let Some((name, dir)) = nianbao_core::sample::examples()
         .into_iter()
         .find(|(n, _)| n.starts_with("wuzhong"))
     {
