@@ -335,7 +335,7 @@ struct Claim {
     what: &'static str,
     table: String,
     value: u64,
-    placeholder: &'static str,
+    placeholder: String,
 }
 
 /// What the number in `segment` (a clause) counts, judged from the clause's words; `sentence`
@@ -355,8 +355,6 @@ fn classify(segment: &str, sentence: &str, r: &Report) -> Option<Claim> {
         "较上年",
         "%",
         "％",
-        "多",
-        "余",
     ]
     .iter()
     .any(|k| has(k))
@@ -364,18 +362,12 @@ fn classify(segment: &str, sentence: &str, r: &Report) -> Option<Claim> {
         return None;
     }
     let g = &r.appeals.groups;
-    let group = |key: &str| {
-        T3_GROUPS
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map_or(0, |(_, _, rows)| t.sum(rows.clone(), 6))
-    };
-    let claim = |what, table: String, value, placeholder| {
+    let claim = |what, table: String, value, placeholder: &str| {
         Some(Claim {
             what,
             table,
             value,
-            placeholder,
+            placeholder: placeholder.to_string(),
         })
     };
     if has("诉讼") || has("起诉") {
@@ -432,45 +424,32 @@ fn classify(segment: &str, sentence: &str, r: &Report) -> Option<Claim> {
         }
         return None;
     }
-    if has("不予公开") {
-        return claim(
-            "不予公开",
-            "表三“（三）不予公开”各项之和".into(),
-            group("undisclosed"),
-            "{{applications.undisclosed}}",
-        );
-    }
-    if has("部分公开") {
-        return claim(
-            "部分公开",
-            "表三“（二）部分公开”总计".into(),
-            t.value(3, 6),
-            "{{applications.partial}}",
-        );
-    }
-    if has("予以公开") {
-        return claim(
-            "予以公开",
-            "表三“（一）予以公开”总计".into(),
-            t.value(2, 6),
-            "{{applications.disclosed}}",
-        );
-    }
-    if has("无法提供") {
-        return claim(
-            "无法提供",
-            "表三“（四）无法提供”各项之和".into(),
-            group("unavailable"),
-            "{{applications.unavailable}}",
-        );
-    }
-    if has("不予处理") {
-        return claim(
-            "不予处理",
-            "表三“（五）不予处理”各项之和".into(),
-            group("unprocessed"),
-            "{{applications.unprocessed}}",
-        );
+    // Result rows and groups of table 三 named by their own words; the labels come from
+    // the format definition. 部分公开/不予公开 before 予以公开: "公开" alone would match both.
+    let named: [(&'static str, &str); 5] = [
+        ("不予公开", "undisclosed"),
+        ("部分公开", "partial"),
+        ("予以公开", "disclosed"),
+        ("无法提供", "unavailable"),
+        ("不予处理", "unprocessed"),
+    ];
+    for (word, key) in named {
+        if !has(word) {
+            continue;
+        }
+        let (label, rows, kind) = match T3_GROUPS.iter().find(|(k, _, _)| *k == key) {
+            Some((_, label, rows)) => (*label, rows.clone(), "各项之和"),
+            None => {
+                let row = T3_ROWS.iter().position(|x| x.key == key)?;
+                (T3_ROWS[row].label, row..row + 1, "总计")
+            }
+        };
+        return Some(Claim {
+            what: word,
+            table: format!("表三“{label}”{kind}"),
+            value: t.sum(rows, 6),
+            placeholder: format!("{{{{applications.{key}}}}}"),
+        });
     }
     if has("办结") && about_requests {
         return claim(
