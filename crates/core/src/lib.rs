@@ -5,6 +5,7 @@
 //! Data flows one way: source files → [`load::load`] → [`model::Report`] →
 //! [`check::check`] (diagnostics) → [`document::build`] → exporters.
 
+pub mod batch;
 pub mod check;
 pub mod diag;
 pub mod document;
@@ -12,6 +13,7 @@ pub mod format;
 pub mod load;
 pub mod model;
 pub mod prose;
+pub mod rollup;
 pub mod sample;
 pub mod source;
 pub mod template;

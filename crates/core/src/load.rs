@@ -369,7 +369,7 @@ impl P<'_> {
 }
 
 /// The TOML parser's English message with a Chinese explanation of the common cases.
-fn toml_message(msg: &str) -> String {
+pub(crate) fn toml_message(msg: &str) -> String {
     let msg = msg.trim();
     let zh = [
         ("invalid date", "日期无效"),

@@ -285,9 +285,19 @@ fn paragraphs(rng: &mut Rng, pool: &[&str], paras: usize, per: usize) -> String 
 /// ones break across pages. Numbers in the prose are placeholders, so the text always agrees
 /// with the tables. The same seed always gives the same files.
 pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
+    synthetic(seed, None)
+}
+
+/// Like [`synthetic_source`], but for a given agency, kind and year: a unit of a county or
+/// city, for roll-up tests and benchmarks (the numbers and prose still vary with `seed`).
+pub fn synthetic_unit(seed: u64, agency: &str, kind: Kind, year: i32) -> Vec<(String, String)> {
+    synthetic(seed, Some((agency, kind, year)))
+}
+
+fn synthetic(seed: u64, unit: Option<(&str, Kind, i32)>) -> Vec<(String, String)> {
     let mut rng = Rng(seed ^ 0x6E69_616E_6261_6F21);
     let place = rng.pick(&PLACES);
-    let (agency, kind, signer) = match rng.range(0, 2) {
+    let (mut agency, mut kind, mut signer) = match rng.range(0, 2) {
         0 => {
             let a = format!("{place}县人民政府");
             (a.clone(), "government", format!("{a}办公室"))
@@ -306,7 +316,17 @@ pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
             (a.clone(), "township", a)
         }
     };
-    let year = 2021 + rng.range(0, 4) as i32;
+    let mut year = 2021 + rng.range(0, 4) as i32;
+    if let Some((a, k, y)) = unit {
+        agency = a.to_string();
+        kind = k.keyword();
+        signer = if k == Kind::Government {
+            format!("{a}办公室")
+        } else {
+            a.to_string()
+        };
+        year = y;
+    }
     // Within the legal deadline: departments and townships by 31 January, governments by
     // 31 March.
     let (month, day) = if kind == "government" {
