@@ -4,6 +4,7 @@
 
 pub mod docx;
 pub mod pdf;
+pub mod summary;
 pub mod xlsx;
 
 use std::fmt;

@@ -68,14 +68,14 @@ const FEE_ERROR_MESSAGE: &str = "此处只能填写大于或等于 0 的金额�
 
 /// The body font: 宋体 is on every Chinese Windows and in WPS; 134 is its GB2312 charset, which
 /// Excel writes for it and which tells clients to pick an East Asian face.
-const FONT: &str = "宋体";
-const HEADING_FONT: &str = "黑体";
-const GB2312_CHARSET: u8 = 134;
-const FONT_PT: f64 = 11.0;
-const HEADING_PT: f64 = 14.0;
+pub(crate) const FONT: &str = "宋体";
+pub(crate) const HEADING_FONT: &str = "黑体";
+pub(crate) const GB2312_CHARSET: u8 = 134;
+pub(crate) const FONT_PT: f64 = 11.0;
+pub(crate) const HEADING_PT: f64 = 14.0;
 /// Workbook defaults matching a Chinese Excel/WPS workbook in 宋体 11: row 18 px, column 72 px.
-const DEFAULT_ROW_PX: u32 = 18;
-const DEFAULT_COL_PX: u32 = 72;
+pub(crate) const DEFAULT_ROW_PX: u32 = 18;
+pub(crate) const DEFAULT_COL_PX: u32 = 72;
 /// Height of one wrapped text line, and the padding a row gets on top of its lines (points).
 /// Generous enough for the substitute CJK faces of LibreOffice, whose lines are taller than 宋体's.
 const LINE_PT: f64 = 15.0;
@@ -83,9 +83,9 @@ const ROW_PAD_PT: f64 = 7.5;
 /// Horizontal space a cell loses to its padding and borders, in pixels.
 const CELL_PAD_PX: f64 = 8.0;
 /// A4 in Excel's paper-size numbering.
-const PAPER_A4: u8 = 9;
+pub(crate) const PAPER_A4: u8 = 9;
 /// The largest integer an XLSX number (an IEEE double) holds exactly.
-const MAX_EXACT: u64 = 1 << 53;
+pub(crate) const MAX_EXACT: u64 = 1 << 53;
 
 /// How one table's sheet is named and laid out.
 struct SheetLayout {
@@ -186,7 +186,7 @@ pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
     workbook.save_to_buffer().map_err(xlsx_error)
 }
 
-fn xlsx_error(e: XlsxError) -> ExportError {
+pub(crate) fn xlsx_error(e: XlsxError) -> ExportError {
     ExportError::new(format!("无法生成 XLSX：{e}"))
 }
 
@@ -314,7 +314,7 @@ fn same(a: f64, b: f64) -> bool {
 }
 
 /// The cached-result text of a formula: integers without a decimal point.
-fn result_text(v: f64) -> String {
+pub(crate) fn result_text(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < MAX_EXACT as f64 {
         format!("{}", v as i64)
     } else {
@@ -340,7 +340,7 @@ struct Formats {
 }
 
 /// Every table cell: 宋体, thin border on all four sides, vertically centred, wrapped, locked.
-fn cell_format() -> Format {
+pub(crate) fn cell_format() -> Format {
     Format::new()
         .set_font_name(FONT)
         .set_font_charset(GB2312_CHARSET)
@@ -422,7 +422,7 @@ fn closing(c: char) -> bool {
 
 /// Lines `text` wraps into in a cell `width_px` wide, breaking between any two characters
 /// except before closing punctuation (which pulls the previous character down with it).
-fn lines(text: &str, width_px: f64, pt: f64) -> u32 {
+pub(crate) fn lines(text: &str, width_px: f64, pt: f64) -> u32 {
     let usable = (width_px - CELL_PAD_PX).max(1.0);
     let mut count = 1;
     let mut line = 0.0;
@@ -441,12 +441,12 @@ fn lines(text: &str, width_px: f64, pt: f64) -> u32 {
 
 /// `pt` rounded up to whole pixels (0.75 pt): row heights are stored in pixels, and rounding
 /// down would take a sliver off the room a row was given.
-fn whole_px(pt: f64) -> f64 {
+pub(crate) fn whole_px(pt: f64) -> f64 {
     (pt / 0.75).ceil() * 0.75
 }
 
 /// Row height in points for `n` lines of body text.
-fn row_pt(n: u32) -> f64 {
+pub(crate) fn row_pt(n: u32) -> f64 {
     f64::from(n) * LINE_PT + ROW_PAD_PT
 }
 
