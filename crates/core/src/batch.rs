@@ -71,6 +71,11 @@ impl Facts {
             own,
         })
     }
+
+    /// The findings about this report alone (W-BATCH-ZERO, W-BATCH-JUMP).
+    pub fn findings(&self) -> &[Diagnostic] {
+        &self.own
+    }
 }
 
 /// Every leaf cell of tables 二, 三 and 四 of `r`, as (value, where it was written).
@@ -455,41 +460,52 @@ pub const TABLE_HEADERS: [&str; 7] = ["报告", "年度", "类型", "错误", "�
 /// The summary table for a terminal: columns padded by display width (a CJK character is two
 /// columns), numbers right-aligned, then one line of totals.
 pub fn render_table(rows: &[Row]) -> String {
-    let cells: Vec<[String; 7]> = rows.iter().map(Row::cells).collect();
-    let mut widths = TABLE_HEADERS.map(UnicodeWidthStr::width);
-    for row in &cells {
+    let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells().to_vec()).collect();
+    let mut out = text_table(
+        &TABLE_HEADERS,
+        &cells,
+        &[false, true, false, true, true, false, false],
+    );
+    let _ = writeln!(out, "{}", totals_line(rows));
+    out
+}
+
+/// A plain-text table: `headers`, a rule, then `rows`, columns padded by display width and
+/// separated by two spaces; `right[k]` right-aligns column `k`.
+pub fn text_table(headers: &[&str], rows: &[Vec<String>], right: &[bool]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| UnicodeWidthStr::width(*h)).collect();
+    for row in rows {
         for (w, c) in widths.iter_mut().zip(row) {
             *w = (*w).max(UnicodeWidthStr::width(c.as_str()));
         }
     }
-    let right = [false, true, false, true, true, false, false];
     let line = |out: &mut String, row: &[String]| {
         let mut s = String::new();
-        for (k, c) in row.iter().enumerate() {
+        for (k, c) in row.iter().enumerate().take(widths.len()) {
             let pad = " ".repeat(widths[k] - UnicodeWidthStr::width(c.as_str()));
             if k > 0 {
                 s.push_str("  ");
             }
-            if right[k] {
+            if right.get(k).copied().unwrap_or(false) {
                 s.push_str(&pad);
                 s.push_str(c);
             } else {
                 s.push_str(c);
-                if k + 1 < row.len() {
-                    s.push_str(&pad);
-                }
+                s.push_str(&pad);
             }
         }
         let _ = writeln!(out, "{}", s.trim_end());
     };
     let mut out = String::new();
-    line(&mut out, &TABLE_HEADERS.map(String::from));
-    let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
+    line(
+        &mut out,
+        &headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+    );
+    let total: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
     let _ = writeln!(out, "{}", "─".repeat(total));
-    for row in &cells {
+    for row in rows {
         line(&mut out, row);
     }
-    let _ = writeln!(out, "{}", totals_line(rows));
     out
 }
 
@@ -540,7 +556,15 @@ pub fn summary_csv(rows: &[Row]) -> String {
     csv_line(
         &mut out,
         &[
-            "报告", "文件夹", "年度", "类型", "错误", "警告", "发布日期", "发布期限", "期限情况",
+            "报告",
+            "文件夹",
+            "年度",
+            "类型",
+            "错误",
+            "警告",
+            "发布日期",
+            "发布期限",
+            "期限情况",
             "结论",
         ]
         .map(String::from),
@@ -572,7 +596,15 @@ pub fn findings_csv(reports: &[(&Row, Vec<JsonDiagnostic>)]) -> String {
     csv_line(
         &mut out,
         &[
-            "报告", "文件夹", "级别", "编号", "文件", "行", "列", "说明", "提示",
+            "报告",
+            "文件夹",
+            "级别",
+            "编号",
+            "文件",
+            "行",
+            "列",
+            "说明",
+            "提示",
         ]
         .map(String::from),
     );
@@ -710,8 +742,10 @@ mod tests {
         assert!(twice.span.is_some() && !twice.hints.is_empty());
         let y = &found.iter().find(|(i, _)| *i == 2).unwrap().1;
         assert!(
-            y.message
-                .contains(&format!("本报告为 {} 年度，本批 5 份报告中有 4 份为 {year}", year - 1)),
+            y.message.contains(&format!(
+                "本报告为 {} 年度，本批 5 份报告中有 4 份为 {year}",
+                year - 1
+            )),
             "{}",
             y.message
         );
@@ -757,7 +791,10 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("报告"), "{text}");
         assert!(lines[2].starts_with(&r.agency), "{text}");
-        assert!(lines[2].contains("按期") && lines[2].ends_with("通过"), "{text}");
+        assert!(
+            lines[2].contains("按期") && lines[2].ends_with("通过"),
+            "{text}"
+        );
         assert!(lines[3].contains("逾期"), "{text}");
         // Columns line up by display width: 年度 ends at the same column on every row.
         let col = |l: &str, s: &str| UnicodeWidthStr::width(&l[..l.find(s).unwrap()]);

@@ -293,7 +293,8 @@ impl Decimal {
     }
 
     fn rescale(self, scale: u32) -> Option<u128> {
-        self.units.checked_mul(10u128.checked_pow(scale - self.scale)?)
+        self.units
+            .checked_mul(10u128.checked_pow(scale - self.scale)?)
     }
 
     fn add(self, other: Decimal) -> Option<Decimal> {
@@ -358,8 +359,12 @@ pub fn sum(agency: &str, year: i32, units: &[&Report]) -> Result<Report, String>
             add_count(into, c, &|| format!("表二“行政规范性文件”第 {} 列", k + 1))?;
         }
         add_count(&mut a.licensing, &t.licensing, &|| "表二“行政许可”".into())?;
-        add_count(&mut a.punishment, &t.punishment, &|| "表二“行政处罚”".into())?;
-        add_count(&mut a.enforcement, &t.enforcement, &|| "表二“行政强制”".into())?;
+        add_count(&mut a.punishment, &t.punishment, &|| {
+            "表二“行政处罚”".into()
+        })?;
+        add_count(&mut a.enforcement, &t.enforcement, &|| {
+            "表二“行政强制”".into()
+        })?;
         for (i, (into, row)) in s
             .applications
             .rows
@@ -446,7 +451,9 @@ pub fn tables_region(sum: &Report, sources: &[SourceLine]) -> String {
     let counted: Vec<&SourceLine> = sources.iter().filter(|l| l.left_out.is_none()).collect();
     let _ = writeln!(s, "# 汇总自以下 {} 个单位的报告：", counted.len());
     let line = |l: &SourceLine| {
-        let role = l.role.map_or(String::new(), |r| format!("{} ", r.chinese()));
+        let role = l
+            .role
+            .map_or(String::new(), |r| format!("{} ", r.chinese()));
         comment_text(&format!("#   {role}{}（{}）", l.name, l.folder))
     };
     for l in &counted {
@@ -460,28 +467,68 @@ pub fn tables_region(sum: &Report, sources: &[SourceLine]) -> String {
             let _ = writeln!(s, "{}：{}", line(l), comment_text(why));
         }
     }
-    let a = &sum.active;
-    let _ = writeln!(s, "\n# 二、主动公开政府信息情况\n[active]");
-    let stock = |c: &[Count; 3]| list(c.iter().map(|c| c.value));
-    let _ = writeln!(s, "rules = {}        # 规章", stock(&a.rules));
-    let _ = writeln!(s, "normative = {}    # 行政规范性文件", stock(&a.normative));
-    let _ = writeln!(s, "licensing = {}    # 行政许可", a.licensing.value);
-    let _ = writeln!(s, "punishment = {}   # 行政处罚", a.punishment.value);
-    let _ = writeln!(s, "enforcement = {}  # 行政强制", a.enforcement.value);
-    let _ = writeln!(s, "fee = {}          # 行政事业性收费（万元）", a.fee.text);
-    let _ = writeln!(s, "\n# 三、收到和处理政府信息公开申请情况\n[applications]");
-    for (i, row) in T3_ROWS.iter().enumerate() {
-        if i == T3_TOTAL {
-            continue;
+    // Each table's lines with their labels as comments, the comments lined up.
+    let table = |s: &mut String, heading: &str, name: &str, lines: Vec<(String, String)>| {
+        let width = lines
+            .iter()
+            .map(|(l, _)| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        let _ = writeln!(s, "\n# {heading}\n[{name}]");
+        for (line, label) in lines {
+            let pad = " ".repeat(width - line.chars().count());
+            let _ = writeln!(s, "{line}{pad}  # {label}");
         }
-        let cells = list(sum.applications.rows[i].cells.iter().map(|c| c.value));
-        let _ = writeln!(s, "{:<15} = {cells}  # {}", row.key, row.label);
-    }
-    let _ = writeln!(s, "\n# 四、政府信息公开行政复议、行政诉讼情况\n[appeals]");
-    for (g, (key, label)) in T4_GROUPS.iter().enumerate() {
-        let cells = list(sum.appeals.groups[g].cells.iter().map(|c| c.value));
-        let _ = writeln!(s, "{key:<17} = {cells}  # {label}");
-    }
+    };
+    let a = &sum.active;
+    let stock = |c: &[Count; 3]| list(c.iter().map(|c| c.value));
+    table(
+        &mut s,
+        format::SECTIONS[1],
+        "active",
+        vec![
+            (format!("rules       = {}", stock(&a.rules)), "规章".into()),
+            (
+                format!("normative   = {}", stock(&a.normative)),
+                "行政规范性文件".into(),
+            ),
+            (
+                format!("licensing   = {}", a.licensing.value),
+                "行政许可".into(),
+            ),
+            (
+                format!("punishment  = {}", a.punishment.value),
+                "行政处罚".into(),
+            ),
+            (
+                format!("enforcement = {}", a.enforcement.value),
+                "行政强制".into(),
+            ),
+            (
+                format!("fee         = {}", a.fee.text),
+                "行政事业性收费（万元）".into(),
+            ),
+        ],
+    );
+    let rows = T3_ROWS
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != T3_TOTAL)
+        .map(|(i, row)| {
+            let cells = list(sum.applications.rows[i].cells.iter().map(|c| c.value));
+            (format!("{:<15} = {cells}", row.key), row.label.to_string())
+        })
+        .collect();
+    table(&mut s, format::SECTIONS[2], "applications", rows);
+    let groups = T4_GROUPS
+        .iter()
+        .enumerate()
+        .map(|(g, (key, label))| {
+            let cells = list(sum.appeals.groups[g].cells.iter().map(|c| c.value));
+            (format!("{key:<17} = {cells}"), (*label).to_string())
+        })
+        .collect();
+    table(&mut s, format::SECTIONS[3], "appeals", groups);
     let _ = writeln!(s, "{REGION_END}");
     s
 }
@@ -538,7 +585,17 @@ pub fn splice(existing: &str, region: &str) -> Option<String> {
     } else if existing[end..].starts_with('\n') {
         end += 1;
     }
-    Some(format!("{}{region}{}", &existing[..start], &existing[end..]))
+    Some(format!(
+        "{}{region}{}",
+        &existing[..start],
+        &existing[end..]
+    ))
+}
+
+/// Whether `text` is TOML without syntax errors (a spliced `report.toml` is checked before it
+/// replaces the old one).
+pub fn is_toml(text: &str) -> bool {
+    DeTable::parse_recoverable(text).1.is_empty()
 }
 
 /// The prose files of a new aggregate report: the opening and the 五 prompt of `nianbao new`,
@@ -829,7 +886,10 @@ mod tests {
         assert_eq!(f.text, "1368.7732");
         assert_eq!(f.value, 1368.7732);
         assert_eq!(sum_fees(&[fee("0.1"), fee("0.2")]).unwrap().text, "0.3");
-        assert_eq!(sum_fees(&[fee("1.5e2"), fee("2.5E-1")]).unwrap().text, "150.25");
+        assert_eq!(
+            sum_fees(&[fee("1.5e2"), fee("2.5E-1")]).unwrap().text,
+            "150.25"
+        );
         assert_eq!(sum_fees(&[fee("0.05"), fee("0.05")]).unwrap().text, "0.10");
         assert_eq!(sum_fees(&[]).unwrap().text, "0");
         assert!(same_decimal("0.10", "0.1"));
@@ -849,11 +909,11 @@ mod tests {
         assert_eq!(find("行政规范性文件", "现行有效件数"), 5);
         assert_eq!(find("行政许可", "本年处理决定数量"), 6);
         assert_eq!(find("行政事业性收费", "本年收费金额（单位：万元）"), 9);
+        assert_eq!(find("一、本年新收政府信息公开申请数量", "自然人"), 10);
         assert_eq!(
-            find("一、本年新收政府信息公开申请数量", "自然人"),
-            10
+            find("（三）不予公开 1.属于国家秘密", "商业企业"),
+            10 + 4 * 6 + 1
         );
-        assert_eq!(find("（三）不予公开 1.属于国家秘密", "商业企业"), 10 + 4 * 6 + 1);
         assert_eq!(find("四、结转下年度继续办理", "其他"), 10 + 24 * 6 - 1);
         assert_eq!(find("行政复议", "结果维持"), 154);
         assert_eq!(find("行政诉讼 复议后起诉", "尚未审结"), 165);
@@ -915,7 +975,10 @@ mod tests {
         assert_eq!(back.published.unwrap().iso(), "2025-03-31");
         assert_eq!(leaf_values(&back), vs);
         assert!(text.contains("#   部门 某局 [active]（a）"), "{text}");
-        assert!(text.contains("# 未计入汇总的单位：\n#   某镇（b）：有 2 个错误"), "{text}");
+        assert!(
+            text.contains("# 未计入汇总的单位：\n#   某镇（b）：有 2 个错误"),
+            "{text}"
+        );
 
         // Re-summing replaces the generated part only.
         let edited = text.replace("published = 2025-03-31", "published = 2025-03-20");

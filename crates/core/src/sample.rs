@@ -512,6 +512,127 @@ fn synthetic(seed: u64, unit: Option<(&str, Kind, i32)>) -> Vec<(String, String)
     files
 }
 
+/// Departments of the synthetic county (more than [`DEPARTMENTS`], for 50-unit counties).
+const COUNTY_DEPARTMENTS: [&str; 34] = [
+    "发展和改革局",
+    "教育局",
+    "科学技术局",
+    "工业和信息化局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源和规划局",
+    "生态环境分局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化广电和旅游局",
+    "卫生健康委员会",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "林业局",
+    "城市管理局",
+    "行政审批局",
+    "信访局",
+    "民族宗教事务局",
+    "档案馆",
+    "机关事务管理局",
+    "粮食和物资储备局",
+    "数据资源局",
+    "地方金融管理局",
+];
+/// Townships and 街道 of the synthetic county.
+const COUNTY_TOWNS: [&str; 16] = [
+    "城关镇",
+    "河口镇",
+    "新桥乡",
+    "双龙镇",
+    "太平乡",
+    "丰乐镇",
+    "东门街道",
+    "江南街道",
+    "白马镇",
+    "青山乡",
+    "石门镇",
+    "长岭乡",
+    "永安镇",
+    "桃源乡",
+    "北关街道",
+    "西湖街道",
+];
+
+/// The county [`synthetic_county`] makes.
+pub const COUNTY: &str = "示范县";
+
+/// One unit of a synthetic county: its folder name, its role word in `units.toml`, its files.
+pub struct CountyUnit {
+    /// Folder name (the agency's short name).
+    pub dir: String,
+    /// `本级`, `部门` or `乡镇`.
+    pub role: &'static str,
+    /// Its report's files ([`synthetic_unit`]).
+    pub files: Vec<(String, String)>,
+}
+
+/// A county of `n` units for roll-up tests and benchmarks: the government's own office (本级),
+/// then about two departments for every township; every report of `year`, valid, with numbers
+/// and prose that vary per unit. Returns the `units.toml` listing them and the units.
+pub fn synthetic_county(n: usize, year: i32) -> (String, Vec<CountyUnit>) {
+    let mut units = Vec::with_capacity(n);
+    let (mut d, mut t) = (0usize, 0usize);
+    for i in 0..n {
+        let (short, role, kind) = if i == 0 {
+            ("人民政府办公室".to_string(), "本级", Kind::Department)
+        } else if i % 3 == 0 {
+            t += 1;
+            let town = COUNTY_TOWNS[(t - 1) % COUNTY_TOWNS.len()];
+            let name = if t > COUNTY_TOWNS.len() {
+                format!("{town}{}", t / COUNTY_TOWNS.len() + 1)
+            } else {
+                town.to_string()
+            };
+            (name, "乡镇", Kind::Township)
+        } else {
+            d += 1;
+            let dept = COUNTY_DEPARTMENTS[(d - 1) % COUNTY_DEPARTMENTS.len()];
+            let name = if d > COUNTY_DEPARTMENTS.len() {
+                format!("{dept}{}", d / COUNTY_DEPARTMENTS.len() + 1)
+            } else {
+                dept.to_string()
+            };
+            (name, "部门", Kind::Department)
+        };
+        let agency = match kind {
+            Kind::Township if short.ends_with("街道") => format!("{COUNTY}{short}办事处"),
+            Kind::Township => format!("{COUNTY}{short}人民政府"),
+            _ => format!("{COUNTY}{short}"),
+        };
+        units.push(CountyUnit {
+            files: synthetic_unit(1_000 + i as u64, &agency, kind, year),
+            dir: short,
+            role,
+        });
+    }
+    let mut list = format!(
+        "# {COUNTY}{year}年度政府信息公开工作年度报告 · 汇总单位清单（合成数据）\nagency = \"{COUNTY}人民政府\"\nyear = {year}\n"
+    );
+    for u in &units {
+        list.push_str(&format!(
+            "\n[[unit]]\ndir = \"{}\"\nrole = \"{}\"\n",
+            u.dir, u.role
+        ));
+    }
+    (list, units)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

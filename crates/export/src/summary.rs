@@ -19,8 +19,8 @@ use rust_xlsxwriter::{
 };
 
 use crate::xlsx::{
-    cell_format, lines, result_text, row_pt, whole_px, xlsx_error, DEFAULT_COL_PX,
-    DEFAULT_ROW_PX, FONT, FONT_PT, GB2312_CHARSET, HEADING_FONT, HEADING_PT, MAX_EXACT, PAPER_A4,
+    cell_format, lines, result_text, row_pt, whole_px, xlsx_error, DEFAULT_COL_PX, DEFAULT_ROW_PX,
+    FONT, FONT_PT, GB2312_CHARSET, HEADING_FONT, HEADING_PT, MAX_EXACT, PAPER_A4,
 };
 use crate::ExportError;
 
@@ -193,7 +193,11 @@ fn write_sheet(ws: &mut Worksheet, s: &Summary) -> Result<(), ExportError> {
         .map(|t| matches!(t, Num::Decimal { .. }))
         .collect();
     let mut col_px: Vec<u32> = FIXED.iter().map(|(_, w)| *w).collect();
-    col_px.extend(fee_cols.iter().map(|&fee| if fee { FEE_PX } else { COUNT_PX }));
+    col_px.extend(
+        fee_cols
+            .iter()
+            .map(|&fee| if fee { FEE_PX } else { COUNT_PX }),
+    );
     for (col, &px) in (0u16..).zip(&col_px) {
         ws.set_column_width_pixels(col, px).map_err(xlsx_error)?;
     }
@@ -236,13 +240,14 @@ fn write_sheet(ws: &mut Worksheet, s: &Summary) -> Result<(), ExportError> {
         &note_format.clone().set_text_wrap(),
     )
     .map_err(xlsx_error)?;
-    ws.set_row_height(1, row_pt(lines(&description, span_px, FONT_PT)))
+    // LibreOffice's substitute faces run wider than 宋体: leave a tenth of the width spare.
+    ws.set_row_height(1, row_pt(lines(&description, span_px * 0.9, FONT_PT)))
         .map_err(xlsx_error)?;
     ws.write_string_with_format(2, 0, "图例", &note_format)
         .map_err(xlsx_error)?;
     for (col, (text, tone)) in (1u16..).zip([
         ("有错误的单位", Tone::Error),
-        ("未报送或未计入的单位", Tone::Grey),
+        ("未报送或未计入", Tone::Grey),
         ("逾期发布", Tone::Late),
     ]) {
         ws.write_string_with_format(2, col, text, &text_format(tone, true))
@@ -310,11 +315,7 @@ fn write_sheet(ws: &mut Worksheet, s: &Summary) -> Result<(), ExportError> {
         let col = fixed + k as u16;
         ws.write_string_with_format(h2, col, c.label, &header)
             .map_err(xlsx_error)?;
-        label_lines = label_lines.max(lines(
-            c.label,
-            f64::from(col_px[usize::from(col)]),
-            FONT_PT,
-        ));
+        label_lines = label_lines.max(lines(c.label, f64::from(col_px[usize::from(col)]), FONT_PT));
     }
     ws.set_row_height(h0, row_pt(1)).map_err(xlsx_error)?;
     ws.set_row_height(h1, row_pt(group_lines))
@@ -353,12 +354,8 @@ fn write_sheet(ws: &mut Worksheet, s: &Summary) -> Result<(), ExportError> {
         let formula = if n == 0 {
             Formula::new("=0").set_result("0")
         } else {
-            let counted_range = utility::cell_range_absolute(
-                first,
-                COUNTED_COL,
-                totals_row - 1,
-                COUNTED_COL,
-            );
+            let counted_range =
+                utility::cell_range_absolute(first, COUNTED_COL, totals_row - 1, COUNTED_COL);
             let range = utility::cell_range(first, col, totals_row - 1, col);
             Formula::new(format!("=SUMIF({counted_range},\"{COUNTED}\",{range})"))
                 .set_result(cached)
@@ -453,12 +450,8 @@ fn write_unit(
             }
         }
     }
-    let height = row_pt(lines(
-        &u.status.chinese(),
-        f64::from(FIXED[10].1),
-        FONT_PT,
-    ))
-    .max(row_pt(lines(&u.name, f64::from(FIXED[1].1), FONT_PT)));
+    let height = row_pt(lines(&u.status.chinese(), f64::from(FIXED[10].1), FONT_PT))
+        .max(row_pt(lines(&u.name, f64::from(FIXED[1].1), FONT_PT)));
     ws.set_row_height(row, height).map_err(xlsx_error)?;
     Ok(())
 }
@@ -557,7 +550,11 @@ mod tests {
             at(TOP_ROWS + 2, fixed),
             Some(Data::String("本年制发件数".into()))
         );
-        assert_eq!(at(TOP_ROWS + 2, 1), Some(Data::Empty), "单位 is merged down");
+        assert_eq!(
+            at(TOP_ROWS + 2, 1),
+            Some(Data::Empty),
+            "单位 is merged down"
+        );
         assert_eq!(at(TOP_ROWS, 1), Some(Data::String("单位".into())));
         // Every total is the aggregate's value, cached, and a SUMIF over the counted rows.
         for (k, total) in s.totals.iter().enumerate() {
