@@ -523,6 +523,21 @@ fn run(units_dir: &Path, opts: &RollupOptions, r: &mut Rollup) {
             format!("无法创建文件夹“{}”：{e}", opts.out_dir.display()),
         );
     }
+    // All or nothing: write_all skips a file open in Excel/WPS and writes the rest, which
+    // here would leave report.toml and 汇总.xlsx disagreeing.
+    if let Some((path, lock)) = files
+        .iter()
+        .find_map(|(p, _)| crate::write::office_lock(p).map(|l| (p, l)))
+    {
+        return refuse(
+            r,
+            format!(
+                "“{}”正被 Word/Excel/WPS 打开（存在锁文件“{}”），请关闭后重新汇总；未写入任何文件",
+                path.display(),
+                lock.display()
+            ),
+        );
+    }
     let refs: Vec<(&Path, &[u8])> = files
         .iter()
         .map(|(p, b)| (p.as_path(), b.as_slice()))
