@@ -16,7 +16,9 @@ pub mod prose;
 pub mod rollup;
 pub mod sample;
 pub mod source;
+pub mod suggest;
 pub mod template;
+pub mod typography;
 
 pub use diag::{Diagnostic, Severity};
 pub use document::Document;

@@ -14,7 +14,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::batch::Timing;
 use crate::diag::Diagnostic;
-use crate::document::{self, CellContent, Num, NumRole, TableId};
+use crate::document::{self, CellContent, Num, NumRole};
 use crate::format::{self, Kind, TableShape, T3_ROWS, T3_TOTAL, T4_GROUPS};
 use crate::model::{Count, Date, Fee, Report};
 use crate::source::{FileId, SourceMap, Span};
@@ -142,7 +142,7 @@ pub fn parse_units(id: FileId, sources: &SourceMap) -> (Option<UnitList>, Vec<Di
             if !allowed.contains(&key) {
                 let d = Diagnostic::error("E-KEY", format!("{where_}中有未知的键“{key}”"))
                     .at(at(k.span()));
-                diags.push(match crate::load::did_you_mean(key, allowed) {
+                diags.push(match crate::suggest::closest(key, allowed) {
                     Some(s) => d.hint(format!("是不是“{s}”？")),
                     None => d.hint(format!("可用的键：{}", allowed.join("、"))),
                 });
@@ -641,15 +641,6 @@ pub struct Column {
     pub label: &'static str,
 }
 
-/// Section index of each table's heading in [`format::SECTIONS`].
-fn section(id: TableId) -> &'static str {
-    format::SECTIONS[match id {
-        TableId::Active => 1,
-        TableId::Applications => 2,
-        TableId::Appeals => 3,
-    }]
-}
-
 /// Labels of the value cell at grid (`row`, `col`) of `shape`: the row labels left of it
 /// (outermost first) and the column headers of the nearest header rows above it.
 fn labels_of(shape: &TableShape, row: u8, col: u8) -> (Vec<&'static str>, Vec<&'static str>) {
@@ -711,7 +702,7 @@ pub fn columns() -> Vec<Column> {
             };
             Column {
                 table: t.shape.name,
-                section: section(t.id),
+                section: format::SECTIONS[t.shape.section],
                 group,
                 label,
             }
