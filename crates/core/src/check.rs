@@ -117,41 +117,50 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
     // E-T3-ROWSUM: a stated 总计 equals the sum of the six applicant columns.
     for (i, row) in t.rows.iter().enumerate() {
         if let Some(st) = &row.stated_total {
-            let sum: u64 = row.cells.iter().map(|c| c.value).sum();
-            if st.value != sum {
-                out.push(
-                    Diagnostic::error(
-                        "E-T3-ROWSUM",
-                        format!(
-                            "表三“{}”行：总计填写为 {}，六类申请人之和为 {sum}",
-                            T3_ROWS[i].label, st.value
-                        ),
-                    )
-                    .at(span_of(st, &row.span))
-                    .hint("总计列可以不填（每行只写 6 个数），由工具自动计算"),
-                );
-            }
+            let label = T3_ROWS[i].label;
+            let what = |sum| {
+                format!(
+                    "表三“{label}”行：总计填写为 {}，六类申请人之和为 {sum}",
+                    st.value
+                )
+            };
+            let hint = "总计列可以不填（每行只写 6 个数），由工具自动计算";
+            stated_total(out, "E-T3-ROWSUM", st, row.sum(), &row.span, what, hint);
         }
+    }
+}
+
+/// A 总计 the source typed against the sum of its parts: an error when they differ.
+fn stated_total(
+    out: &mut Vec<Diagnostic>,
+    id: &'static str,
+    stated: &Count,
+    sum: u64,
+    fallback: &Option<Span>,
+    message: impl FnOnce(u64) -> String,
+    hint: &str,
+) {
+    if stated.value != sum {
+        out.push(
+            Diagnostic::error(id, message(sum))
+                .at(span_of(stated, fallback))
+                .hint(hint),
+        );
     }
 }
 
 fn table4(r: &Report, out: &mut Vec<Diagnostic>) {
     for (g, group) in r.appeals.groups.iter().enumerate() {
         if let Some(st) = &group.stated_total {
-            let sum = group.total();
-            if st.value != sum {
-                out.push(
-                    Diagnostic::error(
-                        "E-T4-SUM",
-                        format!(
-                            "表四“{}”：总计填写为 {}，维持+纠正+其他+尚未审结={sum}",
-                            T4_GROUPS[g].1, st.value
-                        ),
-                    )
-                    .at(span_of(st, &group.span))
-                    .hint("总计可以不填（只写 4 个数），由工具自动计算"),
-                );
-            }
+            let label = T4_GROUPS[g].1;
+            let what = |sum| {
+                format!(
+                    "表四“{label}”：总计填写为 {}，维持+纠正+其他+尚未审结={sum}",
+                    st.value
+                )
+            };
+            let hint = "总计可以不填（只写 4 个数），由工具自动计算";
+            stated_total(out, "E-T4-SUM", st, group.total(), &group.span, what, hint);
         }
     }
 }
@@ -657,7 +666,7 @@ fn deadline(r: &Report, out: &mut Vec<Diagnostic>) {
 
 fn carry(r: &Report, last: &Report, out: &mut Vec<Diagnostic>) {
     let t = &r.applications;
-    for col in 0..6 {
+    for col in T3_APPLICANT_COLS {
         let now = t.value(T3_CARRIED_OVER, col);
         let before = last.applications.value(T3_CARRIED_FORWARD, col);
         if now != before {

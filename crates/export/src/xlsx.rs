@@ -28,6 +28,7 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
+use crate::layout::no_start;
 use crate::ExportError;
 
 #[cfg(test)]
@@ -425,13 +426,9 @@ fn char_px(c: char, pt: f64) -> f64 {
     }
 }
 
-/// Characters that may not start a line (Chinese line-breaking rules).
-fn closing(c: char) -> bool {
-    "，。、；：？！）》」』”’".contains(c)
-}
-
 /// Lines `text` wraps into in a cell `width_px` wide, breaking between any two characters
-/// except before closing punctuation (which pulls the previous character down with it).
+/// except before a mark that may not start a line (禁则, as the page layout applies it: it
+/// pulls the previous character down with it).
 fn lines(text: &str, width_px: f64, pt: f64) -> u32 {
     let usable = (width_px - CELL_PAD_PX).max(1.0);
     let mut count = 1;
@@ -441,7 +438,11 @@ fn lines(text: &str, width_px: f64, pt: f64) -> u32 {
         let w = char_px(c, pt);
         if line + w > usable && line > 0.0 {
             count += 1;
-            line = if closing(c) && line > prev { prev } else { 0.0 };
+            line = if no_start(c) && line > prev {
+                prev
+            } else {
+                0.0
+            };
         }
         line += w;
         prev = w;
