@@ -324,26 +324,33 @@ fn style_defs() -> Vec<StyleDef> {
             },
             ..BASE
         },
-        StyleDef {
-            kind: "table",
-            id: "TableNormal",
-            name: "Normal Table",
-            default: true,
-            based_on: None,
-            ui_priority: Some(99),
-            semi_hidden: true,
-            ..BASE
-        },
-        StyleDef {
-            kind: "table",
-            id: STYLE_TABLE_GRID,
-            name: "Table Grid",
-            based_on: Some("TableNormal"),
-            ui_priority: Some(39),
-            ..BASE
-        },
     ]
+    .into_iter()
+    .chain(TABLE_STYLES)
+    .collect()
 }
+
+/// Word's default table style and the bordered one the official tables use.
+const TABLE_STYLES: [StyleDef; 2] = [
+    StyleDef {
+        kind: "table",
+        id: "TableNormal",
+        name: "Normal Table",
+        default: true,
+        based_on: None,
+        ui_priority: Some(99),
+        semi_hidden: true,
+        ..BASE
+    },
+    StyleDef {
+        kind: "table",
+        id: STYLE_TABLE_GRID,
+        name: "Table Grid",
+        based_on: Some("TableNormal"),
+        ui_priority: Some(39),
+        ..BASE
+    },
+];
 
 /// `word/styles.xml`: document defaults (仿宋_GB2312 3号 in every font slot, zh-CN) and the
 /// built-in styles with the official faces.
