@@ -13,14 +13,15 @@
 
 use nianbao_core::document::Num;
 use nianbao_core::rollup::{Summary, UnitRow};
+use nianbao_core::typography as ty;
 use rust_xlsxwriter::{
     utility, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
     Workbook, Worksheet,
 };
 
 use crate::xlsx::{
-    cell_format, lines, result_text, row_pt, whole_px, xlsx_error, DEFAULT_COL_PX, DEFAULT_ROW_PX,
-    FONT, FONT_PT, GB2312_CHARSET, HEADING_FONT, HEADING_PT, MAX_EXACT, PAPER_A4,
+    cell_format, face, lines, result_text, row_pt, whole_px, xlsx_error, DEFAULT_COL_PX,
+    DEFAULT_ROW_PX, FONT_PT, GB2312_CHARSET, HEADING_PT, MAX_EXACT, PAPER,
 };
 use crate::ExportError;
 
@@ -167,7 +168,7 @@ pub fn export(summary: &Summary) -> Result<Vec<u8>, ExportError> {
     workbook
         .set_default_format(
             &Format::new()
-                .set_font_name(FONT)
+                .set_font_name(face(ty::WORKBOOK_NORMAL.role))
                 .set_font_charset(GB2312_CHARSET)
                 .set_font_size(FONT_PT),
             DEFAULT_ROW_PX,
@@ -217,12 +218,12 @@ fn write_sheet(ws: &mut Worksheet, s: &Summary) -> Result<(), ExportError> {
         s.units.len() - counted
     );
     let title_format = Format::new()
-        .set_font_name(HEADING_FONT)
+        .set_font_name(face(ty::WORKBOOK_HEADING.role))
         .set_font_charset(GB2312_CHARSET)
         .set_font_size(HEADING_PT)
         .set_align(FormatAlign::VerticalCenter);
     let note_format = Format::new()
-        .set_font_name(FONT)
+        .set_font_name(face(ty::WORKBOOK_NORMAL.role))
         .set_font_charset(GB2312_CHARSET)
         .set_font_size(FONT_PT)
         .set_align(FormatAlign::VerticalCenter);
@@ -371,7 +372,7 @@ fn write_sheet(ws: &mut Worksheet, s: &Summary) -> Result<(), ExportError> {
         ws.autofilter(h2, 0, totals_row - 1, last_col)
             .map_err(xlsx_error)?;
     }
-    ws.set_paper_size(PAPER_A4);
+    ws.set_paper_size(PAPER);
     ws.set_landscape();
     ws.set_repeat_rows(h0, h2).map_err(xlsx_error)?;
     ws.set_repeat_columns(0, 1).map_err(xlsx_error)?;

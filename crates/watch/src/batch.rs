@@ -7,7 +7,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use nianbao_core::load::Loaded;
-use nianbao_export::Format;
 
 use crate::build::{build, report_dir, BuildOptions, BuildReport, FontCache};
 
@@ -176,7 +175,7 @@ pub fn build_many(
 ) {
     // Fonts are loaded once and shared: each build's cache is a clone of this one.
     let mut base = FontCache::new(font_dir);
-    if opts.formats.contains(&Format::Pdf) {
+    if opts.formats.iter().any(|f| f.uses_fonts()) {
         // A failure here shows up again, per report, in each build.
         let _ = base.get(&[]);
     }

@@ -129,18 +129,17 @@ impl Rollup {
             .enumerate()
             .map(|(i, u)| {
                 let r = u.report();
-                let (mut errors, mut warnings) = u.loaded.as_ref().map_or((0, 0), |l| {
+                let (errors, mut warnings) = u.loaded.as_ref().map_or((0, 0), |l| {
                     let c = nianbao_core::diag::count(&l.diagnostics);
                     (c.errors, c.warnings)
                 });
-                for (_, d) in self.findings.iter().filter(|(j, _)| *j == i) {
-                    // The roll-up's own verdicts on a unit (left out, …) are not its errors.
-                    if d.severity == Severity::Warning {
-                        warnings += 1;
-                    } else if !d.id.starts_with("E-UNIT-") {
-                        errors += 1;
-                    }
-                }
+                // The roll-up's warnings about a unit are the unit's; its errors are verdicts on
+                // it (left out, …), shown as the status, not counted as the unit's errors.
+                warnings += self
+                    .findings
+                    .iter()
+                    .filter(|(j, d)| *j == i && d.severity == Severity::Warning)
+                    .count();
                 UnitRow {
                     name: u.name(),
                     folder: u.label.clone(),

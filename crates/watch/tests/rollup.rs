@@ -285,9 +285,27 @@ fn a_county_with_the_usual_problems() {
     let text = std::fs::read_to_string(&toml4).unwrap();
     std::fs::write(&toml4, text.replace("year = 2024", "year = 2023")).unwrap();
     copy(&units.join(&county[5].dir), &units.join("副本"));
+    copy(&units.join(&county[5].dir), &units.join("副本2"));
+    // [7], a department, listed as a township; [8] under another name; [6] listed twice;
+    // 副本2 (a second report of [5]) listed.
+    let list = list
+        .replace(
+            &format!("dir = \"{}\"\nrole = \"部门\"", county[7].dir),
+            &format!("dir = \"{}\"\nrole = \"乡镇\"", county[7].dir),
+        )
+        .replace(
+            &format!("dir = \"{}\"\nrole = \"部门\"\n", county[8].dir),
+            &format!(
+                "dir = \"{}\"\nrole = \"部门\"\nname = \"示范县别的局\"\n",
+                county[8].dir
+            ),
+        );
     std::fs::write(
         units.join(UNITS_FILE),
-        format!("{list}\n[[unit]]\ndir = \"{}/\"\n", county[6].dir),
+        format!(
+            "{list}\n[[unit]]\ndir = \"{}/\"\n\n[[unit]]\ndir = \"副本2\"\n",
+            county[6].dir
+        ),
     )
     .unwrap();
     let out = units.join("汇总报告");
@@ -300,14 +318,20 @@ fn a_county_with_the_usual_problems() {
     assert!(matches!(status(4), Status::Excluded(w) if w.contains("2023")));
     assert_eq!(
         r.units.len(),
-        13,
-        "the copy is a unit; the aggregate's own folder is not"
+        14,
+        "the copies are units; the aggregate's own folder is not"
     );
-    assert_eq!(r.units[12].label, "副本");
-    assert_eq!(status(12), Status::Unlisted);
+    assert_eq!(r.units[12].label, "副本2");
+    assert!(matches!(status(12), Status::Excluded(w) if w.contains("重复")));
+    assert_eq!(r.units[13].label, "副本");
+    assert_eq!(status(13), Status::Unlisted);
     assert_eq!(ids(&r, 2), ["E-UNIT-EXCLUDED"]);
     assert_eq!(ids(&r, 4), ["E-UNIT-YEAR"]);
-    assert_eq!(ids(&r, 12), ["W-UNIT-UNLISTED"]);
+    assert_eq!(ids(&r, 7), ["W-UNIT-ROLE"]);
+    assert_eq!(ids(&r, 8), ["W-UNIT-NAME"]);
+    assert_eq!(ids(&r, 12), ["E-UNIT-TWICE"]);
+    assert_eq!(ids(&r, 13), ["W-UNIT-UNLISTED"]);
+    assert_eq!(status(7), Status::Included, "a warning only");
     let list_ids: Vec<&str> = r.diagnostics.iter().map(|d| d.id).collect();
     assert_eq!(list_ids, ["E-UNIT-MISSING", "E-UNIT-TWICE"]);
     // Located in units.toml, at the unit's dir.
