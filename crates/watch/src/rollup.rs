@@ -563,14 +563,12 @@ fn most_common_year(units: &[Unit]) -> Option<i32> {
 /// Decides every present unit's role and status, with the findings that explain them.
 fn judge(r: &mut Rollup, opts: &RollupOptions, list: Option<&UnitList>, year: i32) {
     let mut counted: HashMap<(String, i32), usize> = HashMap::new();
-    let listed: Vec<Option<&rollup::Listed>> = {
-        let mut by_dir: Vec<Option<&rollup::Listed>> = Vec::new();
-        for u in &r.units {
-            by_dir.push(list.and_then(|l| l.units.iter().find(|e| e.dir == u.label)));
-        }
-        by_dir
-    };
-    for i in 0..r.units.len() {
+    let entries: Vec<Option<&rollup::Listed>> = r
+        .units
+        .iter()
+        .map(|u| list.and_then(|l| l.units.iter().find(|e| e.dir == u.label)))
+        .collect();
+    for (i, entry) in entries.into_iter().enumerate() {
         if r.units[i].status == Status::Missing {
             continue;
         }
@@ -600,7 +598,7 @@ fn judge(r: &mut Rollup, opts: &RollupOptions, list: Option<&UnitList>, year: i3
             Some(_) => {}
             None => role = Some(Role::of_kind(rep.kind)),
         }
-        if let Some(name) = listed[i].and_then(|e| e.name.as_deref()) {
+        if let Some(name) = entry.and_then(|e| e.name.as_deref()) {
             if name != rep.agency.trim() {
                 found.push(
                     Diagnostic::warning(
