@@ -7,21 +7,8 @@ use nianbao_core::document::Num;
 use nianbao_core::format::{Kind, T3_ROWS, T4_GROUPS};
 use nianbao_core::load::{load_str, Loaded};
 use nianbao_core::rollup::{self, SourceLine};
-use nianbao_core::sample::synthetic_unit;
+use nianbao_core::sample::{synthetic_unit, Rng};
 use nianbao_core::{finish, Report, Severity};
-
-/// SplitMix64, as the sample generator uses: the same seed, the same county.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
 
 fn load(files: &[(String, String)]) -> Loaded {
     let prose: Vec<(&str, &str)> = files[1..]
@@ -59,11 +46,11 @@ fn the_sum_of_valid_units_is_valid_and_cell_wise() {
     let mut rng = Rng(16);
     let kinds = [Kind::Department, Kind::Township, Kind::Government];
     for county in 0..40 {
-        let n = 1 + (rng.next() % 30) as usize;
+        let n = 1 + (rng.next_u64() % 30) as usize;
         let units: Vec<Report> = (0..n)
             .map(|i| {
-                let kind = kinds[(rng.next() % 3) as usize];
-                let files = synthetic_unit(rng.next(), &format!("某县第{i}单位"), kind, 2024);
+                let kind = kinds[(rng.next_u64() % 3) as usize];
+                let files = synthetic_unit(rng.next_u64(), &format!("某县第{i}单位"), kind, 2024);
                 let l = load(&files);
                 assert!(
                     errors(&l).is_empty(),

@@ -16,12 +16,12 @@ use nianbao_core::rollup::{Summary, UnitRow};
 use nianbao_core::typography as ty;
 use rust_xlsxwriter::{
     utility, Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
-    Workbook, Worksheet,
+    Worksheet,
 };
 
 use crate::xlsx::{
-    cell_format, face, lines, result_text, row_pt, whole_px, xlsx_error, DEFAULT_COL_PX,
-    DEFAULT_ROW_PX, FONT_PT, GB2312_CHARSET, HEADING_PT, MAX_EXACT, PAPER,
+    cell_format, face, lines, result_text, row_pt, whole_px, xlsx_error, FONT_PT, GB2312_CHARSET,
+    HEADING_PT, MAX_EXACT, PAPER,
 };
 use crate::ExportError;
 
@@ -164,17 +164,7 @@ pub fn export(summary: &Summary) -> Result<Vec<u8>, ExportError> {
     summary
         .verify()
         .map_err(|e| ExportError::new(format!("汇总表自相矛盾：{e}")))?;
-    let mut workbook = Workbook::new();
-    workbook
-        .set_default_format(
-            &Format::new()
-                .set_font_name(face(ty::WORKBOOK_NORMAL.role))
-                .set_font_charset(GB2312_CHARSET)
-                .set_font_size(FONT_PT),
-            DEFAULT_ROW_PX,
-            DEFAULT_COL_PX,
-        )
-        .map_err(xlsx_error)?;
+    let mut workbook = crate::xlsx::workbook()?;
     workbook.set_properties(
         &DocProperties::new()
             .set_title(&summary.title)

@@ -83,8 +83,8 @@ pub(crate) fn face(role: Role) -> &'static str {
 }
 
 /// Workbook defaults matching a Chinese Excel/WPS workbook in 宋体 11: row 18 px, column 72 px.
-pub(crate) const DEFAULT_ROW_PX: u32 = 18;
-pub(crate) const DEFAULT_COL_PX: u32 = 72;
+const DEFAULT_ROW_PX: u32 = 18;
+const DEFAULT_COL_PX: u32 = 72;
 /// Height of one wrapped text line, and the padding a row gets on top of its lines (points).
 /// Generous enough for the substitute CJK faces of LibreOffice, whose lines are taller than 宋体's.
 const LINE_PT: f64 = 15.0;
@@ -174,6 +174,19 @@ pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
         grid.verify()?;
     }
 
+    let mut workbook = workbook()?;
+    workbook.set_properties(&properties(doc)?);
+    let formats = Formats::new();
+    for grid in &grids {
+        write_table(workbook.add_worksheet(), doc, grid, &formats)?;
+    }
+    write_checks(workbook.add_worksheet(), doc, &grids, &formats)?;
+    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
+/// A workbook whose Normal style is the workbook face and size, with the row height and column
+/// width a Chinese Excel/WPS gives it (also `汇总.xlsx`'s).
+pub(crate) fn workbook() -> Result<Workbook, ExportError> {
     let mut workbook = Workbook::new();
     workbook
         .set_default_format(
@@ -185,13 +198,7 @@ pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
             DEFAULT_COL_PX,
         )
         .map_err(xlsx_error)?;
-    workbook.set_properties(&properties(doc)?);
-    let formats = Formats::new();
-    for grid in &grids {
-        write_table(workbook.add_worksheet(), doc, grid, &formats)?;
-    }
-    write_checks(workbook.add_worksheet(), doc, &grids, &formats)?;
-    workbook.save_to_buffer().map_err(xlsx_error)
+    Ok(workbook)
 }
 
 pub(crate) fn xlsx_error(e: XlsxError) -> ExportError {

@@ -13,34 +13,22 @@ use nianbao_core::document::Num;
 use nianbao_core::format::{Kind, T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_NEW, T3_RESULTS};
 use nianbao_core::model::{Count, Report};
 use nianbao_core::rollup::{self, Status, SUMMARY_FILE, UNITS_FILE};
-use nianbao_core::sample::{synthetic_county, synthetic_unit};
+use nianbao_core::sample::{synthetic_county, synthetic_unit, Rng};
 use nianbao_core::Severity;
 use nianbao_watch::rollup::{rollup, Rollup, RollupOptions};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+/// `total` cut into `n` random non-negative parts.
+fn parts(rng: &mut Rng, total: u64, n: usize) -> Vec<u64> {
+    let mut cuts: Vec<u64> = (1..n).map(|_| rng.next_u64() % (total + 1)).collect();
+    cuts.sort_unstable();
+    let mut out = Vec::with_capacity(n);
+    let mut last = 0;
+    for c in cuts {
+        out.push(c - last);
+        last = c;
     }
-
-    /// `total` cut into `n` random non-negative parts.
-    fn parts(&mut self, total: u64, n: usize) -> Vec<u64> {
-        let mut cuts: Vec<u64> = (1..n).map(|_| self.next() % (total + 1)).collect();
-        cuts.sort_unstable();
-        let mut out = Vec::with_capacity(n);
-        let mut last = 0;
-        for c in cuts {
-            out.push(c - last);
-            last = c;
-        }
-        out.push(total - last);
-        out
-    }
+    out.push(total - last);
+    out
 }
 
 fn temp(name: &str) -> PathBuf {
@@ -71,7 +59,7 @@ fn split(whole: &Report, n: usize, rng: &mut Rng) -> Vec<Report> {
                   rng: &mut Rng,
                   get: &dyn Fn(&mut Report) -> &mut Count,
                   total: u64| {
-        for (u, v) in units.iter_mut().zip(rng.parts(total, n)) {
+        for (u, v) in units.iter_mut().zip(parts(rng, total, n)) {
             get(u).value = v;
         }
     };
@@ -112,7 +100,7 @@ fn split(whole: &Report, n: usize, rng: &mut Rng) -> Vec<Report> {
     let (int, frac) = a.fee.text.split_once('.').unwrap_or((&a.fee.text, ""));
     assert!(frac.len() <= 4, "{}", a.fee.text);
     let fee = int.parse::<u64>().unwrap() * 10_000 + format!("{frac:0<4}").parse::<u64>().unwrap();
-    for (u, v) in units.iter_mut().zip(rng.parts(fee, n)) {
+    for (u, v) in units.iter_mut().zip(parts(rng, fee, n)) {
         u.active.fee.text = format!("{}.{:04}", v / 10_000, v % 10_000);
         u.active.fee.value = u.active.fee.text.parse().unwrap();
     }
@@ -140,12 +128,12 @@ fn split(whole: &Report, n: usize, rng: &mut Rng) -> Vec<Report> {
         // What each unit handled and carried forward came in new or carried over: share out
         // the carried-over total no further than each unit can take, the rest is new.
         let mut over = t.value(T3_CARRIED_OVER, col);
-        let start = (rng.next() % n as u64) as usize;
+        let start = (rng.next_u64() % n as u64) as usize;
         for k in 0..n {
             let u = &mut units[(start + k) % n];
             let out =
                 u.applications.sum(T3_RESULTS, col) + u.applications.value(T3_CARRIED_FORWARD, col);
-            let take = over.min(out).min(rng.next() % (out + 1) + out / 2);
+            let take = over.min(out).min(rng.next_u64() % (out + 1) + out / 2);
             over -= take;
             u.applications.rows[T3_CARRIED_OVER].cells[col].value = take;
             u.applications.rows[T3_NEW].cells[col].value = out - take;
