@@ -196,10 +196,44 @@ fn num(d: &Data) -> f64 {
 #[test]
 fn a_whole_report_split_into_40_units_sums_back_to_itself() {
     let demo = nianbao_core::load_and_check(&root().join("examples/demo-county-2024"));
-    let whole = demo.report.unwrap();
+    let county = demo.report.unwrap();
+    // A city the size of 37 such counties: every typed number ×37 (the balance is linear).
+    let city = scaled(&county, 37);
+    assert_eq!(city.active.licensing.value, 9317 * 37);
+    for (name, whole) in [("county", county), ("city", city)] {
+        split_and_resum(name, &whole);
+    }
+}
+
+/// `r` with every typed number, the fee included, multiplied by `k`.
+fn scaled(r: &Report, k: u64) -> Report {
+    let mut s = r.clone();
+    let a = &mut s.active;
+    for c in a.rules.iter_mut().chain(a.normative.iter_mut()) {
+        c.value *= k;
+    }
+    for c in [&mut a.licensing, &mut a.punishment, &mut a.enforcement] {
+        c.value *= k;
+    }
+    let fee = rollup::sum_fees(std::iter::repeat_n(&a.fee, k as usize)).unwrap();
+    a.fee = fee;
+    for row in s.applications.rows.iter_mut() {
+        for c in row.cells.iter_mut() {
+            c.value *= k;
+        }
+    }
+    for g in s.appeals.groups.iter_mut() {
+        for c in g.cells.iter_mut() {
+            c.value *= k;
+        }
+    }
+    s
+}
+
+fn split_and_resum(name: &str, whole: &Report) {
     let mut rng = Rng(40);
-    let parts = split(&whole, 40, &mut rng);
-    let dir = temp("split");
+    let parts = split(whole, 40, &mut rng);
+    let dir = temp(&format!("split-{name}"));
     let units = dir.join("units");
     for (i, p) in parts.iter().enumerate() {
         write(
@@ -220,7 +254,7 @@ fn a_whole_report_split_into_40_units_sums_back_to_itself() {
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(!r.has_errors());
     let back = aggregate.report.as_ref().unwrap();
-    let expected = rollup::leaf_values(&whole);
+    let expected = rollup::leaf_values(whole);
     assert_eq!(rollup::leaf_values(back), expected);
     assert_eq!(back.agency, "示范市人民政府");
     assert_eq!(back.year, 2024);
