@@ -4,10 +4,11 @@
 //! finding. Table arithmetic uses the computed totals; totals a source states itself are
 //! compared with the computed ones.
 
+use crate::claims::{self, Cell, Written};
 use crate::diag::Diagnostic;
 use crate::format::{
-    self, LABEL_TYPOS, OLD_FORMAT_LABELS, T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_COLUMNS,
-    T3_GROUPS, T3_NEW, T3_RESULTS, T3_ROWS, T3_TOTAL, T4_GROUPS,
+    self, LABEL_TYPOS, OLD_FORMAT_LABELS, T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_COLUMNS, T3_NEW,
+    T3_RESULTS, T3_ROWS, T3_TOTAL, T4_GROUPS,
 };
 use crate::model::{Block, Count, Prose, Report};
 use crate::source::Span;
@@ -122,7 +123,8 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
                         "E-T3-ROWSUM",
                         format!(
                             "表三“{}”行：总计填写为 {}，六类申请人之和为 {sum}",
-                            T3_ROWS[i].label, st.value
+                            claims::t3_row_name(i),
+                            st.value
                         ),
                     )
                     .at(span_of(st, &row.span))
@@ -330,253 +332,120 @@ fn is_chinese(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}' | '“' | '”' | '‘' | '’')
 }
 
-/// What a number in prose claims to be, and the table's value for it.
-struct Claim {
-    what: &'static str,
-    table: String,
-    value: u64,
-    placeholder: String,
-}
-
-/// What the number in `segment` (a clause) counts, judged from the clause's words; `sentence`
-/// is the whole sentence around it (办结 and 结转 count applications only when the sentence
-/// is about 申请: a 信访局 also 办结 petitions).
-fn classify(segment: &str, sentence: &str, r: &Report) -> Option<Claim> {
-    let about_requests = sentence.contains("申请");
-    let t = &r.applications;
-    let has = |k: &str| segment.contains(k);
-    if [
-        "同比",
-        "增长",
-        "增加",
-        "减少",
-        "下降",
-        "上升",
-        "较上年",
-        "%",
-        "％",
-    ]
-    .iter()
-    .any(|k| has(k))
-    {
-        return None;
-    }
-    let g = &r.appeals.groups;
-    let claim = |what, table: String, value, placeholder: &str| {
-        Some(Claim {
-            what,
-            table,
-            value,
-            placeholder: placeholder.to_string(),
-        })
-    };
-    if has("诉讼") || has("起诉") {
-        return claim(
-            "行政诉讼",
-            "表四“行政诉讼”总计".into(),
-            g[1].total() + g[2].total(),
-            "{{appeals.suit}}",
-        );
-    }
-    if has("复议") {
-        return claim(
-            "行政复议",
-            "表四“行政复议”总计".into(),
-            g[0].total(),
-            "{{appeals.review}}",
-        );
-    }
-    if has("现行有效") {
-        if has("规章") && !has("规范性文件") {
-            return claim(
-                "现行有效规章",
-                "表二“规章”现行有效件数".into(),
-                r.active.rules[2].value,
-                "{{active.rules.in_force}}",
-            );
-        }
-        if has("规范性文件") {
-            return claim(
-                "现行有效规范性文件",
-                "表二“行政规范性文件”现行有效件数".into(),
-                r.active.normative[2].value,
-                "{{active.normative.in_force}}",
-            );
-        }
-        return None;
-    }
-    if has("结转") && about_requests {
-        if has("上年") || has("上一年") {
-            return claim(
-                "上年结转",
-                "表三“二、上年结转”总计".into(),
-                t.value(T3_CARRIED_OVER, 6),
-                "{{applications.carried_over}}",
-            );
-        }
-        if has("下年") || has("下一年") || has("次年") {
-            return claim(
-                "结转下年度",
-                "表三“四、结转下年度继续办理”总计".into(),
-                t.value(T3_CARRIED_FORWARD, 6),
-                "{{applications.carried_forward}}",
-            );
-        }
-        return None;
-    }
-    // Result rows and groups of table 三 named by their own words; the labels come from
-    // the format definition. 部分公开/不予公开 before 予以公开: "公开" alone would match both.
-    let named: [(&'static str, &str); 5] = [
-        ("不予公开", "undisclosed"),
-        ("部分公开", "partial"),
-        ("予以公开", "disclosed"),
-        ("无法提供", "unavailable"),
-        ("不予处理", "unprocessed"),
-    ];
-    for (word, key) in named {
-        if !has(word) {
-            continue;
-        }
-        let (label, rows, kind) = match T3_GROUPS.iter().find(|(k, _, _)| *k == key) {
-            Some((_, label, rows)) => (*label, rows.clone(), "各项之和"),
-            None => {
-                let row = T3_ROWS.iter().position(|x| x.key == key)?;
-                (T3_ROWS[row].label, row..row + 1, "总计")
-            }
-        };
-        return Some(Claim {
-            what: word,
-            table: format!("表三“{label}”{kind}"),
-            value: t.sum(rows, 6),
-            placeholder: format!("{{{{applications.{key}}}}}"),
-        });
-    }
-    if has("办结") && about_requests {
-        return claim(
-            "办结",
-            "表三“（七）总计”".into(),
-            t.value(T3_TOTAL, 6),
-            "{{applications.total}}",
-        );
-    }
-    if has("申请") && (has("收到") || has("新收") || has("受理") || has("接收") || has("共收"))
-    {
-        return claim(
-            "新收申请",
-            "表三“一、本年新收”总计".into(),
-            t.value(T3_NEW, 6),
-            "{{applications.new}}",
-        );
-    }
-    None
-}
-
-/// The sentence (up to 。！？ or a line break) containing char index `at`.
-fn sentence_around(chars: &[char], at: usize) -> String {
-    let end_mark = |c: &char| matches!(c, '。' | '！' | '？' | '\n');
-    let start = chars[..at.min(chars.len())]
-        .iter()
-        .rposition(end_mark)
-        .map_or(0, |i| i + 1);
-    let end = chars[at.min(chars.len())..]
-        .iter()
-        .position(end_mark)
-        .map_or(chars.len(), |i| at + i);
-    chars[start..end].iter().collect()
-}
-
-const CLAUSE_BREAKS: [char; 9] = ['，', '。', '；', '：', '！', '？', '、', '\n', ','];
-
-/// W-TEXT-TABLE and W-TEXT-ZERO: numbers and statements in prose against the tables.
+/// W-TEXT-TABLE and W-TEXT-ZERO: what the prose's numbers and statements of absence claim
+/// (read by [`claims`]) against the tables. Numbers from placeholders are never compared.
 fn text_vs_tables(r: &Report, out: &mut Vec<Diagnostic>) {
-    let t = &r.applications;
-    let mut zero_reported = false;
-    for (_, b) in blocks(r) {
-        let text = b.text();
-        let chars: Vec<char> = text.chars().collect();
-        // Segment boundaries.
-        let mut seg_start = 0;
-        let mut i = 0;
-        while i <= chars.len() {
-            let end_of_seg = i == chars.len() || CLAUSE_BREAKS.contains(&chars[i]);
-            if end_of_seg {
-                let seg: String = chars[seg_start..i].iter().collect();
-                // W-TEXT-ZERO
-                if !zero_reported
-                    && seg.contains("申请")
-                    && [
-                        "未收到",
-                        "没有收到",
-                        "未接到",
-                        "未受理",
-                        "无政府信息公开申请",
-                    ]
-                    .iter()
-                    .any(|k| seg.contains(k))
-                {
-                    let nonzero = (0..T3_ROWS.len())
-                        .filter(|&row| row != T3_CARRIED_OVER)
-                        .find(|&row| t.value(row, 6) != 0);
-                    if let Some(row) = nonzero {
-                        zero_reported = true;
-                        out.push(
-                            Diagnostic::warning(
-                                "W-TEXT-ZERO",
-                                format!(
-                                    "文字说未收到申请，但表三“{}”总计为 {}",
-                                    T3_ROWS[row].label,
-                                    t.value(row, 6)
-                                ),
-                            )
-                            .at(b.locate(seg_start, i))
-                            .hint("核对表三：没有收到申请时，表三除“二、上年结转”外都应为 0"),
-                        );
-                    }
+    let mut absent_reported: Vec<Cell> = Vec::new();
+    for (_, prose) in r.sections.all() {
+        let mut reader = claims::Reader::new(r.year);
+        for b in &prose.blocks {
+            let text = b.text();
+            let heading = matches!(b, Block::Heading { .. });
+            let found = reader.block(&text, heading, |i| b.is_generated(i));
+            for c in &found.counts {
+                if !c.generated && c.agrees(r) == Some(false) {
+                    out.push(mismatch(r, c).at(b.locate(c.number.start, c.number.end)));
                 }
-                // W-TEXT-TABLE: digit runs followed by a count unit.
-                let mut k = seg_start;
-                while k < i {
-                    if chars[k].is_ascii_digit() && (k == 0 || !chars[k - 1].is_ascii_digit()) {
-                        let mut e = k;
-                        while e < i && chars[e].is_ascii_digit() {
-                            e += 1;
-                        }
-                        let unit = chars.get(e).copied();
-                        let prev = k.checked_sub(1).map(|p| chars[p]);
-                        let counted = matches!(unit, Some('件' | '宗' | '起'));
-                        if counted && prev != Some('第') && prev != Some('.') && !b.is_generated(k)
-                        {
-                            let number: String = chars[k..e].iter().collect();
-                            if let (Ok(n), Some(claim)) = (
-                                number.parse::<u64>(),
-                                classify(&seg, &sentence_around(&chars, seg_start), r),
-                            ) {
-                                if n != claim.value {
-                                    out.push(
-                                        Diagnostic::warning(
-                                            "W-TEXT-TABLE",
-                                            format!(
-                                                "文字中“{}”为 {n} 件，{}为 {}",
-                                                claim.what, claim.table, claim.value
-                                            ),
-                                        )
-                                        .at(b.locate(k, e))
-                                        .hint(format!(
-                                            "改正数字，或写作占位符 {}，数字会自动与表格一致",
-                                            claim.placeholder
-                                        )),
-                                    );
-                                }
-                            }
-                        }
-                        k = e;
-                    } else {
-                        k += 1;
-                    }
-                }
-                seg_start = i + 1;
             }
-            i += 1;
+            for a in &found.absences {
+                if absent_reported.contains(&a.cell) {
+                    continue;
+                }
+                if let Some(d) = absence(r, a) {
+                    absent_reported.push(a.cell);
+                    out.push(d.at(b.locate(a.span.start, a.span.end)));
+                }
+            }
+        }
+    }
+}
+
+/// The W-TEXT-TABLE message of a claim that disagrees with the tables.
+fn mismatch(r: &Report, c: &claims::Claim) -> Diagnostic {
+    let subject = c
+        .cells
+        .iter()
+        .map(Cell::subject)
+        .collect::<Vec<_>>()
+        .join("与");
+    let location = c
+        .cells
+        .iter()
+        .map(Cell::location)
+        .collect::<Vec<_>>()
+        .join("与");
+    let (subject, location) = if c.cells.len() > 1 {
+        (format!("{subject}之和"), format!("{location}之和"))
+    } else {
+        (subject, location)
+    };
+    let table = match c.written {
+        Written::Count(_) => c
+            .cells
+            .iter()
+            .filter_map(|cell| cell.count(r))
+            .sum::<u64>()
+            .to_string(),
+        Written::Money { .. } => format!("{} 万元", r.active.fee.text),
+    };
+    let placeholders: Vec<String> = c
+        .cells
+        .iter()
+        .map(|cell| format!("{{{{{}}}}}", cell.placeholder()))
+        .collect();
+    let hint = if placeholders.len() == 1 {
+        format!(
+            "改正数字，或写作占位符 {}，数字会自动与表格一致",
+            placeholders[0]
+        )
+    } else {
+        format!(
+            "这个数是 {} 项之和：改正数字，或分项写出并用占位符 {}",
+            placeholders.len(),
+            placeholders.join("、")
+        )
+    };
+    Diagnostic::warning(
+        "W-TEXT-TABLE",
+        format!("文字中“{subject}”为 {}，{location}为 {table}", c.text),
+    )
+    .hint(hint)
+}
+
+/// The W-TEXT-ZERO message of a statement of absence the tables contradict, if they do.
+fn absence(r: &Report, a: &claims::Absence) -> Option<Diagnostic> {
+    let t = &r.applications;
+    match a.cell {
+        Cell::T3 { .. } => {
+            // No applications: every row but 二、上年结转 is 0.
+            let row = (0..T3_ROWS.len())
+                .filter(|&row| row != T3_CARRIED_OVER)
+                .find(|&row| t.value(row, 6) != 0)?;
+            Some(
+                Diagnostic::warning(
+                    "W-TEXT-ZERO",
+                    format!(
+                        "文字说未收到申请，但表三“{}”总计为 {}",
+                        claims::t3_row_name(row),
+                        t.value(row, 6)
+                    ),
+                )
+                .hint("核对表三：没有收到申请时，表三除“二、上年结转”外都应为 0"),
+            )
+        }
+        cell => {
+            let n = cell.count(r).filter(|&n| n > 0)?;
+            Some(
+                Diagnostic::warning(
+                    "W-TEXT-ZERO",
+                    format!("文字说没有{}，但{}为 {n}", cell.subject(), cell.location()),
+                )
+                .hint(format!(
+                    "核对表四；若确有此类案件，改写这句话，例如写作“{}{{{{{}}}}}件”",
+                    cell.subject(),
+                    cell.placeholder()
+                )),
+            )
         }
     }
 }
