@@ -22,6 +22,7 @@ pub fn check(report: &Report) -> Vec<Diagnostic> {
     fee(report, &mut out);
     prose_text(report, &mut out);
     text_vs_tables(report, &mut out);
+    enumerations(report, &mut out);
     overview_length(report, &mut out);
     deadline(report, &mut out);
     if let Some(last) = &report.last_year {
@@ -45,11 +46,39 @@ fn col_name(col: usize) -> &'static str {
 
 fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
     let t = &r.applications;
+    let total_row = &t.rows[T3_TOTAL];
+    // The （七）总计 the source states, per column (None when the row is not written).
+    let stated = |col: usize| -> Option<u64> {
+        if !total_row.stated {
+            return None;
+        }
+        Some(match (col, &total_row.stated_total) {
+            (6, Some(st)) => st.value,
+            (6, None) => total_row.cells.iter().map(|c| c.value).sum(),
+            (c, _) => total_row.cells[c].value,
+        })
+    };
+    // One root cause, one message: a column whose stated （七）总计 balances 一 + 二 = 三（七） +
+    // 四 is out of balance only because its result rows do not add up to that subtotal; its
+    // E-T3-BALANCE is folded into the E-T3-SUBTOTAL.
+    let lhs = |col: usize| t.value(T3_NEW, col) + t.value(T3_CARRIED_OVER, col);
+    let folded = |col: usize| {
+        stated(col).is_some_and(|st| {
+            st != t.sum(T3_RESULTS, col) && lhs(col) == st + t.value(T3_CARRIED_FORWARD, col)
+        })
+    };
+    let fold_hint = |col: usize, st: u64| {
+        format!(
+            "以填写的总计 {st} 计，一+二=三（七）+四 成立（{} = {st} + {}）：表三不平衡的原因是办理结果各行之和与所填总计不符，改正各行或总计即可",
+            lhs(col),
+            t.value(T3_CARRIED_FORWARD, col)
+        )
+    };
     // E-T3-BALANCE: 一 + 二 = 三（七） + 四, per column.
     for col in 0..7 {
-        let lhs = t.value(T3_NEW, col) + t.value(T3_CARRIED_OVER, col);
+        let lhs = lhs(col);
         let rhs = t.value(T3_TOTAL, col) + t.value(T3_CARRIED_FORWARD, col);
-        if lhs != rhs {
+        if lhs != rhs && !folded(col) {
             let row = &t.rows[T3_CARRIED_FORWARD];
             let span = if col < 6 {
                 span_of(&row.cells[col], &row.span.clone().or(t.span.clone()))
@@ -77,39 +106,51 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
         }
     }
     // E-T3-SUBTOTAL: a stated （七）总计 row equals the sum of rows 3–23.
-    let total_row = &t.rows[T3_TOTAL];
     if total_row.stated {
+        let mut total_folded = folded(6);
         for col in 0..6 {
             let stated = total_row.cells[col].value;
             let computed = t.sum(T3_RESULTS, col);
             if stated != computed {
-                out.push(
-                    Diagnostic::error(
-                        "E-T3-SUBTOTAL",
-                        format!(
-                            "表三“{}”列：三（七）总计填写为 {stated}，三（一）至（六）各项之和为 {computed}",
-                            col_name(col)
-                        ),
-                    )
-                    .at(span_of(&total_row.cells[col], &total_row.span))
-                    .hint("（七）总计可以不填，由工具自动计算；若填写，须等于办理结果各项之和"),
-                );
+                let mut d = Diagnostic::error(
+                    "E-T3-SUBTOTAL",
+                    format!(
+                        "表三“{}”列：三（七）总计填写为 {stated}，三（一）至（六）各项之和为 {computed}",
+                        col_name(col)
+                    ),
+                )
+                .at(span_of(&total_row.cells[col], &total_row.span))
+                .hint("（七）总计可以不填，由工具自动计算；若填写，须等于办理结果各项之和");
+                if folded(col) {
+                    d = d.hint(fold_hint(col, stated));
+                }
+                if total_folded && total_row.stated_total.is_none() {
+                    // The 总计 column's imbalance has the same cause.
+                    d = d.hint(format!(
+                        "“总计”列同理：{}",
+                        fold_hint(6, stated_sum(total_row))
+                    ));
+                    total_folded = false;
+                }
+                out.push(d);
             }
         }
         if let Some(st) = &total_row.stated_total {
             let computed = t.sum(T3_RESULTS, 6);
             if st.value != computed {
-                out.push(
-                    Diagnostic::error(
-                        "E-T3-SUBTOTAL",
-                        format!(
-                            "表三“总计”列：三（七）总计填写为 {}，三（一）至（六）各项之和为 {computed}",
-                            st.value
-                        ),
-                    )
-                    .at(span_of(st, &total_row.span))
-                    .hint("删去这个数由工具自动计算，或改正它"),
-                );
+                let mut d = Diagnostic::error(
+                    "E-T3-SUBTOTAL",
+                    format!(
+                        "表三“总计”列：三（七）总计填写为 {}，三（一）至（六）各项之和为 {computed}",
+                        st.value
+                    ),
+                )
+                .at(span_of(st, &total_row.span))
+                .hint("删去这个数由工具自动计算，或改正它");
+                if total_folded {
+                    d = d.hint(fold_hint(6, st.value));
+                }
+                out.push(d);
             }
         }
     }
@@ -133,6 +174,11 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The sum of the six stated cells of the （七）总计 row.
+fn stated_sum(row: &crate::model::T3Line) -> u64 {
+    row.cells.iter().map(|c| c.value).sum()
 }
 
 fn table4(r: &Report, out: &mut Vec<Diagnostic>) {
@@ -541,30 +587,235 @@ fn carry(r: &Report, last: &Report, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// W-STOCK: 现行有效 = last year's + 本年制发 − 本年废止, per row. Clean-ups and corrected
+/// counts break it legitimately; when the prose explains the change (a sentence naming the row
+/// and a clean-up or correction: “开展行政规范性文件集中清理，宣布失效12件”) the finding becomes a
+/// note, so the explanation is where readers of the published report see it.
 fn stock(r: &Report, last: &Report, out: &mut Vec<Diagnostic>) {
-    for (label, now, before) in [
-        ("规章", &r.active.rules, &last.active.rules),
+    for (label, normative, now, before) in [
+        ("规章", false, &r.active.rules, &last.active.rules),
         (
             "行政规范性文件",
+            true,
             &r.active.normative,
             &last.active.normative,
         ),
     ] {
         let expected = (before[2].value + now[0].value).saturating_sub(now[1].value);
-        if now[2].value != expected {
-            out.push(
-                Diagnostic::warning(
-                    "W-STOCK",
-                    format!(
-                        "表二“{label}”现行有效件数为 {}，按上年现行有效 {} + 本年制发 {} − 本年废止 {} 应为 {expected}",
-                        now[2].value, before[2].value, now[0].value, now[1].value
-                    ),
-                )
-                .at(span_of(&now[2], &r.active.span))
-                .hint("若本年做过文件清理或上年数字有误，请在文字中说明"),
-            );
+        if now[2].value == expected {
+            continue;
+        }
+        let message = format!(
+            "表二“{label}”现行有效件数为 {}，按上年现行有效 {} + 本年制发 {} − 本年废止 {} 应为 {expected}",
+            now[2].value, before[2].value, now[0].value, now[1].value
+        );
+        let at = span_of(&now[2], &r.active.span);
+        out.push(match stock_explanation(r, normative) {
+            Some(why) => Diagnostic::note("W-STOCK", format!("{message}；文字中已说明原因"))
+                .at(at)
+                .hint(format!("说明：“{why}”。请确认说明与数字相符")),
+            None => Diagnostic::warning("W-STOCK", message).at(at).hint(format!(
+                "若本年做过文件清理或上年数字有误，在文字中写明原因（例如“开展{label}集中清理，宣布失效3件”），此项即改为说明"
+            )),
+        });
+    }
+}
+
+/// Words that explain a change of the stock of documents in force.
+const STOCK_REASONS: [&str; 14] = [
+    "清理",
+    "失效",
+    "口径",
+    "核实",
+    "核定",
+    "更正",
+    "有误",
+    "调整",
+    "移交",
+    "划转",
+    "机构改革",
+    "重新统计",
+    "梳理",
+    "撤销",
+];
+
+/// The first sentence of the prose that explains a change of 现行有效 in the row.
+fn stock_explanation(r: &Report, normative: bool) -> Option<String> {
+    for (_, p) in r.sections.all() {
+        for b in &p.blocks {
+            let text = b.text();
+            for s in text.split(['。', '；', '！', '\n']) {
+                let names_row = if normative {
+                    s.contains("规范性文件") || s.contains("现行有效") && s.contains("文件")
+                } else {
+                    s.replace("规章制度", "").contains("规章")
+                };
+                if names_row && STOCK_REASONS.iter().any(|w| s.contains(w)) {
+                    return Some(s.trim().to_string());
+                }
+            }
         }
     }
+    None
+}
+
+/// W-ENUM: ordinals that repeat, go back or skip within a section: “一是…二是…三是…三是”,
+/// headings “（一）…（二）…（二）”, numbered paragraphs “1.…2.…2.”. 一是-style ordinals count
+/// from each heading; a “一是” (or （一）, 1.) starts a new series.
+fn enumerations(r: &Report, out: &mut Vec<Diagnostic>) {
+    for (_, prose) in r.sections.all() {
+        // Last ordinal of headings/paragraphs at （一）, 1. and （1）, and of 一是 since a heading.
+        let mut levels = [0u32; 3];
+        let mut inline = 0u32;
+        for b in &prose.blocks {
+            let chars: Vec<char> = b.text().chars().collect();
+            if !matches!(b, Block::ListItem { .. }) {
+                if let Some((level, value, len)) = leading_ordinal(&chars) {
+                    let shown: String = chars[..len].iter().collect();
+                    let prev = levels[level];
+                    if let Some(d) =
+                        ordinal_finding(&shown, value, prev, |v| ordinal_text(level, v))
+                    {
+                        out.push(d.at(b.locate(0, len)));
+                    }
+                    levels[level] = value;
+                    for deeper in &mut levels[level + 1..] {
+                        *deeper = 0;
+                    }
+                }
+            }
+            if matches!(b, Block::Heading { .. }) {
+                inline = 0;
+            }
+            for (at, len, value) in inline_ordinals(&chars) {
+                let shown: String = chars[at..at + len].iter().collect();
+                if let Some(d) = ordinal_finding(&shown, value, inline, |v| {
+                    format!("{}是", chinese_number(v))
+                }) {
+                    out.push(d.at(b.locate(at, at + len)));
+                }
+                inline = value;
+            }
+        }
+    }
+}
+
+/// The W-ENUM finding for ordinal `value` (written `shown`) after `prev` (0: none yet).
+fn ordinal_finding(
+    shown: &str,
+    value: u32,
+    prev: u32,
+    text: impl Fn(u32) -> String,
+) -> Option<Diagnostic> {
+    let message = if value == 1 || prev == 0 || value == prev + 1 {
+        return None;
+    } else if value == prev {
+        format!("序号“{shown}”重复：前一项也是“{}”", text(prev))
+    } else if value < prev {
+        format!("序号“{shown}”排在“{}”之后", text(prev))
+    } else {
+        format!("序号“{shown}”之前缺少“{}”", text(prev + 1))
+    };
+    Some(Diagnostic::warning("W-ENUM", message).hint(format!(
+        "同一部分内的序号应依次排列，这里应为“{}”；检查是否漏写、重复或顺序有误",
+        text(prev + 1)
+    )))
+}
+
+/// 1–99 in Chinese numerals (一, 十, 十一, 二十三).
+fn chinese_number(n: u32) -> String {
+    const D: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let (tens, ones) = (n / 10, (n % 10) as usize);
+    let mut s = String::new();
+    if tens > 1 {
+        s.push(D[tens as usize % 10]);
+    }
+    if tens > 0 {
+        s.push('十');
+    }
+    if ones > 0 || tens == 0 {
+        s.push(D[ones]);
+    }
+    s
+}
+
+fn parse_chinese_number(s: &[char]) -> Option<u32> {
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|d| d as u32)
+    };
+    match s {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', o] => Some(10 + digit(*o)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', o] => Some(digit(*t)? * 10 + digit(*o)?),
+        _ => None,
+    }
+}
+
+fn ordinal_text(level: usize, v: u32) -> String {
+    match level {
+        0 => format!("（{}）", chinese_number(v)),
+        1 => format!("{v}."),
+        _ => format!("（{v}）"),
+    }
+}
+
+/// The ordinal a block starts with: level (0 （一）, 1 1., 2 （1）), value, length in chars.
+fn leading_ordinal(chars: &[char]) -> Option<(usize, u32, usize)> {
+    match chars.first()? {
+        '（' | '(' => {
+            let close = chars.iter().position(|c| *c == '）' || *c == ')')?;
+            let inner = &chars[1..close];
+            if inner.iter().all(|c| c.is_ascii_digit()) && !inner.is_empty() {
+                let v: String = inner.iter().collect();
+                Some((2, v.parse().ok()?, close + 1))
+            } else {
+                Some((0, parse_chinese_number(inner)?, close + 1))
+            }
+        }
+        c if c.is_ascii_digit() => {
+            let n = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+            if !matches!(chars.get(n), Some('.' | '．' | '、')) {
+                return None;
+            }
+            // 1.5万 is a number, not an ordinal.
+            if chars.get(n + 1).is_some_and(char::is_ascii_digit) {
+                return None;
+            }
+            let v: String = chars[..n].iter().collect();
+            Some((1, v.parse().ok()?, n + 1))
+        }
+        _ => None,
+    }
+}
+
+/// 一是, 二是 … in running text (not 统一是, 第一是): start, length, value.
+fn inline_ordinals(chars: &[char]) -> Vec<(usize, usize, u32)> {
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    let mut out = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '是' || i == 0 {
+            continue;
+        }
+        let start = (0..i).rev().take_while(|&k| numeral(chars[k])).last();
+        let Some(start) = start else { continue };
+        if start > 0 && is_chinese_word(chars[start - 1]) {
+            continue;
+        }
+        if let Some(v) = parse_chinese_number(&chars[start..i]) {
+            out.push((start, i + 1 - start, v));
+        }
+    }
+    out
+}
+
+/// A character that makes a preceding word (统一是, 第一是, 其一是): CJK ideographs only.
+fn is_chinese_word(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
 fn fee_unit(r: &Report, last: Option<&Report>, out: &mut Vec<Diagnostic>) {
