@@ -1164,9 +1164,12 @@ const LEXICON: &[(&str, Lex)] = &[
     ("依次", Lex::M(Marker::Rank)),
 ];
 
-/// The lexicon by first character, longest entries first.
-static INDEX: LazyLock<Vec<(char, Vec<(Vec<char>, Lex)>)>> = LazyLock::new(|| {
-    let mut v: Vec<(char, Vec<(Vec<char>, Lex)>)> = Vec::new();
+/// Lexicon entries that start with one character, longest first.
+type Entries = Vec<(Vec<char>, Lex)>;
+
+/// The lexicon by first character (sorted, for a binary search per character of text).
+static INDEX: LazyLock<Vec<(char, Entries)>> = LazyLock::new(|| {
+    let mut v: Vec<(char, Entries)> = Vec::new();
     for (word, lex) in LEXICON {
         let chars: Vec<char> = word.chars().collect();
         let Some(&first) = chars.first() else {
@@ -1588,7 +1591,7 @@ impl Parser<'_> {
                 .iter()
                 .take_while(|c| !matches!(c, '，' | ',' | '；' | ';' | '：' | ':' | '。' | '\n'))
                 .collect();
-            if rest.trim_end().ends_with('中') && self.items.len() > 0 {
+            if rest.trim_end().ends_with('中') && !self.items.is_empty() {
                 if let Some(top) = scopes.last_mut() {
                     *top = Some(self.items.len() - 1);
                 }
@@ -1838,8 +1841,7 @@ impl Parser<'_> {
                 "年度内",
                 "同时",
             ]
-            .iter()
-            .any(|w| before == *w)
+            .contains(&before)
             || (before.ends_with('年') || before.ends_with("年度"))
                 && before.chars().filter(char::is_ascii_digit).count() == 4
                 && before.chars().count() <= 6

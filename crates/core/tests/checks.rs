@@ -265,7 +265,8 @@ fn text_against_tables() {
 /// 结转 7; 复议 4 = 维持 2 + 纠正 1 + 未审结 1; 诉讼 5, 复议后起诉 2; 处罚 25 …) with `text` as
 /// section 一: the W-TEXT-* findings as (ID, text pointed at, message, first hint).
 fn text_findings(text: &str) -> Vec<(&'static str, String, String, String)> {
-    let toml = std::fs::read_to_string(broken_dir().join("../claims/report.toml")).unwrap();
+    let toml = std::fs::read_to_string(broken_dir().join("../claims/report.toml"))
+        .expect("tests/claims/report.toml");
     let text = format!("{text}\n");
     let prose = [
         ("overview.md", text.as_str()),

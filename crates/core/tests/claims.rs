@@ -34,7 +34,7 @@ struct Entry {
 }
 
 fn corpus() -> Vec<Entry> {
-    let text = std::fs::read_to_string(dir().join("corpus.txt")).unwrap();
+    let text = std::fs::read_to_string(dir().join("corpus.txt")).expect("tests/claims/corpus.txt");
     let mut out: Vec<Entry> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if let Some(t) = line.strip_prefix("> ") {
