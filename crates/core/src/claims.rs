@@ -403,6 +403,12 @@ impl Reader {
         heading: bool,
         generated: impl Fn(usize) -> bool,
     ) -> Claims {
+        // A paragraph without a digit or a word of absence claims nothing, and what it is about
+        // does not reach the next paragraph: skip it (most of a report).
+        let may_claim = |c: char| c.is_ascii_digit() || matches!(c, '未' | '没' | '无');
+        if !heading && !text.contains(may_claim) {
+            return Claims::default();
+        }
         let chars: Vec<char> = text.chars().collect();
         let toks = tokenize(&chars, self.year, &generated);
         let mut p = Parser {
@@ -1167,8 +1173,26 @@ const LEXICON: &[(&str, Lex)] = &[
 /// Lexicon entries that start with one character, longest first.
 type Entries = Vec<(Vec<char>, Lex)>;
 
-/// The lexicon by first character (sorted, for a binary search per character of text).
-static INDEX: LazyLock<Vec<(char, Entries)>> = LazyLock::new(|| {
+/// The lexicon: a bitmap of the characters that start an entry (most characters of a text do
+/// not), and the entries by first character (sorted, for a binary search).
+struct Index {
+    starts: Vec<u64>,
+    entries: Vec<(char, Entries)>,
+}
+
+static INDEX: LazyLock<Index> = LazyLock::new(|| {
+    let entries = entries_by_first_char();
+    let mut starts = vec![0u64; 0x10000 / 64];
+    for (c, _) in &entries {
+        let c = *c as usize;
+        if c < 0x10000 {
+            starts[c / 64] |= 1 << (c % 64);
+        }
+    }
+    Index { starts, entries }
+});
+
+fn entries_by_first_char() -> Vec<(char, Entries)> {
     let mut v: Vec<(char, Entries)> = Vec::new();
     for (word, lex) in LEXICON {
         let chars: Vec<char> = word.chars().collect();
@@ -1185,12 +1209,18 @@ static INDEX: LazyLock<Vec<(char, Entries)>> = LazyLock::new(|| {
     }
     v.sort_by_key(|(c, _)| *c);
     v
-});
+}
 
-fn lookup(chars: &[char], at: usize) -> Option<(usize, Lex)> {
-    let index = &*INDEX;
-    let i = index.binary_search_by_key(&chars[at], |(c, _)| *c).ok()?;
-    index[i]
+fn lookup(index: &Index, chars: &[char], at: usize) -> Option<(usize, Lex)> {
+    let c = chars[at] as usize;
+    if c >= 0x10000 || index.starts[c / 64] & (1 << (c % 64)) == 0 {
+        return None;
+    }
+    let i = index
+        .entries
+        .binary_search_by_key(&chars[at], |(c, _)| *c)
+        .ok()?;
+    index.entries[i]
         .1
         .iter()
         .find(|(w, _)| chars[at..].starts_with(w))
@@ -1247,6 +1277,7 @@ fn is_space(c: char) -> bool {
 }
 
 fn tokenize(chars: &[char], year: i32, generated: &dyn Fn(usize) -> bool) -> Vec<Tok> {
+    let index = &*INDEX;
     let mut toks = Vec::new();
     let mut i = 0;
     while i < chars.len() {
@@ -1271,7 +1302,7 @@ fn tokenize(chars: &[char], year: i32, generated: &dyn Fn(usize) -> bool) -> Vec
             i += 1;
             continue;
         }
-        match lookup(chars, i) {
+        match lookup(index, chars, i) {
             Some((len, lex)) => {
                 let tk = match lex {
                     Lex::F(f) => Tk::F(f),

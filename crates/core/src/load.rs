@@ -643,7 +643,7 @@ fn parse_report(
         p.unknown_keys(t, &T3_ROWS.map(|r| r.key), "[applications] ");
         let cols: Vec<&str> = T3_COLUMNS.iter().map(|c| c.1).collect();
         for (i, row) in T3_ROWS.iter().enumerate() {
-            let what = format!("表三“{}”行", row.label);
+            let what = format!("表三“{}”行", crate::claims::t3_row_name(i));
             match t.get(row.key) {
                 Some(v) => {
                     let (cells, total) = p.counts(v, 6, &what, &cols);

@@ -133,7 +133,7 @@ fn numbers() {
         (
             "number-missing-row",
             "[applications]",
-            "“8.属于行政查询事项”行缺失",
+            "“（三）不予公开 · 8.属于行政查询事项”行缺失",
         ),
     ] {
         let l = run(case);
