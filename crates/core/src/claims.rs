@@ -374,6 +374,30 @@ impl Claim {
     }
 }
 
+/// Whether `text` has a number with a unit of count or amount (or “为0”), or a word of absence.
+fn may_claim(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.' || b[i] == b',') {
+                i += 1;
+            }
+            let rest = text[i..].trim_start_matches(['余', '多', ' ', '\u{3000}', '\u{a0}']);
+            if rest.starts_with(['件', '条', '起', '宗', '份', '项', '元'])
+                || rest.starts_with("万元")
+                || &text[start..i] == "0" && text[..start].ends_with('为')
+            {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    text.contains(['未', '没', '无'])
+}
+
 /// Reads the claims of the blocks of one prose part, in order (a heading's subject is the
 /// context of the paragraphs under it).
 #[derive(Clone, Debug)]
@@ -403,10 +427,9 @@ impl Reader {
         heading: bool,
         generated: impl Fn(usize) -> bool,
     ) -> Claims {
-        // A paragraph without a digit or a word of absence claims nothing, and what it is about
-        // does not reach the next paragraph: skip it (most of a report).
-        let may_claim = |c: char| c.is_ascii_digit() || matches!(c, '未' | '没' | '无');
-        if !heading && !text.contains(may_claim) {
+        // A paragraph without a counted number or a word of absence claims nothing, and what it
+        // is about does not reach the next paragraph: skip it (most of a report).
+        if !heading && !may_claim(text) {
             return Claims::default();
         }
         let chars: Vec<char> = text.chars().collect();
@@ -1278,7 +1301,7 @@ fn is_space(c: char) -> bool {
 
 fn tokenize(chars: &[char], year: i32, generated: &dyn Fn(usize) -> bool) -> Vec<Tok> {
     let index = &*INDEX;
-    let mut toks = Vec::new();
+    let mut toks = Vec::with_capacity(chars.len() / 2);
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -1614,8 +1637,8 @@ impl Parser<'_> {
     }
 
     fn flush(&mut self, buf: &mut Vec<Tok>, scopes: &mut [Option<usize>]) {
-        let toks = std::mem::take(buf);
-        self.clause(&toks, scopes);
+        self.clause(buf, scopes);
+        let toks = &buf[..];
         // “在不予公开的21件中，…” / “行政诉讼中，…”: the clause is the whole of what follows.
         if let Some(last) = toks.last() {
             let rest: String = self.chars[last.end..]
@@ -1628,6 +1651,7 @@ impl Parser<'_> {
                 }
             }
         }
+        buf.clear();
     }
 
     /// One clause: quantities and the words around them.
@@ -1716,31 +1740,28 @@ impl Parser<'_> {
     ) {
         let k = qtys.iter().position(|&x| x == q).unwrap_or(0);
         let from = if k == 0 { 0 } else { qtys[k - 1] + 1 };
-        let mut seg: Vec<Tok> = toks[from..q].to_vec();
-        if k + 1 == qtys.len() {
+        let seg = &toks[from..q];
+        let trailing = toks[q + 1..].iter().filter(|t| matches!(t.tk, Tk::F(_)));
+        if k + 1 == qtys.len() && trailing.clone().next().is_some() {
             // “被纠正的2件行政复议案件”: words after the last quantity complete it.
-            let trailing: Vec<Tok> = toks[q + 1..]
-                .iter()
-                .copied()
-                .filter(|t| matches!(t.tk, Tk::F(_)))
-                .collect();
-            if !trailing.is_empty() {
-                let mut base = Feat::default();
-                for t in seg.iter() {
-                    if let Tk::F(f) = t.tk {
-                        base.merge(&f);
-                    }
-                }
-                let compatible = trailing.iter().all(|t| match t.tk {
-                    Tk::F(f) => compatible(&base, &f),
-                    _ => true,
-                });
-                if compatible {
-                    seg.extend(trailing);
+            let mut base = Feat::default();
+            for t in seg {
+                if let Tk::F(f) = t.tk {
+                    base.merge(&f);
                 }
             }
+            let fits = trailing.clone().all(|t| match t.tk {
+                Tk::F(f) => compatible(&base, &f),
+                _ => true,
+            });
+            if fits {
+                let mut whole = seg.to_vec();
+                whole.extend(trailing);
+                self.quantity(&whole, &[], qty_of(&toks[q]), scope, scopes);
+                return;
+            }
         }
-        self.quantity(&seg, &[], qty_of(&toks[q]), scope, scopes);
+        self.quantity(seg, &[], qty_of(&toks[q]), scope, scopes);
     }
 
     /// Makes the item(s) of one quantity from the words `seg` (flags also from `extra`).
@@ -2050,11 +2071,15 @@ impl Parser<'_> {
     fn resolve(&mut self, first: usize, sentence: usize) {
         for k in first..self.items.len() {
             self.complete(first, k);
-            let it = self.items[k].clone();
-            let parent = it.parent.map(|p| self.items[p].clone());
-            let context = match &parent {
+            let it = &self.items[k];
+            let (feat, parent, qty) = (it.feat, it.parent, it.qty);
+            let (plus_carried, suppressed, sum_marker) =
+                (it.plus_carried, it.suppressed, it.sum_marker);
+            let sum = it.sum.clone();
+            let in_scope = parent.is_some();
+            let context = match parent {
                 Some(p) => Some(Ctx {
-                    feat: p.resolved,
+                    feat: self.items[p].resolved,
                     near: true,
                 }),
                 None => self.topic.map(|(feat, s)| Ctx {
@@ -2062,12 +2087,12 @@ impl Parser<'_> {
                     near: s == sentence,
                 }),
             };
-            let (resolved, cells) = resolve(&it.feat, parent.as_ref(), context);
+            let (resolved, cells) = resolve(&feat, in_scope, context);
             let mut cells = cells;
-            if !it.sum.is_empty() {
+            if !sum.is_empty() {
                 let mut all = cells.clone().unwrap_or_default();
-                for f in &it.sum {
-                    match resolve(f, parent.as_ref(), context).1 {
+                for f in &sum {
+                    match resolve(f, in_scope, context).1 {
                         Some(c) if cells.is_some() => all.extend(c),
                         _ => {
                             cells = None;
@@ -2078,8 +2103,7 @@ impl Parser<'_> {
                     cells = Some(all);
                 }
             }
-            if cells.is_none() && it.sum_marker && it.feat.topic().is_none() && it.parent.is_none()
-            {
+            if cells.is_none() && sum_marker && feat.topic().is_none() && parent.is_none() {
                 // “新收146件，上年结转3件，共计149件”.
                 let before: Vec<Cell> = self.items[first..k]
                     .iter()
@@ -2091,7 +2115,7 @@ impl Parser<'_> {
                     cells = Some(before);
                 }
             }
-            if it.plus_carried {
+            if plus_carried {
                 if let Some(cs) = &mut cells {
                     let extra: Vec<Cell> = cs
                         .iter()
@@ -2109,15 +2133,14 @@ impl Parser<'_> {
                     cs.extend(extra);
                 }
             }
-            if let (Some(p), Some(cs)) = (&parent, &cells) {
+            if let (Some(p), Some(cs)) = (parent, &cells) {
                 // A part that names nothing more specific than its whole claims nothing.
-                let pc = self.items[it.parent.unwrap_or(k)].cells.clone();
-                if p.feat.other || pc.as_ref() == Some(cs) {
+                let whole = &self.items[p];
+                if whole.feat.other || whole.cells.as_ref() == Some(cs) {
                     cells = None;
                 }
             }
-            if it.parent.is_none() && it.feat.row.is_none() && it.feat.weak_new && !it.feat.receive
-            {
+            if parent.is_none() && feat.row.is_none() && feat.weak_new && !feat.receive {
                 // “新收146件，上年结转3件，共需办理149件”: what is handled is both.
                 let said = |row: usize| {
                     self.items[first..k].iter().any(|x| {
@@ -2141,9 +2164,9 @@ impl Parser<'_> {
             }
             self.items[k].resolved = resolved;
             self.items[k].cells = cells;
-            let named = resolved.topic().is_some() && !it.suppressed;
-            let context = it.qty.is_none() || self.items[k].cells.is_some();
-            if it.parent.is_none() && (named && context || it.feat.other) {
+            let named = resolved.topic().is_some() && !suppressed;
+            let context = qty.is_none() || self.items[k].cells.is_some();
+            if parent.is_none() && (named && context || feat.other) {
                 self.topic = Some((resolved, sentence));
             }
         }
@@ -2281,7 +2304,7 @@ struct Ctx {
 
 /// The cells words name, with what they inherit from `parent` (其中) or `context` (the
 /// previous subject).
-fn resolve(f: &Feat, parent: Option<&Item>, context: Option<Ctx>) -> (Feat, Option<Vec<Cell>>) {
+fn resolve(f: &Feat, in_scope: bool, context: Option<Ctx>) -> (Feat, Option<Vec<Cell>>) {
     let mut r = *f;
     if r.other {
         return (r, None);
@@ -2291,7 +2314,6 @@ fn resolve(f: &Feat, parent: Option<&Item>, context: Option<Ctx>) -> (Feat, Opti
         .filter(|c| c.near)
         .map(|c| c.feat)
         .unwrap_or_default();
-    let in_scope = parent.is_some();
     // Table 四.
     if r.grp.is_some() || r.col4.is_some() {
         if r.grp.is_none() {
