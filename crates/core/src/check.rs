@@ -7,8 +7,9 @@
 use crate::claims::{self, Cell, Written};
 use crate::diag::Diagnostic;
 use crate::format::{
-    self, LABEL_TYPOS, OLD_FORMAT_LABELS, T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_COLUMNS, T3_NEW,
-    T3_RESULTS, T3_ROWS, T3_TOTAL, T4_GROUPS,
+    self, LABEL_TYPOS, OLD_FORMAT_LABELS, PROSE_PARTS, T3_APPLICANT_COLS, T3_BALANCE,
+    T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_COLUMNS, T3_NEW, T3_RESULTS, T3_ROWS, T3_TOTAL,
+    T3_TOTAL_COL, T4_GROUPS,
 };
 use crate::model::{Block, Count, Prose, Report};
 use crate::source::Span;
@@ -52,16 +53,16 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
         if !total_row.stated {
             return None;
         }
-        Some(match (col, &total_row.stated_total) {
-            (6, Some(st)) => st.value,
-            (6, None) => total_row.cells.iter().map(|c| c.value).sum(),
-            (c, _) => total_row.cells[c].value,
+        Some(match &total_row.stated_total {
+            Some(st) if col == T3_TOTAL_COL => st.value,
+            None if col == T3_TOTAL_COL => stated_sum(total_row),
+            _ => total_row.cells[col].value,
         })
     };
     // One root cause, one message: a column whose stated （七）总计 balances 一 + 二 = 三（七） +
     // 四 is out of balance only because its result rows do not add up to that subtotal; its
     // E-T3-BALANCE is folded into the E-T3-SUBTOTAL.
-    let lhs = |col: usize| t.value(T3_NEW, col) + t.value(T3_CARRIED_OVER, col);
+    let lhs = |col: usize| t.balance(&T3_BALANCE, col).0;
     let folded = |col: usize| {
         stated(col).is_some_and(|st| {
             st != t.sum(T3_RESULTS, col) && lhs(col) == st + t.value(T3_CARRIED_FORWARD, col)
@@ -75,22 +76,23 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
         )
     };
     // E-T3-BALANCE: 一 + 二 = 三（七） + 四, per column.
-    for col in 0..7 {
-        let lhs = lhs(col);
-        let rhs = t.value(T3_TOTAL, col) + t.value(T3_CARRIED_FORWARD, col);
+    for col in 0..T3_COLUMNS.len() {
+        let (lhs, rhs) = t.balance(&T3_BALANCE, col);
         if lhs != rhs && !folded(col) {
             let row = &t.rows[T3_CARRIED_FORWARD];
-            let span = if col < 6 {
+            let span = if col < T3_TOTAL_COL {
                 span_of(&row.cells[col], &row.span.clone().or(t.span.clone()))
             } else {
                 row.span.clone().or(t.span.clone())
             };
             out.push(
                 Diagnostic::error(
-                    "E-T3-BALANCE",
+                    T3_BALANCE.id,
                     format!(
-                        "表三“{}”列：一+二={lhs}，三（七）+四={rhs}",
-                        col_name(col)
+                        "表三“{}”列：{}={lhs}，{}={rhs}",
+                        col_name(col),
+                        T3_BALANCE.lhs_text,
+                        T3_BALANCE.rhs_text
                     ),
                 )
                 .at(span)
@@ -107,8 +109,8 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
     }
     // E-T3-SUBTOTAL: a stated （七）总计 row equals the sum of rows 3–23.
     if total_row.stated {
-        let mut total_folded = folded(6);
-        for col in 0..6 {
+        let mut total_folded = folded(T3_TOTAL_COL);
+        for col in T3_APPLICANT_COLS {
             let stated = total_row.cells[col].value;
             let computed = t.sum(T3_RESULTS, col);
             if stated != computed {
@@ -128,7 +130,7 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
                     // The 总计 column's imbalance has the same cause.
                     d = d.hint(format!(
                         "“总计”列同理：{}",
-                        fold_hint(6, stated_sum(total_row))
+                        fold_hint(T3_TOTAL_COL, stated_sum(total_row))
                     ));
                     total_folded = false;
                 }
@@ -136,7 +138,7 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(st) = &total_row.stated_total {
-            let computed = t.sum(T3_RESULTS, 6);
+            let computed = t.sum(T3_RESULTS, T3_TOTAL_COL);
             if st.value != computed {
                 let mut d = Diagnostic::error(
                     "E-T3-SUBTOTAL",
@@ -148,7 +150,7 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
                 .at(span_of(st, &total_row.span))
                 .hint("删去这个数由工具自动计算，或改正它");
                 if total_folded {
-                    d = d.hint(fold_hint(6, st.value));
+                    d = d.hint(fold_hint(T3_TOTAL_COL, st.value));
                 }
                 out.push(d);
             }
@@ -212,12 +214,11 @@ fn blocks(r: &Report) -> Vec<(&'static str, &Block)> {
 }
 
 fn sections(r: &Report, out: &mut Vec<Diagnostic>) {
-    let s = &r.sections;
-    for (name, prose) in [
-        (format::SECTIONS[0], &s.overview),
-        (format::SECTIONS[4], &s.problems),
-        (format::SECTIONS[5], &s.other),
-    ] {
+    for part in PROSE_PARTS.iter().filter(|p| p.required) {
+        let Some(prose) = r.sections.get(part.part) else {
+            continue;
+        };
+        let name = part.name;
         if let Some(file) = prose.file {
             if prose.is_empty() {
                 out.push(
@@ -466,14 +467,14 @@ fn absence(r: &Report, a: &claims::Absence) -> Option<Diagnostic> {
             // No applications: every row but 二、上年结转 is 0.
             let row = (0..T3_ROWS.len())
                 .filter(|&row| row != T3_CARRIED_OVER)
-                .find(|&row| t.value(row, 6) != 0)?;
+                .find(|&row| t.value(row, T3_TOTAL_COL) != 0)?;
             Some(
                 Diagnostic::warning(
                     "W-TEXT-ZERO",
                     format!(
                         "文字说未收到申请，但表三“{}”总计为 {}",
                         claims::t3_row_name(row),
-                        t.value(row, 6)
+                        t.value(row, T3_TOTAL_COL)
                     ),
                 )
                 .hint("核对表三：没有收到申请时，表三除“二、上年结转”外都应为 0"),

@@ -27,8 +27,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use crate::format::{
-    T2_STOCK_COLUMNS, T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_COLUMNS, T3_GROUPS, T3_NEW, T3_ROWS,
-    T3_TOTAL, T4_COLUMNS, T4_GROUPS,
+    T2_STOCK_COLUMNS, T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_COLUMNS, T3_GROUPS, T3_NEW,
+    T3_ORG_COLS, T3_ROWS, T3_TOTAL, T3_TOTAL_COL, T4_COLUMNS, T4_GROUPS, T4_TOTAL_COL,
 };
 use crate::model::Report;
 
@@ -160,13 +160,13 @@ impl Cell {
                 let t = &r.applications;
                 match col {
                     Col3::Col(c) => t.sum(rows.range(), c),
-                    Col3::Orgs => (1..6).map(|c| t.sum(rows.range(), c)).sum(),
+                    Col3::Orgs => T3_ORG_COLS.map(|c| t.sum(rows.range(), c)).sum(),
                 }
             }
             Cell::T4 { group, col } => {
                 let g = &r.appeals.groups;
                 let one = |i: usize| {
-                    if col >= 4 {
+                    if col >= T4_TOTAL_COL {
                         g[i].total()
                     } else {
                         g[i].cells[col].value
@@ -196,11 +196,14 @@ impl Cell {
     pub fn placeholder(&self) -> String {
         match *self {
             Cell::T3 { rows, col } => match col {
-                Col3::Col(6) => format!("applications.{}", rows.key()),
+                Col3::Col(T3_TOTAL_COL) => format!("applications.{}", rows.key()),
                 Col3::Col(c) => format!("applications.{}.{}", rows.key(), T3_COLUMNS[c].0),
                 Col3::Orgs => format!("applications.{}.orgs", rows.key()),
             },
-            Cell::T4 { group, col: 4 } => format!("appeals.{}", group.key()),
+            Cell::T4 {
+                group,
+                col: T4_TOTAL_COL,
+            } => format!("appeals.{}", group.key()),
             Cell::T4 { group, col } => format!("appeals.{}.{}", group.key(), T4_COLUMNS[col].0),
             Cell::Stock { normative, col } => format!(
                 "active.{}.{}",
@@ -225,12 +228,15 @@ impl Cell {
                     Rows::Group(g) => bare(T3_GROUPS[g].1),
                 };
                 match col {
-                    Col3::Col(6) => row.to_string(),
+                    Col3::Col(T3_TOTAL_COL) => row.to_string(),
                     Col3::Col(c) => format!("{row}·{}", T3_COLUMNS[c].1),
                     Col3::Orgs => format!("{row}·法人或其他组织"),
                 }
             }
-            Cell::T4 { group, col: 4 } => group.name().to_string(),
+            Cell::T4 {
+                group,
+                col: T4_TOTAL_COL,
+            } => group.name().to_string(),
             Cell::T4 { group, col } => format!("{}·{}", group.name(), T4_COLUMNS[col].1),
             Cell::Stock { normative, col } => format!(
                 "{}{}",
@@ -255,14 +261,14 @@ impl Cell {
                     Rows::Group(g) => (T3_GROUPS[g].1.to_string(), "各项"),
                 };
                 match col {
-                    Col3::Col(6) if sum.is_empty() => format!("表三“{name}”总计"),
-                    Col3::Col(6) => format!("表三“{name}”各项之和"),
+                    Col3::Col(T3_TOTAL_COL) if sum.is_empty() => format!("表三“{name}”总计"),
+                    Col3::Col(T3_TOTAL_COL) => format!("表三“{name}”各项之和"),
                     Col3::Col(c) => format!("表三“{name}”{sum}“{}”列", T3_COLUMNS[c].1),
                     Col3::Orgs => format!("表三“{name}”{sum}“法人或其他组织”五列之和"),
                 }
             }
             Cell::T4 { group, col } => {
-                let what = if col >= 4 {
+                let what = if col >= T4_TOTAL_COL {
                     "总计".to_string()
                 } else {
                     format!("“{}”", T4_COLUMNS[col].1)
@@ -1833,11 +1839,14 @@ impl Parser<'_> {
                 let cell = if f.other || f.t2.is_some() {
                     None
                 } else if let Some(g) = f.grp {
-                    Some(Cell::T4 { group: g, col: 4 })
+                    Some(Cell::T4 {
+                        group: g,
+                        col: T4_TOTAL_COL,
+                    })
                 } else if f.apps && f.row.is_none_or(|r| r == Rows::Row(T3_NEW)) {
                     Some(Cell::T3 {
                         rows: Rows::Row(T3_NEW),
-                        col: Col3::Col(6),
+                        col: Col3::Col(T3_TOTAL_COL),
                     })
                 } else {
                     None
@@ -2148,7 +2157,7 @@ impl Parser<'_> {
                             && x.cells.as_deref()
                                 == Some(&[Cell::T3 {
                                     rows: Rows::Row(row),
-                                    col: Col3::Col(6),
+                                    col: Col3::Col(T3_TOTAL_COL),
                                 }])
                     })
                 };
@@ -2156,7 +2165,7 @@ impl Parser<'_> {
                     cells = cells.map(|mut cs| {
                         cs.push(Cell::T3 {
                             rows: Rows::Row(T3_CARRIED_OVER),
-                            col: Col3::Col(6),
+                            col: Col3::Col(T3_TOTAL_COL),
                         });
                         cs
                     });
@@ -2330,7 +2339,7 @@ fn resolve(f: &Feat, in_scope: bool, context: Option<Ctx>) -> (Feat, Option<Vec<
         if in_scope && f.grp.is_none() && f.col4.is_none() {
             return (r, None);
         }
-        let col = r.col4.unwrap_or(4);
+        let col = r.col4.unwrap_or(T4_TOTAL_COL);
         return (r, Some(vec![Cell::T4 { group, col }]));
     }
     // Table 二.
@@ -2410,7 +2419,7 @@ fn resolve(f: &Feat, in_scope: bool, context: Option<Ctx>) -> (Feat, Option<Vec<
     if in_scope && f.row.is_none() && f.col.is_none() && !f.weak_new && !f.misc {
         return (r, None);
     }
-    let col = r.col.unwrap_or(Col3::Col(6));
+    let col = r.col.unwrap_or(Col3::Col(T3_TOTAL_COL));
     (r, Some(vec![Cell::T3 { rows, col }]))
 }
 
@@ -2446,6 +2455,19 @@ mod tests {
         assert_eq!(T3_GROUPS[G_UNAVAILABLE].0, "unavailable");
         assert_eq!(T3_GROUPS[G_UNPROCESSED].0, "unprocessed");
         assert_eq!(T3_GROUPS[G_OTHER].0, "other_handling");
+        let cols: Vec<&str> = T3_COLUMNS.iter().map(|c| c.0).collect();
+        assert_eq!(
+            cols,
+            [
+                "natural",
+                "business",
+                "research",
+                "nonprofit",
+                "legal",
+                "other",
+                "total"
+            ]
+        );
         assert_eq!(T4_GROUPS[0].0, "review");
         assert_eq!(T4_GROUPS[1].0, "suit_direct");
         assert_eq!(T4_GROUPS[2].0, "suit_after_review");
@@ -2465,7 +2487,7 @@ mod tests {
                 got.counts[0].cells,
                 vec![Cell::T3 {
                     rows: Rows::Row(i),
-                    col: Col3::Col(6)
+                    col: Col3::Col(T3_TOTAL_COL)
                 }],
                 "{text}"
             );
@@ -2476,7 +2498,7 @@ mod tests {
     fn names() {
         let c = Cell::T3 {
             rows: Rows::Row(R_NOT_HELD),
-            col: Col3::Col(6),
+            col: Col3::Col(T3_TOTAL_COL),
         };
         assert_eq!(
             c.location(),
