@@ -9,8 +9,18 @@ import os, re, shutil
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "broken")
 tmpl = open(os.path.join(os.path.dirname(__file__), "..", "templates", "report.toml"), encoding="utf-8").read()
+# The [prose] lines `nianbao new` writes (crates/core/src/template.rs, prose_table) for a report
+# with an opening and no table leads.
+PROSE_TABLE = """opening = "opening.md"       # 开头段落（可选）：依据、统计期限、下载地址、联系方式
+overview = "overview.md"     # 一、总体情况（原则上不超过一千字）
+# active = "active.md"       # 二、表格前的说明（可选）
+# applications = "applications.md"  # 三、表格前的说明（可选）
+# appeals = "appeals.md"     # 四、表格前的说明（可选）
+problems = "problems.md"     # 五、存在的主要问题及改进情况
+other = "other.md"           # 六、其他需要报告的事项（必须写明信息处理费收取情况）"""
 BASE = (tmpl.replace("@AGENCY@", "某某县交通运输局").replace("@YEAR@", "2024")
-        .replace("@KIND@", "department").replace("@PUBLISHED@", "2025-01-20"))
+        .replace("@KIND@", "department").replace("@PUBLISHED@", "2025-01-20")
+        .replace("@PROSE@", PROSE_TABLE))
 
 def setrow(src, key, values):
     return re.sub(r"(?m)^(%s\s*=\s*)\[[^\]]*\]" % key, lambda m: m.group(1) + "[" + ", ".join(values) + "]", src, count=1)
