@@ -636,7 +636,7 @@ fn stock(r: &Report, last: &Report, out: &mut Vec<Diagnostic>) {
         out.push(match stock_explanation(r, normative) {
             Some(why) => Diagnostic::note("W-STOCK", format!("{message}；文字中已说明原因"))
                 .at(at)
-                .hint(format!("说明：“{why}”。请确认说明与数字相符")),
+                .hint(format!("文字中的说明：“{why}”。请确认说明与数字相符")),
             None => Diagnostic::warning("W-STOCK", message).at(at).hint(format!(
                 "若本年做过文件清理或上年数字有误，在文字中写明原因（例如“开展{label}集中清理，宣布失效3件”），此项即改为说明"
             )),
