@@ -394,6 +394,7 @@ impl Row {
             match d.severity {
                 Severity::Error => counts.errors += 1,
                 Severity::Warning => counts.warnings += 1,
+                Severity::Note => {}
             }
         }
         let Counts { errors, warnings } = counts;
@@ -619,6 +620,7 @@ pub fn findings_csv(reports: &[(&Row, Vec<JsonDiagnostic>)]) -> String {
                     match d.severity {
                         Severity::Error => "错误",
                         Severity::Warning => "警告",
+                        Severity::Note => "说明",
                     }
                     .to_string(),
                     d.id.to_string(),

@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod check;
+pub mod claims;
 pub mod diag;
 pub mod document;
 pub mod format;
