@@ -19,7 +19,7 @@ use nianbao_core::model::{Date, Report};
 use nianbao_core::rollup::{
     self, Role, SourceLine, Status, Summary, UnitList, UnitRow, SUMMARY_FILE, UNITS_FILE,
 };
-use nianbao_core::source::SourceMap;
+use nianbao_core::source::{SourceMap, Span};
 use nianbao_core::{Diagnostic, Severity};
 
 use crate::batch::{check_many, identity, is_report, sub_reports};
@@ -576,6 +576,17 @@ fn judge(r: &mut Rollup, opts: &RollupOptions, list: Option<&UnitList>, year: i3
         let unit = &r.units[i];
         let Some(loaded) = &unit.loaded else { continue };
         let Some(rep) = &loaded.report else {
+            let at = loaded
+                .sources
+                .files()
+                .next()
+                .map(|(id, _)| Span::file_start(id));
+            r.findings.push((
+                i,
+                Diagnostic::error("E-UNIT-EXCLUDED", "本报告无法读取，未计入汇总")
+                    .at(at)
+                    .hint("请该单位按上面的错误改正 report.toml 后重新汇总"),
+            ));
             r.units[i].status = Status::Excluded("报告无法读取".into());
             continue;
         };

@@ -465,6 +465,18 @@ fn include_failing_and_no_unit_list() {
     let values = rows[i].values.as_ref().unwrap();
     assert!(values.iter().any(|v| matches!(v, Num::Count(0))));
 
+    // A unit whose report.toml cannot be parsed: listed, left out, an error of the roll-up.
+    let bad = dir.join("units").join("坏");
+    std::fs::create_dir_all(&bad).unwrap();
+    std::fs::write(bad.join("report.toml"), "agency = \"某局\nyear = 2024\n").unwrap();
+    opts.include_failing = false;
+    let r = rollup(&dir.join("units"), &opts);
+    let i = r.units.iter().position(|u| u.label == "坏").unwrap();
+    assert_eq!(r.units[i].status, Status::Excluded("报告无法读取".into()));
+    assert_eq!(ids(&r, i), ["E-UNIT-EXCLUDED"]);
+    assert!(r.rows()[i].values.is_none());
+    std::fs::remove_dir_all(&bad).unwrap();
+
     // No agency anywhere: nothing written.
     opts.agency = None;
     let r = rollup(
