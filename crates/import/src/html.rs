@@ -305,7 +305,7 @@ mod tests {
 
     #[test]
     fn whitespace() {
-        assert_eq!(collapse("  全年\n  发布&nbsp;信息 "), " 全年发布&nbsp;信息");
+        assert_eq!(collapse("  全年\n  发布\u{a0}信息 "), "全年发布信息");
         assert_eq!(collapse("Open\n XML"), "Open XML");
     }
 }

@@ -627,7 +627,10 @@ mod tests {
             paragraph_markdown(&p),
             "**加强公开。**全年\\*发布\\* \\<a>信息 {\u{200B}{x}}"
         );
-        assert_eq!(paragraph_markdown(&Para::plain("1. 列表", "")), "1\\. 列表");
+        assert_eq!(
+            paragraph_markdown(&Para::plain("1. 列表条目，内容较长。", "")),
+            "1\\. 列表条目，内容较长。"
+        );
         assert_eq!(
             paragraph_markdown(&Para::plain("（一）主动公开", "")),
             "## （一）主动公开"

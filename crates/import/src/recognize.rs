@@ -87,7 +87,7 @@ pub fn table_marker(cells: &[&str]) -> Option<TableKind> {
     }
     if keys
         .iter()
-        .any(|k| k.contains("勾稽关系") || k == "申请人情况")
+        .any(|k| k.contains("勾稽关系为") || k.contains("第一项加第二项") || k == "申请人情况")
     {
         return Some(TableKind::Applications);
     }

@@ -241,7 +241,7 @@ mod tests {
 
     #[test]
     fn broken_paragraphs_are_joined_and_noted() {
-        let text = "一、总体情况\n\n按照《中华人民共和国政府信息公开条例》要求，全年在市政府门户网站发布信息，\n\n属于主动公开范围的政府信息均及时发布。\n\n短句\n\n另一段。\n";
+        let text = "一、总体情况\n\n按照《中华人民共和国政府信息公开条例》要求，全年在市政府门户网站和政务新媒体发布各类信息，\n\n属于主动公开范围的政府信息均及时发布。\n\n短句\n\n另一段。\n";
         let flow = read(text.as_bytes());
         let paras: Vec<String> = flow
             .blocks
@@ -252,7 +252,7 @@ mod tests {
             })
             .collect();
         assert_eq!(paras.len(), 4, "{paras:?}");
-        assert!(paras[1].ends_with("网站发布信息，属于主动公开范围的政府信息均及时发布。"));
+        assert!(paras[1].ends_with("发布各类信息，属于主动公开范围的政府信息均及时发布。"));
         assert!(flow.notes.iter().any(|n| n.contains("第 3 行与第 5 行合并")));
     }
 }
