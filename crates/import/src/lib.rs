@@ -15,11 +15,13 @@
 pub mod docx;
 pub mod flow;
 pub mod html;
+pub mod next_year;
 pub mod norm;
 pub mod output;
 mod recognize;
 pub mod tables;
 pub mod text;
+pub mod workbook;
 pub mod xlsx;
 
 use nianbao_core::format::Kind;
