@@ -43,6 +43,8 @@ pub fn read(bytes: &[u8]) -> Flow {
         );
     }
     let lines: Vec<&str> = text.split('\n').collect();
+    let full = full_width(&lines);
+    let mut prev_width = 0usize;
     let mut dropped_page_numbers = 0;
     let mut region: Option<Grid> = None;
     let mut para: Option<(Para, usize)> = None;
@@ -109,10 +111,12 @@ pub fn read(bytes: &[u8]) -> Flow {
         // Prose.
         if layout {
             let indented = line.starts_with([' ', '\t', '\u{3000}']);
-            let heading_like = crate::recognize::numbered_heading(&squeezed).is_some()
-                && squeezed.chars().count() <= 30;
+            // A line continues the paragraph when it is not indented and the line before
+            // ran to the right margin; a short line before means the paragraph ended there.
+            let prev_full = prev_width * 100 >= full * 85;
+            prev_width = width(&line);
             match para.as_mut() {
-                Some((p, _)) if !indented && !heading_like => {
+                Some((p, _)) if !indented && prev_full => {
                     let prev = p.text();
                     let glue = prev
                         .chars()
@@ -127,9 +131,6 @@ pub fn read(bytes: &[u8]) -> Flow {
                 _ => {
                     flush_para(&mut para, &mut flow);
                     para = Some((Para::plain(squeezed, format!("第 {n} 行")), n));
-                    if heading_like {
-                        flush_para(&mut para, &mut flow);
-                    }
                 }
             }
         } else {
@@ -149,6 +150,31 @@ pub fn read(bytes: &[u8]) -> Flow {
         join_broken(&mut flow);
     }
     flow
+}
+
+/// Display width of a line in columns (a Chinese character takes two, as pdftotext lays
+/// them out).
+fn width(line: &str) -> usize {
+    line.trim_end()
+        .chars()
+        .map(|c| if norm::is_cjk(c) { 2 } else { 1 })
+        .sum()
+}
+
+/// The width of a full line of body text: the widest that at least a tenth of the longer
+/// lines reach (so a few overlong lines, such as a URL, do not set it).
+fn full_width(lines: &[&str]) -> usize {
+    let mut w: Vec<usize> = lines
+        .iter()
+        // Table rows (columns of spaces) are not body text.
+        .filter(|l| !l.trim().contains("   "))
+        .map(|l| width(l))
+        .filter(|&w| w >= 20)
+        .collect();
+    w.sort_unstable();
+    w.get(w.len().saturating_sub(1 + w.len() / 10))
+        .copied()
+        .unwrap_or(0)
 }
 
 /// Cells of a table line: tab-separated (empty cells kept), or in layout text every
