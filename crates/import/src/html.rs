@@ -48,26 +48,25 @@ pub fn read(bytes: &[u8]) -> Flow {
     r.flow
 }
 
-/// The smallest element whose text has the report's title and its section 六.
+/// The article: the smallest element that holds the report's title line (an element whose
+/// whole text is `…年政府信息公开工作年度报告`) and its section 六.
 fn article(doc: &Html) -> Option<ElementRef<'_>> {
-    let mut best: Option<(usize, ElementRef<'_>)> = None;
-    for node in doc.root_element().descendants() {
-        let Some(el) = ElementRef::wrap(node) else {
-            continue;
-        };
-        if SKIP.contains(&el.value().name()) {
-            continue;
-        }
-        let text: String = el.text().collect();
-        let key = norm::label(&text);
-        if key.contains("政府信息公开工作年度报告") && key.contains("其他需要报告") {
-            let len = text.len();
-            if best.as_ref().is_none_or(|(l, _)| len <= *l) {
-                best = Some((len, el));
-            }
-        }
-    }
-    best.map(|(_, e)| e)
+    let skipped = |el: &ElementRef| {
+        el.ancestors()
+            .filter_map(ElementRef::wrap)
+            .chain(std::iter::once(*el))
+            .any(|a| SKIP.contains(&a.value().name()))
+    };
+    let title = doc
+        .root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|el| !skipped(el))
+        .find(|el| crate::recognize::is_title(&el.text().collect::<String>()))?;
+    title
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|a| norm::label(&a.text().collect::<String>()).contains("其他需要报告"))
 }
 
 struct Reader {

@@ -27,7 +27,7 @@ pub mod xlsx;
 use nianbao_core::format::Kind;
 use nianbao_core::model::Date;
 
-pub use recognize::{heading_like, numbered_heading, section_of};
+pub use recognize::{heading_like, is_title, numbered_heading, section_of};
 
 /// The kind of file imported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -97,6 +97,26 @@ pub fn table_marker(cells: &[&str]) -> Option<TableKind> {
     None
 }
 
+/// Whether `text` is a report title line: short, ending in 政府信息公开工作年度报告 (an
+/// opening that quotes the notice's 《…年度报告格式》 is not).
+pub fn is_title(text: &str) -> bool {
+    let key = norm::label(text);
+    let key = key.trim_end_matches(|c| matches!(c, ')' | '(' | '）' | '（'));
+    key.chars().count() <= 60 && key.ends_with("政府信息公开工作年度报告")
+}
+
+/// A portal page's line about the article (发布时间, 来源, 字号, 打印) rather than its text.
+fn is_portal_meta(text: &str) -> bool {
+    let t = norm::label(text);
+    t.chars().count() <= 120
+        && ["发布时间", "发布日期", "来源:", "浏览次数", "访问量", "字号:", "[打印]", "[关闭]", "分享到"]
+            .iter()
+            .filter(|k| t.contains(*k))
+            .count()
+            >= 1
+        && !t.contains('。')
+}
+
 /// Where a prose paragraph goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Place {
@@ -118,9 +138,9 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
         .iter()
         .position(|b| matches!(b, Block::Para(p) if section_of(&p.text()).is_some()))
         .unwrap_or(blocks.len());
-    let title_at = blocks[..first_section].iter().position(|b| {
-        matches!(b, Block::Para(p) if norm::label(&p.text()).contains("政府信息公开工作年度报告"))
-    });
+    let title_at = blocks[..first_section]
+        .iter()
+        .position(|b| matches!(b, Block::Para(p) if is_title(&p.text())));
     let mut agency = None;
     let mut year = None;
     let mut title_start = title_at;
@@ -199,6 +219,7 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
     let mut seen_table: [bool; 3] = [false; 3];
     let mut segments: Vec<(TableKind, Vec<Record>, String)> = Vec::new();
     let mut front = 0usize;
+    let mut portal = Vec::new();
     let mut misplaced_headings = Vec::new();
     for (i, block) in blocks.into_iter().enumerate() {
         if Some(i) == title_start || (title_at.is_some() && Some(i) == title_at) {
@@ -219,6 +240,25 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
                         continue;
                     }
                     misplaced_headings.push(format!("{}“{}”", p.at, text.trim()));
+                }
+                let bare = text.trim();
+                if crate::text::is_page_number(bare)
+                    || (!bare.is_empty() && bare.len() <= 4 && bare.chars().all(|c| c.is_ascii_digit()))
+                {
+                    // A page number (a PAGE field's result pasted into the body, a PDF's
+                    // footer line): not text of the report.
+                    portal.push(format!("{}“{bare}”（页码）", p.at));
+                    continue;
+                }
+                if place != Place::Front && is_portal_meta(&text) {
+                    if let Some(d) = portal_date(&text) {
+                        published.get_or_insert(Found {
+                            value: d,
+                            at: p.at.clone(),
+                        });
+                    }
+                    portal.push(format!("{}“{}”", p.at, text.trim()));
+                    continue;
                 }
                 match place {
                     Place::Front => front += 1,
@@ -262,6 +302,9 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
         notes.push(format!(
             "标题之前的 {front} 段（网页栏目、发布信息等）未导入"
         ));
+    }
+    for m in portal {
+        notes.push(format!("{m} 不是正文（网页的发布信息或页码），未导入"));
     }
     for m in misplaced_headings {
         notes.push(format!(

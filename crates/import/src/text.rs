@@ -188,7 +188,7 @@ fn split_cells(line: &str, layout: bool) -> Vec<String> {
 }
 
 /// `—1—`, `- 2 -`, `－3－`, `第 4 页`, `第4页 共9页`: a page number a PDF put in the text.
-fn is_page_number(s: &str) -> bool {
+pub(crate) fn is_page_number(s: &str) -> bool {
     let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
     let inner = t
         .trim_start_matches(['—', '-', '－', '–'])

@@ -184,3 +184,72 @@ fn seed_text_round_trips() {
     assert_eq!(md.matches("只有 5 个数").count(), 19, "{md}");
     assert!(md.contains("原表没有这一列"), "{md}");
 }
+
+/// Paragraph texts without styles (foreign files carry bold differently, or not at all).
+fn plain(r: &Report) -> Vec<String> {
+    paragraphs(r)
+        .into_iter()
+        .map(|p| p.replace("<b>", "").replace("</b>", ""))
+        .collect()
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("tests/import").join(name)).unwrap()
+}
+
+/// Files that are not nianbao's: every table number of demo-county-2024 is found in each.
+#[test]
+fn foreign_files_map_every_number() {
+    let truth = load_example("demo-county-2024");
+    for (name, prose) in [
+        ("agency-python-docx.docx", true),
+        ("libreoffice-resaved.docx", true),
+        ("libreoffice-resaved.xlsx", false),
+        ("chromium-saved.html", true),
+        ("pdftotext-layout.txt", true),
+    ] {
+        let (imp, loaded) = import(&fixture(name), name);
+        every_number_read(&imp, name);
+        let got = loaded.report.clone().unwrap();
+        assert_eq!(
+            (got.agency.as_str(), got.year, got.kind),
+            (truth.agency.as_str(), truth.year, truth.kind),
+            "{name}"
+        );
+        assert_same_numbers(&truth, &got, name);
+        if prose {
+            no_errors(&loaded, name);
+            let (e, g) = (plain(&truth), plain(&got));
+            for (i, (a, b)) in e.iter().zip(&g).enumerate() {
+                assert_eq!(a, b, "{name}: block {i}");
+            }
+            assert_eq!(e.len(), g.len(), "{name}");
+        }
+    }
+}
+
+/// What does not fit is listed, never placed by guesswork.
+#[test]
+fn unmapped_rows_and_missing_rows_are_listed() {
+    let seed = String::from_utf8(fixture("seed-wuzhong-xinfang-2024.txt")).unwrap();
+    // A row no official row has, and the 重复申请 row dropped.
+    let broken = seed
+        .replace(
+            "\t\t2.重复申请\t0\t0\t0\t0\t0\n",
+            "\t\t9.其他不予处理情形\t1\t2\t3\t4\t5\t6\t7\t8\n",
+        );
+    assert_ne!(broken, seed);
+    let (imp, _) = import(broken.as_bytes(), "broken.txt");
+    let md = output::import_md(&imp);
+    assert!(
+        imp.tables.unmapped.iter().any(|u| u.contains("9.其他不予处理情形")),
+        "{md}"
+    );
+    assert!(md.contains("没有找到“2.重复申请”行"), "{md}");
+    let toml = output::report_toml(&imp);
+    assert!(
+        toml.lines()
+            .any(|l| l.starts_with("repeated") && l.contains(output::CHECK_MARK)),
+        "{toml}"
+    );
+}
