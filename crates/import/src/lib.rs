@@ -86,19 +86,13 @@ pub struct Part {
 }
 
 impl Part {
-    /// The `[prose]` keys in document order.
-    pub const KEYS: [&'static str; 7] = [
-        "opening",
-        "overview",
-        "active",
-        "applications",
-        "appeals",
-        "problems",
-        "other",
-    ];
-    /// The section (index into `SECTIONS`) of each key.
-    pub const SECTION_OF: [Option<usize>; 7] =
-        [None, Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)];
+    /// The format's definition of this part (its file name, section, whether required).
+    pub fn def(&self) -> &'static nianbao_core::format::ProsePart {
+        nianbao_core::format::PROSE_PARTS
+            .iter()
+            .find(|p| p.key == self.key)
+            .unwrap_or(&nianbao_core::format::PROSE_PARTS[0])
+    }
 }
 
 /// A report read from a file that is not nianbao's sources.
@@ -118,7 +112,7 @@ pub struct Imported {
     pub published: Option<Found<Date>>,
     /// The signature block.
     pub signature: Option<Signature>,
-    /// The seven prose parts in [`Part::KEYS`] order.
+    /// The seven prose parts in [`nianbao_core::format::PROSE_PARTS`] order.
     pub parts: Vec<Part>,
     /// The numbers of the three tables.
     pub tables: tables::Tables,

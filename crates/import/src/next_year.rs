@@ -39,13 +39,10 @@ pub fn scaffold(
         let text = if name == nianbao_core::load::REPORT_FILE {
             report_toml(&text, last, last_year_path)?
         } else {
-            let prose = match name {
-                "opening.md" => last.sections.opening.as_ref(),
-                "overview.md" => Some(&last.sections.overview),
-                "problems.md" => Some(&last.sections.problems),
-                "other.md" => Some(&last.sections.other),
-                _ => None,
-            };
+            let prose = nianbao_core::format::PROSE_PARTS
+                .iter()
+                .find(|p| p.file == name)
+                .and_then(|p| last.sections.get(p.part));
             match prose {
                 Some(p) if !p.is_empty() => with_reference(&text, p, last.year),
                 _ => text,

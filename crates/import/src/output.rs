@@ -102,15 +102,11 @@ pub fn files(imp: &Imported) -> Vec<(String, String)> {
     let mut out = vec![("report.toml".to_string(), report_toml(imp))];
     for part in &imp.parts {
         if let Some(md) = part_markdown(part) {
-            out.push((format!("{}.md", part.key), md));
+            out.push((part.def().file.to_string(), md));
         }
     }
     out.push(("IMPORT.md".to_string(), import_md(imp)));
     out
-}
-
-fn required(key: &str) -> bool {
-    matches!(key, "overview" | "problems" | "other")
 }
 
 /// A part's Markdown, or None for an empty optional part.
@@ -121,7 +117,7 @@ pub fn part_markdown(part: &Part) -> Option<String> {
         .filter(|p| !p.text().trim().is_empty())
         .collect();
     if paras.is_empty() {
-        return required(part.key).then(|| format!("{NOT_FOUND}\n"));
+        return part.def().required.then(|| format!("{NOT_FOUND}\n"));
     }
     let blocks: Vec<String> = paras.iter().map(|p| paragraph_markdown(p)).collect();
     Some(blocks.join("\n\n") + "\n")
@@ -316,7 +312,7 @@ pub fn report_toml(imp: &Imported) -> String {
     s.push_str("\n# 文字部分：每个部分一个 Markdown 文件\n[prose]\n");
     for part in &imp.parts {
         if part_markdown(part).is_some() {
-            let _ = writeln!(s, "{} = \"{}.md\"", part.key, part.key);
+            let _ = writeln!(s, "{} = \"{}\"", part.key, part.def().file);
         }
     }
 
@@ -498,14 +494,14 @@ pub fn import_md(imp: &Imported) -> String {
 
     s.push_str("\n## 文字部分\n\n| 部分 | 标题在原文中的位置 | 段落 | 文件 |\n|---|---|---|---|\n");
     for (k, part) in imp.parts.iter().enumerate() {
-        let name = match Part::SECTION_OF[k] {
-            None => "开头",
+        let name = match part.def().section {
+            None => part.def().name,
             Some(i) => nianbao_core::format::SECTIONS[i],
         };
         let n = part.paras.iter().filter(|p| !p.text().trim().is_empty()).count();
         let file = match part_markdown(part) {
-            Some(_) if n == 0 => format!("{}.md（未找到，写入了待填写提示）", part.key),
-            Some(_) => format!("{}.md", part.key),
+            Some(_) if n == 0 => format!("{}（未找到，写入了待填写提示）", part.def().file),
+            Some(_) => part.def().file.to_string(),
             None => "—".to_string(),
         };
         let first = part.paras.first().map(|p| p.at.as_str()).unwrap_or("");

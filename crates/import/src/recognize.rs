@@ -208,10 +208,10 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
     } else {
         Place::Opening
     };
-    let mut parts: Vec<Part> = Part::KEYS
+    let mut parts: Vec<Part> = nianbao_core::format::PROSE_PARTS
         .iter()
-        .map(|k| Part {
-            key: k,
+        .map(|p| Part {
+            key: p.key,
             paras: Vec::new(),
             heading_at: None,
         })
@@ -378,9 +378,9 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
                 .push(format!("没有找到{name}，各项按 0 导入【请核对】"));
         }
     }
-    for (k, part) in parts.iter().enumerate().skip(1) {
-        let section = Part::SECTION_OF[k];
-        if section.is_some_and(|s| [0, 4, 5].contains(&s)) && part.heading_at.is_none() {
+    for part in parts.iter().skip(1) {
+        let section = part.def().section;
+        if part.def().required && part.heading_at.is_none() {
             notes.push(format!(
                 "没有找到“{}”部分",
                 SECTIONS[section.unwrap_or(0)]
@@ -404,10 +404,12 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
     }
 }
 
-/// Index in [`Part::KEYS`] of section `k`'s prose.
+/// Index in [`nianbao_core::format::PROSE_PARTS`] of section `k`'s prose.
 fn part_index(k: usize, _lead: bool) -> usize {
-    // opening, overview, active, applications, appeals, problems, other
-    k + 1
+    nianbao_core::format::PROSE_PARTS
+        .iter()
+        .position(|p| p.section == Some(k))
+        .unwrap_or(0)
 }
 
 /// Splits a grid at the rows that start a table, and classifies each part (by its marker, or
