@@ -114,6 +114,10 @@ struct OutputArgs {
     /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
     #[arg(long)]
     draft: bool,
+    /// 覆盖在 Excel/WPS 中改过数字的工作簿（默认停止并列出这些单元格）
+    /// / overwrite a workbook whose numbers were edited (default: stop and name the cells)
+    #[arg(long)]
+    force: bool,
     /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
     #[arg(long)]
     fonts: Option<PathBuf>,
@@ -125,6 +129,7 @@ impl OutputArgs {
             out_dir: self.out.clone(),
             formats: self.format.iter().map(|&f| Format::from(f)).collect(),
             draft: self.draft,
+            force: self.force,
         }
     }
 }

@@ -263,11 +263,13 @@ fn same_number(a: &str, b: &str) -> bool {
     }
 }
 
-/// The numbers a build wrote into a workbook, kept beside it (one `key = value` a line).
-pub fn snapshot(r: &Report) -> String {
+/// What a build keeps beside the workbook it wrote: the workbook's size and FNV-1a hash (an
+/// untouched file is recognised without reading it) and its numbers, one `key = value` a line.
+pub fn snapshot(r: &Report, workbook: &[u8]) -> String {
     let mut s = String::from(
-        "# nianbao：生成工作簿时写入的数字（用于判断工作簿是否被修改过，请勿编辑）\n",
+        "# nianbao：生成工作簿时写入的数字（用于判断工作簿是否在 Excel/WPS 中改过，请勿编辑）\n",
     );
+    s.push_str(&format!("workbook = {}\n", fingerprint(workbook)));
     for (k, v) in report_numbers(r) {
         s.push_str(&k);
         s.push_str(" = ");
@@ -275,6 +277,16 @@ pub fn snapshot(r: &Report) -> String {
         s.push('\n');
     }
     s
+}
+
+/// Length and 64-bit FNV-1a of `bytes`.
+fn fingerprint(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{}:{h:016x}", bytes.len())
 }
 
 fn parse_snapshot(text: &str) -> BTreeMap<String, String> {
@@ -304,11 +316,19 @@ pub struct Edit {
 ///
 /// A workbook that cannot be read (not one of ours, damaged) gives no edits: it is replaced.
 pub fn edits(existing: &[u8], snapshot: Option<&str>, sources: &Report) -> Vec<Edit> {
+    let built = snapshot.map(parse_snapshot);
+    if built
+        .as_ref()
+        .and_then(|b| b.get("workbook"))
+        .is_some_and(|f| *f == fingerprint(existing))
+    {
+        // The very bytes the last build wrote: nothing was typed into it.
+        return Vec::new();
+    }
     let Ok(imp) = read(existing) else {
         return Vec::new();
     };
     let (numbers, _) = workbook_numbers(&imp);
-    let built = snapshot.map(parse_snapshot);
     let now = report_numbers(sources);
     let mut out = Vec::new();
     for (key, (value, cell)) in numbers {
@@ -348,7 +368,8 @@ mod tests {
     #[test]
     fn snapshots_parse_back() {
         let r = nianbao_core::sample::sample_report();
-        let snap = parse_snapshot(&snapshot(&r));
+        let mut snap = parse_snapshot(&snapshot(&r, b"xlsx"));
+        assert_eq!(snap.remove("workbook").as_deref(), Some("4:aa40e6ed6f0d1e10"));
         assert_eq!(snap, report_numbers(&r));
         assert_eq!(snap.len(), 10 + 24 * 6 + 12);
     }
