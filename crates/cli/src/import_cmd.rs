@@ -63,9 +63,10 @@ fn import_into(file: &Path, dir: &Path) -> Result<(), ExitCode> {
         return Err(ExitCode::from(2));
     }
     let bytes = read_input(file)?;
-    let name = file
-        .file_name()
-        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let imp = nianbao_import::import(&bytes, &name).map_err(|e| {
         eprintln!("无法导入“{}”：{e}", file.display());
         ExitCode::from(2)

@@ -50,18 +50,37 @@ fn import_writes_sources_that_check_and_build() {
     let t = temp("docx");
     let out = t.join("imported");
     let fixture = root().join("tests/import/agency-python-docx.docx");
-    let o = nianbao(&["import", fixture.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = nianbao(&[
+        "import",
+        fixture.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     let log = text(&o);
     assert_eq!(o.status.code(), Some(0), "{log}");
     assert!(log.contains("166 个从原文读取"), "{log}");
     assert!(log.contains("检查通过：0 个错误"), "{log}");
-    for f in ["report.toml", "IMPORT.md", "overview.md", "problems.md", "other.md"] {
+    for f in [
+        "report.toml",
+        "IMPORT.md",
+        "overview.md",
+        "problems.md",
+        "other.md",
+    ] {
         assert!(out.join(f).is_file(), "{f}");
     }
     let toml = std::fs::read_to_string(out.join("report.toml")).unwrap();
-    assert!(toml.contains("agency = \"青禾县人民政府\"    # 【请核对】"), "{toml}");
+    assert!(
+        toml.contains("agency = \"青禾县人民政府\"    # 【请核对】"),
+        "{toml}"
+    );
     // Importing over an existing report is refused.
-    let o = nianbao(&["import", fixture.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = nianbao(&[
+        "import",
+        fixture.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let o = nianbao(&["build", out.to_str().unwrap(), "--format", "docx,xlsx"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -72,26 +91,45 @@ fn new_from_last_years_file_carries_over() {
     let t = temp("new-from");
     let dir = t.join("青禾县-2025");
     let last = root().join("tests/import/pdftotext-layout.txt");
-    let o = nianbao(&["new", dir.to_str().unwrap(), "--from", last.to_str().unwrap()]);
+    let o = nianbao(&[
+        "new",
+        dir.to_str().unwrap(),
+        "--from",
+        last.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(dir.join("上年度/report.toml").is_file());
     let toml = std::fs::read_to_string(dir.join("report.toml")).unwrap();
     assert!(toml.contains("year = 2025"), "{toml}");
     assert!(toml.contains("last_year = \"上年度\""), "{toml}");
-    assert!(toml.contains("carried_over    = [11, 3, 0, 0, 0, 1]"), "{toml}");
+    assert!(
+        toml.contains("carried_over    = [11, 3, 0, 0, 0, 1]"),
+        "{toml}"
+    );
     assert!(toml.contains("normative = [0, 0, 88]"), "{toml}");
     let overview = std::fs::read_to_string(dir.join("overview.md")).unwrap();
-    assert!(overview.contains("<!--") && overview.contains("15234条"), "{overview}");
+    assert!(
+        overview.contains("<!--") && overview.contains("15234条"),
+        "{overview}"
+    );
     // Last year's numbers agree with this year's start: no W-CARRY, no W-STOCK.
     let o = nianbao(&["check", dir.to_str().unwrap()]);
     let log = text(&o);
     assert_eq!(o.status.code(), Some(0), "{log}");
-    assert!(!log.contains("W-CARRY") && !log.contains("W-STOCK"), "{log}");
+    assert!(
+        !log.contains("W-CARRY") && !log.contains("W-STOCK"),
+        "{log}"
+    );
     assert!(!log.contains("W-LAST-YEAR"), "{log}");
     // From a report folder: last_year is the relative path to it.
     let dir2 = t.join("from-folder");
     let src = root().join("examples/demo-county-2024");
-    let o = nianbao(&["new", dir2.to_str().unwrap(), "--from", src.to_str().unwrap()]);
+    let o = nianbao(&[
+        "new",
+        dir2.to_str().unwrap(),
+        "--from",
+        src.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = nianbao(&["check", dir2.to_str().unwrap()]);
     assert!(!text(&o).contains("W-LAST-YEAR"), "{}", text(&o));
@@ -111,7 +149,10 @@ fn cell(xlsx: &Path, sheet_prefix: &str, a1: (u32, u32)) -> Data {
 #[test]
 fn an_edited_workbook_is_kept_until_synced() {
     let t = temp("sync");
-    copy_dir(&root().join("examples/demo-county-2023"), &t.join("demo-county-2023"));
+    copy_dir(
+        &root().join("examples/demo-county-2023"),
+        &t.join("demo-county-2023"),
+    );
     let dir = t.join("demo-county-2024");
     copy_dir(&root().join("examples/demo-county-2024"), &dir);
     let d = dir.to_str().unwrap();
@@ -147,10 +188,16 @@ fn an_edited_workbook_is_kept_until_synced() {
     let o = nianbao(&["sync-xlsx", xlsx.to_str().unwrap()]);
     let log = text(&o);
     assert_eq!(o.status.code(), Some(0), "{log}");
-    assert!(log.contains("工作表“表二 主动公开”B9  表二“行政许可”本年处理决定数量：9317 → 9320"), "{log}");
+    assert!(
+        log.contains("工作表“表二 主动公开”B9  表二“行政许可”本年处理决定数量：9317 → 9320"),
+        "{log}"
+    );
     assert!(log.contains("已把 3 个数字写回"), "{log}");
     let toml = std::fs::read_to_string(dir.join("report.toml")).unwrap();
-    assert!(toml.contains("licensing = 9320             # 行政许可：本年处理决定数量"), "{toml}");
+    assert!(
+        toml.contains("licensing = 9320             # 行政许可：本年处理决定数量"),
+        "{toml}"
+    );
     assert!(toml.contains("# 示例：虚构的“青禾县人民政府”"), "{toml}");
 
     // Now the build goes through and the workbook carries the clerk's numbers.
@@ -164,7 +211,9 @@ fn an_edited_workbook_is_kept_until_synced() {
         ".{}.nianbao",
         xlsx.file_name().unwrap().to_string_lossy()
     ));
-    assert!(std::fs::read_to_string(&snapshot).unwrap().contains("active.licensing = 9320"));
+    assert!(std::fs::read_to_string(&snapshot)
+        .unwrap()
+        .contains("active.licensing = 9320"));
     std::fs::write(&xlsx, &edited).unwrap();
     let o = nianbao(&["build", d, "--format", "xlsx"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

@@ -16,8 +16,8 @@
 //!   under style id `2`) or its `w:outlineLvl`.
 
 use docx_rs::{
-    DocumentChild, InsertChild, Paragraph, ParagraphChild, RunChild, StructuredDataTagChild,
-    Table, TableCellContent, TableChild, TableRowChild,
+    DocumentChild, InsertChild, Paragraph, ParagraphChild, RunChild, StructuredDataTagChild, Table,
+    TableCellContent, TableChild, TableRowChild,
 };
 
 use crate::flow::{Block, Flow, Grid, GridCell, Para};

@@ -20,8 +20,30 @@ use crate::norm;
 const MAX_SPAN: usize = 200;
 
 const BLOCKS: [&str; 24] = [
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
-    "header", "footer", "blockquote", "pre", "center", "dd", "dt", "dl", "main", "aside", "form",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "center",
+    "dd",
+    "dt",
+    "dl",
+    "main",
+    "aside",
+    "form",
 ];
 
 const SKIP: [&str; 8] = [
@@ -83,7 +105,9 @@ fn is_bold(el: &ElementRef) -> bool {
     }
     el.value().attr("style").is_some_and(|s| {
         let s = s.to_ascii_lowercase().replace(' ', "");
-        s.contains("font-weight:bold") || s.contains("font-weight:700") || s.contains("font-weight:bolder")
+        s.contains("font-weight:bold")
+            || s.contains("font-weight:700")
+            || s.contains("font-weight:bolder")
     })
 }
 
@@ -297,9 +321,15 @@ mod tests {
             .filter_map(ElementRef::wrap)
             .find(|e| e.value().name() == "table");
         let g = table(&t.unwrap_or_else(|| doc.root_element()), 1);
-        let pos: Vec<(usize, usize, &str)> =
-            g.cells.iter().map(|c| (c.row, c.col, c.text.as_str())).collect();
-        assert_eq!(pos, vec![(0, 0, "A"), (0, 1, "B"), (1, 1, "C"), (1, 2, "D")]);
+        let pos: Vec<(usize, usize, &str)> = g
+            .cells
+            .iter()
+            .map(|c| (c.row, c.col, c.text.as_str()))
+            .collect();
+        assert_eq!(
+            pos,
+            vec![(0, 0, "A"), (0, 1, "B"), (1, 1, "C"), (1, 2, "D")]
+        );
     }
 
     #[test]

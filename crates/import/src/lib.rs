@@ -176,7 +176,12 @@ pub fn sniff(bytes: &[u8]) -> Option<SourceKind> {
 
 fn zip_names(bytes: &[u8]) -> Vec<String> {
     zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map(|z| z.file_names().filter_map(Result::ok).map(|n| n.to_string()).collect())
+        .map(|z| {
+            z.file_names()
+                .filter_map(Result::ok)
+                .map(|n| n.to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 

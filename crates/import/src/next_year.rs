@@ -102,7 +102,10 @@ fn report_toml(template: &str, last: &Report, path: &str) -> Result<String, Impo
             "active",
             key,
             &values,
-            &format!("（现行有效件数按{}年的 {} 件填入，本年制发、废止后相应增减）", last.year, cells[2].value),
+            &format!(
+                "（现行有效件数按{}年的 {} 件填入，本年制发、废止后相应增减）",
+                last.year, cells[2].value
+            ),
         );
     }
     Ok(doc.to_string())
@@ -175,10 +178,16 @@ mod tests {
             .filter(|d| d.severity == Severity::Error)
             .collect();
         assert!(errors.is_empty(), "{errors:#?}");
-        let r = loaded.report.unwrap_or_else(|| Report::empty("", 0, Kind::Department));
+        let r = loaded
+            .report
+            .unwrap_or_else(|| Report::empty("", 0, Kind::Department));
         assert_eq!(r.year, last.year + 1);
         assert_eq!(r.agency, last.agency);
-        let carried: Vec<u64> = r.applications.rows[1].cells.iter().map(|c| c.value).collect();
+        let carried: Vec<u64> = r.applications.rows[1]
+            .cells
+            .iter()
+            .map(|c| c.value)
+            .collect();
         let forward: Vec<u64> = last.applications.rows[T3_CARRIED_FORWARD]
             .cells
             .iter()
@@ -188,8 +197,16 @@ mod tests {
         assert_eq!(r.active.normative[2].value, last.active.normative[2].value);
         // Comments of the template survive; last year's text is only a comment.
         assert!(toml.contains("# 二、上年结转政府信息公开申请数量"));
-        let overview = &files.iter().find(|f| f.0 == "overview.md").unwrap_or(&files[0]).1;
+        let overview = &files
+            .iter()
+            .find(|f| f.0 == "overview.md")
+            .unwrap_or(&files[0])
+            .1;
         assert!(overview.contains("<!--"));
-        assert!(!r.sections.overview.text().contains(&last.sections.overview.text()));
+        assert!(!r
+            .sections
+            .overview
+            .text()
+            .contains(&last.sections.overview.text()));
     }
 }

@@ -118,9 +118,7 @@ pub fn cell_num(text: &str) -> CellNum {
         return CellNum::Text;
     }
     if !plain.is_empty() && plain.chars().all(|c| c.is_ascii_digit()) {
-        return plain
-            .parse()
-            .map_or(CellNum::Text, CellNum::Count);
+        return plain.parse().map_or(CellNum::Text, CellNum::Count);
     }
     if let Some((i, f)) = plain.split_once('.') {
         let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
@@ -190,7 +188,10 @@ mod tests {
 
     #[test]
     fn spaces_next_to_cjk_go() {
-        assert_eq!(squeeze_cjk_spaces("年报 ” 栏 目 （ http://a.cn"), "年报”栏目（http://a.cn");
+        assert_eq!(
+            squeeze_cjk_spaces("年报 ” 栏 目 （ http://a.cn"),
+            "年报”栏目（http://a.cn"
+        );
         assert_eq!(squeeze_cjk_spaces("Open XML  SDK"), "Open XML SDK");
         assert_eq!(squeeze_cjk_spaces("  2024 年 "), "2024年");
     }

@@ -2,7 +2,9 @@
 
 use std::fmt::Write as _;
 
-use nianbao_core::format::{T2_STOCK_COLUMNS, T3_COLUMNS, T3_ROWS, T3_TOTAL, T4_COLUMNS, T4_GROUPS};
+use nianbao_core::format::{
+    T2_STOCK_COLUMNS, T3_COLUMNS, T3_ROWS, T3_TOTAL, T4_COLUMNS, T4_GROUPS,
+};
 
 use crate::flow::Para;
 use crate::tables::{How, Value};
@@ -339,7 +341,11 @@ pub fn report_toml(imp: &Imported) -> String {
         ("enforcement", "行政强制", &t2.enforcement),
     ] {
         let mark = if v.is_read() { "" } else { CHECK_MARK };
-        let _ = writeln!(s, "{key} = {}    # {mark}{label}：本年处理决定数量", v.count);
+        let _ = writeln!(
+            s,
+            "{key} = {}    # {mark}{label}：本年处理决定数量",
+            v.count
+        );
     }
     let mark = if t2.fee.is_read() { "" } else { CHECK_MARK };
     let _ = writeln!(
@@ -375,7 +381,10 @@ pub fn report_toml(imp: &Imported) -> String {
                         s,
                         "total = {}    # {CHECK_MARK}原表的（七）总计，与各项之和 [{}] 不符",
                         array(&cells),
-                        sums.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+                        sums.iter()
+                            .map(u64::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     );
                 }
             }
@@ -498,14 +507,21 @@ pub fn import_md(imp: &Imported) -> String {
             None => part.def().name,
             Some(i) => nianbao_core::format::SECTIONS[i],
         };
-        let n = part.paras.iter().filter(|p| !p.text().trim().is_empty()).count();
+        let n = part
+            .paras
+            .iter()
+            .filter(|p| !p.text().trim().is_empty())
+            .count();
         let file = match part_markdown(part) {
             Some(_) if n == 0 => format!("{}（未找到，写入了待填写提示）", part.def().file),
             Some(_) => part.def().file.to_string(),
             None => "—".to_string(),
         };
         let first = part.paras.first().map(|p| p.at.as_str()).unwrap_or("");
-        let at = part.heading_at.as_deref().unwrap_or(if k == 0 { first } else { "未找到" });
+        let at = part
+            .heading_at
+            .as_deref()
+            .unwrap_or(if k == 0 { first } else { "未找到" });
         let _ = writeln!(s, "| {name} | {at} | {n} | {file} |");
     }
 
@@ -584,7 +600,9 @@ fn derived(imp: &Imported, s: &mut String) {
             );
         }
         if t3.total_row_read {
-            s.push_str("- 表三（七）总计行：由办理结果各项之和计算，已与原表核对（不符时写为 total 行）\n");
+            s.push_str(
+                "- 表三（七）总计行：由办理结果各项之和计算，已与原表核对（不符时写为 total 行）\n",
+            );
         } else {
             s.push_str("- 表三（七）总计行：原表中没有找到，由办理结果各项之和计算\n");
         }

@@ -101,7 +101,7 @@ pub fn table_marker(cells: &[&str]) -> Option<TableKind> {
 /// opening that quotes the notice's 《…年度报告格式》 is not).
 pub fn is_title(text: &str) -> bool {
     let key = norm::label(text);
-    let key = key.trim_end_matches(|c| matches!(c, ')' | '(' | '）' | '（'));
+    let key = key.trim_end_matches([')', '(', '）', '（']);
     key.chars().count() <= 60 && key.ends_with("政府信息公开工作年度报告")
 }
 
@@ -109,10 +109,20 @@ pub fn is_title(text: &str) -> bool {
 fn is_portal_meta(text: &str) -> bool {
     let t = norm::label(text);
     t.chars().count() <= 120
-        && ["发布时间", "发布日期", "来源:", "浏览次数", "访问量", "字号:", "[打印]", "[关闭]", "分享到"]
-            .iter()
-            .filter(|k| t.contains(*k))
-            .count()
+        && [
+            "发布时间",
+            "发布日期",
+            "来源:",
+            "浏览次数",
+            "访问量",
+            "字号:",
+            "[打印]",
+            "[关闭]",
+            "分享到",
+        ]
+        .iter()
+        .filter(|k| t.contains(*k))
+        .count()
             >= 1
         && !t.contains('。')
 }
@@ -243,7 +253,9 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
                 }
                 let bare = text.trim();
                 if crate::text::is_page_number(bare)
-                    || (!bare.is_empty() && bare.len() <= 4 && bare.chars().all(|c| c.is_ascii_digit()))
+                    || (!bare.is_empty()
+                        && bare.len() <= 4
+                        && bare.chars().all(|c| c.is_ascii_digit()))
                 {
                     // A page number (a PAGE field's result pasted into the body, a PDF's
                     // footer line): not text of the report.
@@ -307,9 +319,7 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
         notes.push(format!("{m} 不是正文（网页的发布信息或页码），未导入"));
     }
     for m in misplaced_headings {
-        notes.push(format!(
-            "{m} 像一级标题但顺序不对，作为正文导入【请核对】"
-        ));
+        notes.push(format!("{m} 像一级标题但顺序不对，作为正文导入【请核对】"));
     }
 
     // Signature: the last paragraphs of section 六 — an agency line and a date line.
@@ -364,15 +374,19 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
             TableKind::Appeals if tables.appeals.is_none() => {
                 tables.appeals = Some(tables::map_t4(&recs, &mut tables))
             }
-            _ => tables.notes.push(format!(
-                "{}出现了不止一次；只导入了第一个",
-                kind.name()
-            )),
+            _ => tables
+                .notes
+                .push(format!("{}出现了不止一次；只导入了第一个", kind.name())),
         }
     }
     for (k, seen) in seen_table.iter().enumerate() {
         if !seen {
-            let name = [TableKind::Active, TableKind::Applications, TableKind::Appeals][k].name();
+            let name = [
+                TableKind::Active,
+                TableKind::Applications,
+                TableKind::Appeals,
+            ][k]
+                .name();
             tables
                 .notes
                 .push(format!("没有找到{name}，各项按 0 导入【请核对】"));
@@ -381,10 +395,7 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
     for part in parts.iter().skip(1) {
         let section = part.def().section;
         if part.def().required && part.heading_at.is_none() {
-            notes.push(format!(
-                "没有找到“{}”部分",
-                SECTIONS[section.unwrap_or(0)]
-            ));
+            notes.push(format!("没有找到“{}”部分", SECTIONS[section.unwrap_or(0)]));
         }
     }
 
@@ -457,8 +468,22 @@ fn split_grid(
 fn classify(recs: &[Record]) -> Option<TableKind> {
     let text: String = recs.iter().map(|r| r.key.as_str()).collect();
     let score = |words: &[&str]| words.iter().filter(|w| text.contains(*w)).count();
-    let t2 = score(&["规章", "规范性文件", "行政许可", "行政处罚", "行政强制", "收费"]);
-    let t3 = score(&["本年新收", "上年结转", "予以公开", "国家秘密", "不予处理", "结转下年度"]);
+    let t2 = score(&[
+        "规章",
+        "规范性文件",
+        "行政许可",
+        "行政处罚",
+        "行政强制",
+        "收费",
+    ]);
+    let t3 = score(&[
+        "本年新收",
+        "上年结转",
+        "予以公开",
+        "国家秘密",
+        "不予处理",
+        "结转下年度",
+    ]);
     let t4 = score(&["行政复议", "行政诉讼", "结果维持", "复议后起诉"]);
     let best = t2.max(t3).max(t4);
     if best < 2 {
@@ -508,9 +533,7 @@ fn guess_kind(agency: &str) -> Found<Kind> {
     let (kind, why) = if agency.ends_with("街道办事处") {
         (Kind::Township, "名称以“街道办事处”结尾")
     } else if agency.ends_with("人民政府")
-        && agency
-            .trim_end_matches("人民政府")
-            .ends_with(['乡', '镇'])
+        && agency.trim_end_matches("人民政府").ends_with(['乡', '镇'])
     {
         (Kind::Township, "名称是乡镇人民政府")
     } else if agency.ends_with("人民政府") {
@@ -537,7 +560,10 @@ mod tests {
     #[test]
     fn section_headings() {
         assert_eq!(section_of("一、总体情况"), Some(0));
-        assert_eq!(section_of("  四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"), Some(3));
+        assert_eq!(
+            section_of("  四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"),
+            Some(3)
+        );
         assert_eq!(section_of("六、其他需要报告的事项"), Some(5));
         assert_eq!(section_of("二、强化政策解读"), None);
         assert_eq!(section_of("一、总体情况很好，全年发布信息。"), None);

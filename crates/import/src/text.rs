@@ -77,7 +77,11 @@ pub fn read(bytes: &[u8]) -> Flow {
                 flow.blocks.push(Block::Table(g));
             }
             flush_para(&mut para, &mut flow);
-            let text = if layout { squeezed } else { trimmed.to_string() };
+            let text = if layout {
+                squeezed
+            } else {
+                trimmed.to_string()
+            };
             flow.blocks
                 .push(Block::Para(Para::plain(text, format!("第 {n} 行"))));
             continue;
@@ -118,10 +122,7 @@ pub fn read(bytes: &[u8]) -> Flow {
             match para.as_mut() {
                 Some((p, _)) if !indented && prev_full => {
                     let prev = p.text();
-                    let glue = prev
-                        .chars()
-                        .last()
-                        .is_some_and(|c| c.is_ascii_alphabetic())
+                    let glue = prev.chars().last().is_some_and(|c| c.is_ascii_alphabetic())
                         && squeezed.starts_with(|c: char| c.is_ascii_alphabetic());
                     if glue {
                         p.push(" ", false);
@@ -193,8 +194,7 @@ pub(crate) fn is_page_number(s: &str) -> bool {
     let inner = t
         .trim_start_matches(['—', '-', '－', '–'])
         .trim_end_matches(['—', '-', '－', '–']);
-    if inner.len() < t.len() && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit())
-    {
+    if inner.len() < t.len() && !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) {
         return true;
     }
     if let Some(rest) = t.strip_prefix('第') {
@@ -210,7 +210,9 @@ pub(crate) fn is_page_number(s: &str) -> bool {
 
 /// Sentence-ending punctuation, after any closing quotes and brackets.
 pub(crate) fn ends_sentence(s: &str) -> bool {
-    let t = s.trim_end().trim_end_matches(['”', '’', '"', '）', ')', '」', '』', '》']);
+    let t = s
+        .trim_end()
+        .trim_end_matches(['”', '’', '"', '）', ')', '」', '』', '》']);
     t.ends_with(['。', '！', '？', '；', '：', '!', '?', ';', ':', '…'])
 }
 
@@ -279,6 +281,9 @@ mod tests {
             .collect();
         assert_eq!(paras.len(), 4, "{paras:?}");
         assert!(paras[1].ends_with("发布各类信息，属于主动公开范围的政府信息均及时发布。"));
-        assert!(flow.notes.iter().any(|n| n.contains("第 3 行与第 5 行合并")));
+        assert!(flow
+            .notes
+            .iter()
+            .any(|n| n.contains("第 3 行与第 5 行合并")));
     }
 }

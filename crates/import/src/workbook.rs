@@ -10,12 +10,14 @@
 
 use std::collections::BTreeMap;
 
-use nianbao_core::format::{T2_STOCK_COLUMNS, T3_COLUMNS, T3_ROWS, T3_TOTAL, T4_COLUMNS, T4_GROUPS};
+use nianbao_core::format::{
+    T2_STOCK_COLUMNS, T3_COLUMNS, T3_ROWS, T3_TOTAL, T4_COLUMNS, T4_GROUPS,
+};
 use nianbao_core::Report;
 use toml_edit::{DocumentMut, Item, Value as TomlValue};
 
 use crate::tables::How;
-use crate::{Imported, ImportError, SourceKind};
+use crate::{ImportError, Imported, SourceKind};
 
 /// One number that differs between the workbook and the sources.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +39,11 @@ pub fn label(key: &str) -> String {
     let parts: Vec<&str> = key.split('.').collect();
     match parts.as_slice() {
         ["active", row, col] => {
-            let row = if *row == "rules" { "规章" } else { "行政规范性文件" };
+            let row = if *row == "rules" {
+                "规章"
+            } else {
+                "行政规范性文件"
+            };
             let col = T2_STOCK_COLUMNS
                 .iter()
                 .find(|c| c.0 == *col)
@@ -54,13 +60,22 @@ pub fn label(key: &str) -> String {
             format!("表二“{name}”本年处理决定数量")
         }
         ["applications", row, col] => {
-            let row = T3_ROWS.iter().find(|r| r.key == *row).map_or(*row, |r| r.label);
-            let col = T3_COLUMNS.iter().find(|c| c.0 == *col).map_or(*col, |c| c.1);
+            let row = T3_ROWS
+                .iter()
+                .find(|r| r.key == *row)
+                .map_or(*row, |r| r.label);
+            let col = T3_COLUMNS
+                .iter()
+                .find(|c| c.0 == *col)
+                .map_or(*col, |c| c.1);
             format!("表三“{row}”·{col}")
         }
         ["appeals", g, col] => {
             let g = T4_GROUPS.iter().find(|x| x.0 == *g).map_or(*g, |x| x.1);
-            let col = T4_COLUMNS.iter().find(|c| c.0 == *col).map_or(*col, |c| c.1);
+            let col = T4_COLUMNS
+                .iter()
+                .find(|c| c.0 == *col)
+                .map_or(*col, |c| c.1);
             format!("表四“{g}”·{col}")
         }
         _ => key.to_string(),
@@ -92,21 +107,36 @@ fn toml_path(key: &str) -> Option<(&'static str, String, Option<usize>)> {
 /// Every input number of a loaded report by key, as text (the fee as written).
 pub fn report_numbers(r: &Report) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
-    for (row, cells) in [("rules", &r.active.rules), ("normative", &r.active.normative)] {
+    for (row, cells) in [
+        ("rules", &r.active.rules),
+        ("normative", &r.active.normative),
+    ] {
         for (c, (ck, _)) in cells.iter().zip(T2_STOCK_COLUMNS) {
             m.insert(format!("active.{row}.{ck}"), c.value.to_string());
         }
     }
-    m.insert("active.licensing".into(), r.active.licensing.value.to_string());
-    m.insert("active.punishment".into(), r.active.punishment.value.to_string());
-    m.insert("active.enforcement".into(), r.active.enforcement.value.to_string());
+    m.insert(
+        "active.licensing".into(),
+        r.active.licensing.value.to_string(),
+    );
+    m.insert(
+        "active.punishment".into(),
+        r.active.punishment.value.to_string(),
+    );
+    m.insert(
+        "active.enforcement".into(),
+        r.active.enforcement.value.to_string(),
+    );
     m.insert("active.fee".into(), fee_text(r.active.fee.value));
     for (i, row) in T3_ROWS.iter().enumerate() {
         if i == T3_TOTAL {
             continue;
         }
         for (c, (ck, _)) in r.applications.rows[i].cells.iter().zip(T3_COLUMNS) {
-            m.insert(format!("applications.{}.{ck}", row.key), c.value.to_string());
+            m.insert(
+                format!("applications.{}.{ck}", row.key),
+                c.value.to_string(),
+            );
         }
     }
     for (g, (gk, _)) in T4_GROUPS.iter().enumerate() {
@@ -128,9 +158,7 @@ fn fee_text(v: f64) -> String {
 
 /// The numbers of a workbook by key (as text, the fee normalised like [`report_numbers`]),
 /// with the cell each came from. Cells that hold no number are left out and listed.
-pub fn workbook_numbers(
-    imp: &Imported,
-) -> (BTreeMap<String, (String, String)>, Vec<String>) {
+pub fn workbook_numbers(imp: &Imported) -> (BTreeMap<String, (String, String)>, Vec<String>) {
     let mut m = BTreeMap::new();
     let mut problems = Vec::new();
     for (key, v) in imp.values() {
@@ -360,7 +388,10 @@ mod tests {
 
     #[test]
     fn labels() {
-        assert_eq!(label("applications.new.natural"), "表三“一、本年新收政府信息公开申请数量”·自然人");
+        assert_eq!(
+            label("applications.new.natural"),
+            "表三“一、本年新收政府信息公开申请数量”·自然人"
+        );
         assert_eq!(label("active.rules.in_force"), "表二“规章”·现行有效件数");
         assert_eq!(label("appeals.review.pending"), "表四“行政复议”·尚未审结");
     }
@@ -368,8 +399,11 @@ mod tests {
     #[test]
     fn snapshots_parse_back() {
         let r = nianbao_core::sample::sample_report();
-        let mut snap = parse_snapshot(&snapshot(&r, b"xlsx"));
-        assert_eq!(snap.remove("workbook").as_deref(), Some("4:aa40e6ed6f0d1e10"));
+        let mut snap = parse_snapshot(&snapshot(&r, b"foobar"));
+        assert_eq!(
+            snap.remove("workbook").as_deref(),
+            Some("4:aa40e6ed6f0d1e10")
+        );
         assert_eq!(snap, report_numbers(&r));
         assert_eq!(snap.len(), 10 + 24 * 6 + 12);
     }

@@ -147,7 +147,8 @@ pub fn read(bytes: &[u8]) -> Result<Flow, ImportError> {
         flow.blocks.push(Block::Para(t));
     }
     flow.blocks.extend(body);
-    flow.notes.push("工作簿只有表格，没有文字部分：文字文件中写入了待填写提示".into());
+    flow.notes
+        .push("工作簿只有表格，没有文字部分：文字文件中写入了待填写提示".into());
     Ok(flow)
 }
 

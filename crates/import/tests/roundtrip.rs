@@ -118,8 +118,16 @@ fn every_number_read(imp: &nianbao_import::Imported, what: &str) {
         .collect();
     assert!(doubtful.is_empty(), "{what}: {doubtful:#?}");
     assert_eq!(st.read, 10 + 24 * 6 + 12, "{what}: {st:?}");
-    assert!(imp.tables.unmapped.is_empty(), "{what}: {:#?}", imp.tables.unmapped);
-    assert!(imp.tables.notes.is_empty(), "{what}: {:#?}", imp.tables.notes);
+    assert!(
+        imp.tables.unmapped.is_empty(),
+        "{what}: {:#?}",
+        imp.tables.unmapped
+    );
+    assert!(
+        imp.tables.notes.is_empty(),
+        "{what}: {:#?}",
+        imp.tables.notes
+    );
 }
 
 #[test]
@@ -233,16 +241,18 @@ fn foreign_files_map_every_number() {
 fn unmapped_rows_and_missing_rows_are_listed() {
     let seed = String::from_utf8(fixture("seed-wuzhong-xinfang-2024.txt")).unwrap();
     // A row no official row has, and the 重复申请 row dropped.
-    let broken = seed
-        .replace(
-            "\t\t2.重复申请\t0\t0\t0\t0\t0\n",
-            "\t\t9.其他不予处理情形\t1\t2\t3\t4\t5\t6\t7\t8\n",
-        );
+    let broken = seed.replace(
+        "\t\t2.重复申请\t0\t0\t0\t0\t0\n",
+        "\t\t9.其他不予处理情形\t1\t2\t3\t4\t5\t6\t7\t8\n",
+    );
     assert_ne!(broken, seed);
     let (imp, _) = import(broken.as_bytes(), "broken.txt");
     let md = output::import_md(&imp);
     assert!(
-        imp.tables.unmapped.iter().any(|u| u.contains("9.其他不予处理情形")),
+        imp.tables
+            .unmapped
+            .iter()
+            .any(|u| u.contains("9.其他不予处理情形")),
         "{md}"
     );
     assert!(md.contains("没有找到“2.重复申请”行"), "{md}");

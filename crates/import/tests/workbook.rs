@@ -32,14 +32,36 @@ fn an_edited_workbook_syncs_back_keeping_comments() {
     let changes: Vec<(&str, &str, &str, &str)> = synced
         .changes
         .iter()
-        .map(|c| (c.key.as_str(), c.cell.as_str(), c.before.as_str(), c.after.as_str()))
+        .map(|c| {
+            (
+                c.key.as_str(),
+                c.cell.as_str(),
+                c.before.as_str(),
+                c.after.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         changes,
         [
-            ("active.fee", "工作表“表二 主动公开”B16", "356.2731", "360.5"),
-            ("active.licensing", "工作表“表二 主动公开”B9", "9317", "9320"),
-            ("appeals.review.corrected", "工作表“表四 复议诉讼”B6", "1", "2"),
+            (
+                "active.fee",
+                "工作表“表二 主动公开”B16",
+                "356.2731",
+                "360.5"
+            ),
+            (
+                "active.licensing",
+                "工作表“表二 主动公开”B9",
+                "9317",
+                "9320"
+            ),
+            (
+                "appeals.review.corrected",
+                "工作表“表四 复议诉讼”B6",
+                "1",
+                "2"
+            ),
         ]
     );
     assert!(synced.problems.is_empty(), "{:?}", synced.problems);
@@ -113,7 +135,8 @@ fn a_build_would_lose_the_edits_until_they_are_synced() {
 
 #[test]
 fn another_reports_workbook_is_refused() {
-    let toml = std::fs::read_to_string(root().join("examples/wuzhong-xinfang-2024/report.toml")).unwrap();
+    let toml =
+        std::fs::read_to_string(root().join("examples/wuzhong-xinfang-2024/report.toml")).unwrap();
     let err = workbook::sync(&toml, &edited()).unwrap_err();
     assert!(err.message.contains("青禾县人民政府"), "{err}");
 }
