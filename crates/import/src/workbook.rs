@@ -400,9 +400,10 @@ mod tests {
     fn snapshots_parse_back() {
         let r = nianbao_core::sample::sample_report();
         let mut snap = parse_snapshot(&snapshot(&r, b"foobar"));
+        // FNV-1a 64 of "foobar" (the published test vector).
         assert_eq!(
             snap.remove("workbook").as_deref(),
-            Some("4:aa40e6ed6f0d1e10")
+            Some("6:85944171f73967e8")
         );
         assert_eq!(snap, report_numbers(&r));
         assert_eq!(snap.len(), 10 + 24 * 6 + 12);
