@@ -17,7 +17,11 @@ use crate::norm;
 
 /// Largest span honoured (the HTML standard caps rowspan at 65534; the official tables need
 /// 22).
-const MAX_SPAN: usize = 200;
+const MAX_SPAN: usize = 100;
+
+/// Grid positions a table may cover (the official tables need 28 × 15): beyond it a hostile
+/// page's spans are not expanded.
+const MAX_AREA: usize = 100_000;
 
 const BLOCKS: [&str; 24] = [
     "p",
@@ -287,6 +291,9 @@ fn table(el: &ElementRef, n: usize) -> Grid {
                 col += 1;
             }
             let (rowspan, colspan) = (span(&cell, "rowspan"), span(&cell, "colspan"));
+            if covered.len() + rowspan * colspan > MAX_AREA {
+                break;
+            }
             for dr in 0..rowspan {
                 for dc in 0..colspan {
                     covered.insert((r + dr, col + dc));

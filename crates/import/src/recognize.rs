@@ -434,7 +434,9 @@ fn split_grid(
     for r in 0..rows {
         let texts: Vec<&str> = grid.row(r).map(|c| c.text.as_str()).collect();
         if let Some(k) = table_marker(&texts) {
-            if starts.last().is_none_or(|(_, last)| *last != k) {
+            // Three tables, each perhaps split by page headers: a few starts at most (a
+            // hostile file's thousands would make splitting quadratic).
+            if starts.last().is_none_or(|(_, last)| *last != k) && starts.len() < 12 {
                 starts.push((r, k));
             }
         }
