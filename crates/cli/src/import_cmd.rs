@@ -71,7 +71,15 @@ fn import_into(file: &Path, dir: &Path) -> Result<(), ExitCode> {
         eprintln!("无法导入“{}”：{e}", file.display());
         ExitCode::from(2)
     })?;
-    write_files(dir, &output::files(&imp))?;
+    let files = output::files(&imp);
+    if let Some((name, _)) = files.iter().find(|(n, _)| dir.join(n).exists()) {
+        eprintln!(
+            "“{}”已存在，未覆盖（换一个文件夹，或先删除它）",
+            dir.join(name).display()
+        );
+        return Err(ExitCode::from(2));
+    }
+    write_files(dir, &files)?;
     let st = imp.stats();
     println!(
         "已从{}导入：表格数字 {} 个从原文读取，{} 个空白或为“/”，{} 个无法识别，{} 个没有找到；{} 行数字未能对应。",

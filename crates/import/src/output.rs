@@ -562,6 +562,13 @@ pub fn import_md(imp: &Imported) -> String {
         s.push_str("- 没有：每个表格数字都对应到了 report.toml 中的键。\n");
     }
 
+    if !imp.tables.labels.is_empty() {
+        s.push_str("\n## 原文标签与官方标签不同（已按内容对应，生成的文件使用官方标签）\n\n");
+        for l in &imp.tables.labels {
+            let _ = writeln!(s, "- {l}");
+        }
+    }
+
     s.push_str("\n## 读取时的处理\n\n");
     if imp.notes.is_empty() {
         s.push_str("- 无\n");

@@ -164,6 +164,9 @@ pub struct Tables {
     pub unmapped: Vec<String>,
     /// Rows matched by position only, official rows not found, and other remarks.
     pub notes: Vec<String>,
+    /// Row labels that differ from the official ones (mapped all the same; the outputs print
+    /// the official label).
+    pub labels: Vec<String>,
 }
 
 /// A number cell of a row.
@@ -185,6 +188,8 @@ pub(crate) struct Record {
     pub slots: Vec<Slot>,
     /// Where the row is.
     pub at: String,
+    /// The last label cell's text (the row's own label), in a real grid.
+    pub own: Option<String>,
 }
 
 /// The rows of a grid as records. In text, label lines without numbers (a label wrapped over
@@ -234,6 +239,9 @@ pub(crate) fn records(grid: &Grid) -> Vec<Record> {
             }
         }
         let at = cells[0].at.clone();
+        let own = (!grid.from_text)
+            .then(|| labels.last().map(|c| c.text.clone()))
+            .flatten();
         let has_numbers = slots.iter().any(|s| !matches!(s.num, CellNum::Text));
         if !has_numbers || slots.is_empty() {
             if grid.from_text {
@@ -246,6 +254,7 @@ pub(crate) fn records(grid: &Grid) -> Vec<Record> {
                     label,
                     slots,
                     at,
+                    own,
                 });
             }
             continue;
@@ -257,6 +266,7 @@ pub(crate) fn records(grid: &Grid) -> Vec<Record> {
             key,
             slots,
             at,
+            own,
         });
     }
     out
@@ -396,6 +406,7 @@ pub(crate) fn map_t2(recs: &[Record], out: &mut Tables) -> T2 {
             continue;
         };
         seen[j] = true;
+        label_differs(recs[i], T2_ROWS[j].2, out);
         if !named(i, j) {
             out.notes.push(format!(
                 "表二 {} 的标签“{}”不像“{}”，按位置对应为“{}”【请核对】",
@@ -422,6 +433,16 @@ pub(crate) fn map_t2(recs: &[Record], out: &mut Tables) -> T2 {
         }
     }
     t
+}
+
+/// Notes a row label that is not the official one (compared half-width, without spaces).
+fn label_differs(r: &Record, official: &str, out: &mut Tables) {
+    if let Some(own) = &r.own {
+        if norm::label(own) != norm::label(official) {
+            out.labels
+                .push(format!("{}“{}”（官方为“{official}”）", r.at, own.trim()));
+        }
+    }
 }
 
 fn array3(v: Vec<Value>) -> [Value; 3] {
@@ -453,6 +474,7 @@ pub(crate) fn map_t3(recs: &[Record], out: &mut Tables) -> T3 {
         };
         seen[j] = true;
         let row = &T3_ROWS[j];
+        label_differs(recs[i], row.label, out);
         if !named(i, j) {
             out.notes.push(format!(
                 "表三 {} 的标签“{}”不含“{}”的关键词，按位置对应为“{}”【请核对】",
@@ -545,5 +567,40 @@ mod tests {
         // A record that fits nothing is left out.
         let map = align(2, 2, |i, _| i == 1, |i, j| (i, j) == (1, 1));
         assert_eq!(map, vec![None, Some(1)]);
+    }
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        let mut g = Grid::default();
+        for (r, cells) in rows.iter().enumerate() {
+            for (c, t) in cells.iter().enumerate() {
+                g.cells.push(crate::flow::GridCell {
+                    row: r,
+                    col: c,
+                    rowspan: 1,
+                    colspan: 1,
+                    text: (*t).to_string(),
+                    at: format!("R{r}C{c}"),
+                });
+            }
+        }
+        g
+    }
+
+    #[test]
+    fn label_spellings_are_listed_but_mapped() {
+        let g = grid(&[
+            &["规章", "1", "2", "3"],
+            &["行政规范性文件", "4", "5", "6"],
+            &["行政许可事项", "7", "", ""],
+            &["行政处罚", "8", "", ""],
+            &["行政强制", "9", "", ""],
+            &["行政事业性收费", "1.5", "", ""],
+        ]);
+        let mut out = Tables::default();
+        let t = map_t2(&records(&g), &mut out);
+        assert_eq!(t.licensing.count, 7);
+        assert_eq!(t.fee.text, "1.5");
+        assert_eq!(out.labels, ["R2C0“行政许可事项”（官方为“行政许可”）"]);
+        assert!(out.unmapped.is_empty() && out.notes.is_empty(), "{out:?}");
     }
 }
