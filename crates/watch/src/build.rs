@@ -196,10 +196,13 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
                 return result(loaded, Vec::new(), Some(why), draft);
             }
         }
-        snapshot = Some((
-            snapshot_path(path),
-            nianbao_import::workbook::snapshot(report, bytes).into_bytes(),
-        ));
+        // A workbook open in Excel/WPS is skipped by write_all: then its record stays too.
+        if crate::write::office_lock(path).is_none() {
+            snapshot = Some((
+                snapshot_path(path),
+                nianbao_import::workbook::snapshot(report, bytes).into_bytes(),
+            ));
+        }
     }
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         let why = format!("无法创建输出文件夹“{}”：{e}", out_dir.display());
