@@ -235,6 +235,24 @@ fn array(values: &[&Value]) -> String {
     format!("[{}]", v.join(", "))
 }
 
+/// A table row's array, its mark and note: a stated total that disagrees with the parts is
+/// kept as the last number (the check reports it) and noted.
+fn row_value(cells: &[&Value], stated: Option<&Value>) -> (String, &'static str, String) {
+    let computed: u64 = cells.iter().map(|v| v.count).sum();
+    let mut value = array(cells);
+    let mut note = String::new();
+    if let Some(t) = stated.filter(|t| t.is_read() && t.count != computed) {
+        value = format!("{}, {}]", value.trim_end_matches(']'), t.count);
+        note = format!("；原表总计 {}，与各项之和 {computed} 不符", t.count);
+    }
+    let mark = if doubtful(cells) || !note.is_empty() {
+        CHECK_MARK
+    } else {
+        ""
+    };
+    (value, mark, note)
+}
+
 /// `report.toml` of an import: every number at its key, official labels as comments, each
 /// guess and each number not read from a cell marked 【请核对】.
 pub fn report_toml(imp: &Imported) -> String {
@@ -364,7 +382,6 @@ pub fn report_toml(imp: &Imported) -> String {
     }
     for (r, row) in T3_ROWS.iter().enumerate() {
         let cells: Vec<&Value> = t3.rows[r].iter().collect();
-        let computed: u64 = cells.iter().map(|v| v.count).sum();
         if r == T3_TOTAL {
             // The （七）总计 row: computed; written only when the file states other numbers.
             if t3.total_row_read {
@@ -390,19 +407,7 @@ pub fn report_toml(imp: &Imported) -> String {
             }
             continue;
         }
-        let mut value = array(&cells);
-        let mut note = String::new();
-        if let Some(t) = &t3.stated_totals[r] {
-            if t.is_read() && t.count != computed {
-                value = format!("{}, {}]", value.trim_end_matches(']'), t.count);
-                note = format!("；原表总计 {}，与各项之和 {computed} 不符", t.count);
-            }
-        }
-        let mark = if doubtful(&cells) || !note.is_empty() {
-            CHECK_MARK
-        } else {
-            ""
-        };
+        let (value, mark, note) = row_value(&cells, t3.stated_totals[r].as_ref());
         let _ = writeln!(
             s,
             "{:<15} = {value}    # {mark}{}{note}",
@@ -419,20 +424,7 @@ pub fn report_toml(imp: &Imported) -> String {
     }
     for (g, (key, label)) in T4_GROUPS.iter().enumerate() {
         let cells: Vec<&Value> = t4.groups[g].iter().collect();
-        let computed: u64 = cells.iter().map(|v| v.count).sum();
-        let mut value = array(&cells);
-        let mut note = String::new();
-        if let Some(t) = &t4.stated_totals[g] {
-            if t.is_read() && t.count != computed {
-                value = format!("{}, {}]", value.trim_end_matches(']'), t.count);
-                note = format!("；原表总计 {}，与各项之和 {computed} 不符", t.count);
-            }
-        }
-        let mark = if doubtful(&cells) || !note.is_empty() {
-            CHECK_MARK
-        } else {
-            ""
-        };
+        let (value, mark, note) = row_value(&cells, t4.stated_totals[g].as_ref());
         let _ = writeln!(s, "{key:<17} = {value}    # {mark}{label}{note}");
     }
     s

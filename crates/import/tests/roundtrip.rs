@@ -263,3 +263,20 @@ fn unmapped_rows_and_missing_rows_are_listed() {
         "{toml}"
     );
 }
+
+/// A published total that does not add up is kept, so the check reports it, not corrected.
+#[test]
+fn stated_totals_that_disagree_are_kept_for_the_check() {
+    let seed = String::from_utf8(fixture("seed-wuzhong-xinfang-2024.txt")).unwrap();
+    let data = "0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\n";
+    assert!(seed.contains(data));
+    // 行政复议: 1 维持 but a total of 2.
+    let bad = seed.replace(data, "1\t0\t0\t0\t2\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\n");
+    let (imp, loaded) = import(bad.as_bytes(), "bad.txt");
+    let toml = output::report_toml(&imp);
+    assert!(
+        toml.contains("review            = [1, 0, 0, 0, 2]    # 【请核对】行政复议；原表总计 2，与各项之和 1 不符"),
+        "{toml}"
+    );
+    assert!(loaded.diagnostics.iter().any(|d| d.id == "E-T4-SUM"));
+}
