@@ -14,6 +14,8 @@ use nianbao_watch::batch;
 use nianbao_watch::build::{self, BuildOptions, FontCache};
 use nianbao_watch::write::Written;
 
+mod console;
+mod start;
 mod watch_cmd;
 
 const EXIT_HELP: &str = "退出码 / exit codes:
@@ -141,6 +143,11 @@ enum FormatArg {
 }
 
 fn main() -> ExitCode {
+    let _console = console::init();
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    if let Some(code) = start::without_command(&args) {
+        return code;
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Check { dir, format } => check(&dir, format),
@@ -156,7 +163,9 @@ fn main() -> ExitCode {
 }
 
 fn color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none()
+        && console::ansi_colors()
 }
 
 fn print_diagnostics(loaded: &Loaded, format: OutputFormat) {

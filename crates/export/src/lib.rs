@@ -5,6 +5,7 @@
 pub mod docx;
 pub mod pdf;
 pub mod xlsx;
+mod zip_host;
 
 use std::fmt;
 
