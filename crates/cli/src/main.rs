@@ -292,10 +292,14 @@ fn build_one(dir: &Path, opts: &BuildOptions, fonts: Option<PathBuf>) -> u8 {
         eprintln!("{}：{why}", dir.display());
     }
     let kind = if report.draft { "（草稿）" } else { "" };
+    let mut result = summary(c.errors, c.warnings);
+    if report.refused.is_some() && c.errors == 0 {
+        // E.g. no fonts: the report is fine, but “检查通过” alone would read as done.
+        result.push_str("，但未生成文件");
+    }
     println!(
-        "{}{kind}：{}，用时 {:.1} ms",
+        "{}{kind}：{result}，用时 {:.1} ms",
         dir.display(),
-        summary(c.errors, c.warnings),
         report.elapsed.as_secs_f64() * 1000.0
     );
     exit_code(&report)
