@@ -6,8 +6,9 @@
 
 use crate::diag::Diagnostic;
 use crate::format::{
-    self, LABEL_TYPOS, OLD_FORMAT_LABELS, T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_COLUMNS,
-    T3_GROUPS, T3_NEW, T3_RESULTS, T3_ROWS, T3_TOTAL, T4_GROUPS,
+    self, LABEL_TYPOS, OLD_FORMAT_LABELS, PROSE_PARTS, T3_APPLICANT_COLS, T3_BALANCE,
+    T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_COLUMNS, T3_GROUPS, T3_NEW, T3_RESULTS, T3_ROWS,
+    T3_TOTAL, T3_TOTAL_COL, T4_GROUPS,
 };
 use crate::model::{Block, Count, Prose, Report};
 use crate::source::Span;
@@ -45,22 +46,23 @@ fn col_name(col: usize) -> &'static str {
 fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
     let t = &r.applications;
     // E-T3-BALANCE: 一 + 二 = 三（七） + 四, per column.
-    for col in 0..7 {
-        let lhs = t.value(T3_NEW, col) + t.value(T3_CARRIED_OVER, col);
-        let rhs = t.value(T3_TOTAL, col) + t.value(T3_CARRIED_FORWARD, col);
+    for col in 0..T3_COLUMNS.len() {
+        let (lhs, rhs) = t.balance(&T3_BALANCE, col);
         if lhs != rhs {
             let row = &t.rows[T3_CARRIED_FORWARD];
-            let span = if col < 6 {
+            let span = if col < T3_TOTAL_COL {
                 span_of(&row.cells[col], &row.span.clone().or(t.span.clone()))
             } else {
                 row.span.clone().or(t.span.clone())
             };
             out.push(
                 Diagnostic::error(
-                    "E-T3-BALANCE",
+                    T3_BALANCE.id,
                     format!(
-                        "表三“{}”列：一+二={lhs}，三（七）+四={rhs}",
-                        col_name(col)
+                        "表三“{}”列：{}={lhs}，{}={rhs}",
+                        col_name(col),
+                        T3_BALANCE.lhs_text,
+                        T3_BALANCE.rhs_text
                     ),
                 )
                 .at(span)
@@ -78,7 +80,7 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
     // E-T3-SUBTOTAL: a stated （七）总计 row equals the sum of rows 3–23.
     let total_row = &t.rows[T3_TOTAL];
     if total_row.stated {
-        for col in 0..6 {
+        for col in T3_APPLICANT_COLS {
             let stated = total_row.cells[col].value;
             let computed = t.sum(T3_RESULTS, col);
             if stated != computed {
@@ -96,7 +98,7 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(st) = &total_row.stated_total {
-            let computed = t.sum(T3_RESULTS, 6);
+            let computed = t.sum(T3_RESULTS, T3_TOTAL_COL);
             if st.value != computed {
                 out.push(
                     Diagnostic::error(
@@ -164,12 +166,11 @@ fn blocks(r: &Report) -> Vec<(&'static str, &Block)> {
 }
 
 fn sections(r: &Report, out: &mut Vec<Diagnostic>) {
-    let s = &r.sections;
-    for (name, prose) in [
-        (format::SECTIONS[0], &s.overview),
-        (format::SECTIONS[4], &s.problems),
-        (format::SECTIONS[5], &s.other),
-    ] {
+    for part in PROSE_PARTS.iter().filter(|p| p.required) {
+        let Some(prose) = r.sections.get(part.part) else {
+            continue;
+        };
+        let name = part.name;
         if let Some(file) = prose.file {
             if prose.is_empty() {
                 out.push(
@@ -338,14 +339,9 @@ struct Claim {
     placeholder: String,
 }
 
-/// What the number in `segment` (a clause) counts, judged from the clause's words; `sentence`
-/// is the whole sentence around it (办结 and 结转 count applications only when the sentence
-/// is about 申请: a 信访局 also 办结 petitions).
-fn classify(segment: &str, sentence: &str, r: &Report) -> Option<Claim> {
-    let about_requests = sentence.contains("申请");
-    let t = &r.applications;
-    let has = |k: &str| segment.contains(k);
-    if [
+/// Whether a clause is about a change (同比, 增长, a percentage) rather than a count.
+fn about_change(segment: &str) -> bool {
+    [
         "同比",
         "增长",
         "增加",
@@ -357,8 +353,17 @@ fn classify(segment: &str, sentence: &str, r: &Report) -> Option<Claim> {
         "％",
     ]
     .iter()
-    .any(|k| has(k))
-    {
+    .any(|k| segment.contains(k))
+}
+
+/// What the number in `segment` (a clause) counts, judged from the clause's words; `sentence`
+/// is the whole sentence around it (办结 and 结转 count applications only when the sentence
+/// is about 申请: a 信访局 also 办结 petitions).
+fn classify(segment: &str, sentence: &str, r: &Report) -> Option<Claim> {
+    let about_requests = sentence.contains("申请");
+    let t = &r.applications;
+    let has = |k: &str| segment.contains(k);
+    if about_change(segment) {
         return None;
     }
     let g = &r.appeals.groups;

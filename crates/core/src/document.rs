@@ -6,8 +6,9 @@
 //! [`crate::format`] through this document.
 
 use crate::format::{
-    self, LabelCell, TableShape, T3_COLUMNS, T3_HEADER_ROWS, T3_LABEL_COLS, T3_RESULTS, T3_ROWS,
-    T3_TOTAL, T4_GROUPS,
+    self, LabelCell, TableShape, PROSE_PARTS, T3_APPLICANT_COLS, T3_BALANCE, T3_COLUMNS,
+    T3_HEADER_ROWS, T3_LABEL_COLS, T3_RESULTS, T3_ROWS, T3_TOTAL, T3_TOTAL_COL, T4_COLUMNS,
+    T4_GROUPS, T4_RESULT_COLS, T4_TOTAL_COL,
 };
 use crate::model::{self, Date, Report};
 use crate::source::Span;
@@ -241,32 +242,29 @@ pub fn build(report: &Report, draft: bool) -> Document {
         report.agency.clone(),
         format!("{}年{}", report.year, format::TITLE_SUFFIX),
     ];
+    // Each section: its heading, its prose part (a lead before a table), its table; the
+    // opening before the first heading.
     let mut blocks = Vec::new();
-    let s = &report.sections;
-    if let Some(p) = &s.opening {
+    let parts_of = |section: Option<usize>| {
+        PROSE_PARTS
+            .iter()
+            .filter(move |p| p.section == section)
+            .filter_map(|p| report.sections.get(p.part))
+    };
+    for p in parts_of(None) {
         prose(&mut blocks, p);
     }
-    heading(&mut blocks, 0);
-    prose(&mut blocks, &s.overview);
-    heading(&mut blocks, 1);
-    if let Some(p) = &s.active_lead {
-        prose(&mut blocks, p);
+    let mut tables = vec![table2(report), table3(report), table4(report)];
+    for section in 0..format::SECTIONS.len() {
+        heading(&mut blocks, section);
+        for p in parts_of(Some(section)) {
+            prose(&mut blocks, p);
+        }
+        let (here, later): (Vec<Table>, Vec<Table>) =
+            tables.into_iter().partition(|t| t.shape.section == section);
+        blocks.extend(here.into_iter().map(DocBlock::Table));
+        tables = later;
     }
-    blocks.push(DocBlock::Table(table2(report)));
-    heading(&mut blocks, 2);
-    if let Some(p) = &s.applications_lead {
-        prose(&mut blocks, p);
-    }
-    blocks.push(DocBlock::Table(table3(report)));
-    heading(&mut blocks, 3);
-    if let Some(p) = &s.appeals_lead {
-        prose(&mut blocks, p);
-    }
-    blocks.push(DocBlock::Table(table4(report)));
-    heading(&mut blocks, 4);
-    prose(&mut blocks, &s.problems);
-    heading(&mut blocks, 5);
-    prose(&mut blocks, &s.other);
     if let Some(sig) = &report.signature {
         blocks.push(DocBlock::Signature {
             agency: sig.agency.clone(),
@@ -436,18 +434,15 @@ fn table3(report: &Report) -> Table {
     let t = &report.applications;
     let mut cells = labels(&format::TABLE3);
     for row in 0..T3_ROWS.len() {
-        for col in 0..7 {
+        for col in 0..T3_COLUMNS.len() {
             let (r, c) = t3_pos(row, col);
             let value = t.value(row, col);
-            if col == 6 {
-                cells.push(sum(r, c, value, (0..6).map(|k| t3_pos(row, k)).collect()));
+            if col == T3_TOTAL_COL {
+                let parts = T3_APPLICANT_COLS.map(|k| t3_pos(row, k)).collect();
+                cells.push(sum(r, c, value, parts));
             } else if row == T3_TOTAL {
-                cells.push(sum(
-                    r,
-                    c,
-                    value,
-                    T3_RESULTS.map(|k| t3_pos(k, col)).collect(),
-                ));
+                let parts = T3_RESULTS.map(|k| t3_pos(k, col)).collect();
+                cells.push(sum(r, c, value, parts));
             } else {
                 cells.push(input(r, c, 1, Num::Count(value)));
             }
@@ -455,14 +450,14 @@ fn table3(report: &Report) -> Table {
     }
     let mut checks = Vec::new();
     for (col, (_, label)) in T3_COLUMNS.iter().enumerate() {
-        let lhs = vec![t3_pos(0, col), t3_pos(1, col)];
-        let rhs = vec![t3_pos(T3_TOTAL, col), t3_pos(24, col)];
+        let b = &T3_BALANCE;
+        let (lhs, rhs) = t.balance(b, col);
         checks.push(TableCheck {
-            id: "E-T3-BALANCE",
-            description: format!("“{label}”列：一+二=三（七）+四"),
-            passes: t.value(0, col) + t.value(1, col) == t.value(T3_TOTAL, col) + t.value(24, col),
-            lhs,
-            rhs,
+            id: b.id,
+            description: format!("“{label}”列：{}={}", b.lhs_text, b.rhs_text),
+            passes: lhs == rhs,
+            lhs: b.lhs.iter().map(|&r| t3_pos(r, col)).collect(),
+            rhs: b.rhs.iter().map(|&r| t3_pos(r, col)).collect(),
         });
     }
     for (col, (_, label)) in T3_COLUMNS.iter().enumerate() {
@@ -478,8 +473,8 @@ fn table3(report: &Report) -> Table {
         checks.push(TableCheck {
             id: "E-T3-ROWSUM",
             description: format!("第{}行“{}”：总计=各申请人之和", row + 1, def.short),
-            lhs: vec![t3_pos(row, 6)],
-            rhs: (0..6).map(|k| t3_pos(row, k)).collect(),
+            lhs: vec![t3_pos(row, T3_TOTAL_COL)],
+            rhs: T3_APPLICANT_COLS.map(|k| t3_pos(row, k)).collect(),
             passes: true,
         });
     }
@@ -490,17 +485,24 @@ fn table4(report: &Report) -> Table {
     let t = &report.appeals;
     let mut cells = labels(&format::TABLE4);
     let mut checks = Vec::new();
+    let row = format::TABLE4.header_rows;
     for (g, group) in t.groups.iter().enumerate() {
-        let base = (g * 5) as u8;
-        for (k, c) in group.cells.iter().enumerate() {
-            cells.push(input(3, base + k as u8, 1, Num::Count(c.value)));
+        let pos = |k: usize| (row, (g * T4_COLUMNS.len() + k) as u8);
+        for k in T4_RESULT_COLS {
+            cells.push(input(
+                pos(k).0,
+                pos(k).1,
+                1,
+                Num::Count(group.cells[k].value),
+            ));
         }
-        let parts: Vec<(u8, u8)> = (0..4).map(|k| (3, base + k)).collect();
-        cells.push(sum(3, base + 4, group.total(), parts.clone()));
+        let parts: Vec<(u8, u8)> = T4_RESULT_COLS.map(pos).collect();
+        let (r, c) = pos(T4_TOTAL_COL);
+        cells.push(sum(r, c, group.total(), parts.clone()));
         checks.push(TableCheck {
             id: "E-T4-SUM",
             description: format!("{}：维持+纠正+其他+尚未审结=总计", T4_GROUPS[g].1),
-            lhs: vec![(3, base + 4)],
+            lhs: vec![pos(T4_TOTAL_COL)],
             rhs: parts,
             passes: true,
         });

@@ -70,6 +70,8 @@ pub struct TableShape {
     pub labels: &'static [LabelCell],
     /// Relative column widths (exporters scale them to their type area).
     pub col_weights: &'static [u16],
+    /// Index in [`SECTIONS`] of the section the table is printed in.
+    pub section: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -104,6 +106,7 @@ pub const TABLE2: TableShape = TableShape {
         l(13, 0, 1, 1, "行政事业性收费"),
     ],
     col_weights: &[7, 5, 5, 5],
+    section: 1,
 };
 
 /// Columns of the 规章 / 行政规范性文件 rows of table 二.
@@ -214,73 +217,99 @@ pub const T3_HEADER_ROWS: u8 = 3;
 /// Grid columns of table 三 before the number columns.
 pub const T3_LABEL_COLS: u8 = 3;
 
+/// The label of body row `row` of table 三 (a [`T3_ROWS`] index), from `col` over `colspan`
+/// columns.
+const fn t3_row(row: usize, col: u8, colspan: u8) -> LabelCell {
+    l(
+        T3_HEADER_ROWS + row as u8,
+        col,
+        1,
+        colspan,
+        T3_ROWS[row].label,
+    )
+}
+
+/// The label of result group `g` of table 三 (a [`T3_GROUPS`] index), spanning its rows.
+const fn t3_group(g: usize) -> LabelCell {
+    let rows = &T3_GROUPS[g].2;
+    let span = (rows.end - rows.start) as u8;
+    l(
+        T3_HEADER_ROWS + rows.start as u8,
+        1,
+        span,
+        1,
+        T3_GROUPS[g].1,
+    )
+}
+
+/// The header of number column `col` of table 三 (a [`T3_COLUMNS`] index).
+const fn t3_col(row: u8, rowspan: u8, col: usize) -> LabelCell {
+    h(
+        row,
+        T3_LABEL_COLS + col as u8,
+        rowspan,
+        1,
+        T3_COLUMNS[col].1,
+    )
+}
+
 /// Table 三 — 收到和处理政府信息公开申请情况.
 pub const TABLE3: TableShape = TableShape {
     name: "表三",
     rows: 28,
     cols: 10,
-    header_rows: 3,
+    header_rows: T3_HEADER_ROWS,
     labels: &[
         h(0, 0, 3, 3, T3_NOTE),
         h(0, 3, 1, 7, "申请人情况"),
-        h(1, 3, 2, 1, "自然人"),
+        t3_col(1, 2, 0),
         h(1, 4, 1, 5, "法人或其他组织"),
-        h(1, 9, 2, 1, "总计"),
-        h(2, 4, 1, 1, "商业企业"),
-        h(2, 5, 1, 1, "科研机构"),
-        h(2, 6, 1, 1, "社会公益组织"),
-        h(2, 7, 1, 1, "法律服务机构"),
-        h(2, 8, 1, 1, "其他"),
-        l(3, 0, 1, 3, "一、本年新收政府信息公开申请数量"),
-        l(4, 0, 1, 3, "二、上年结转政府信息公开申请数量"),
-        l(5, 0, 22, 1, "三、本年度办理结果"),
-        l(5, 1, 1, 2, "（一）予以公开"),
+        t3_col(1, 2, T3_TOTAL_COL),
+        t3_col(2, 1, 1),
+        t3_col(2, 1, 2),
+        t3_col(2, 1, 3),
+        t3_col(2, 1, 4),
+        t3_col(2, 1, 5),
+        t3_row(T3_NEW, 0, 3),
+        t3_row(T3_CARRIED_OVER, 0, 3),
+        // 三 spans the result rows and （七）总计.
         l(
-            6,
+            T3_HEADER_ROWS + T3_RESULTS.start as u8,
+            0,
+            (T3_TOTAL + 1 - T3_RESULTS.start) as u8,
             1,
-            1,
-            2,
-            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            "三、本年度办理结果",
         ),
-        l(7, 1, 8, 1, "（三）不予公开"),
-        l(7, 2, 1, 1, "1.属于国家秘密"),
-        l(8, 2, 1, 1, "2.其他法律行政法规禁止公开"),
-        l(9, 2, 1, 1, "3.危及“三安全一稳定”"),
-        l(10, 2, 1, 1, "4.保护第三方合法权益"),
-        l(11, 2, 1, 1, "5.属于三类内部事务信息"),
-        l(12, 2, 1, 1, "6.属于四类过程性信息"),
-        l(13, 2, 1, 1, "7.属于行政执法案卷"),
-        l(14, 2, 1, 1, "8.属于行政查询事项"),
-        l(15, 1, 3, 1, "（四）无法提供"),
-        l(15, 2, 1, 1, "1.本机关不掌握相关政府信息"),
-        l(16, 2, 1, 1, "2.没有现成信息需要另行制作"),
-        l(17, 2, 1, 1, "3.补正后申请内容仍不明确"),
-        l(18, 1, 5, 1, "（五）不予处理"),
-        l(18, 2, 1, 1, "1.信访举报投诉类申请"),
-        l(19, 2, 1, 1, "2.重复申请"),
-        l(20, 2, 1, 1, "3.要求提供公开出版物"),
-        l(21, 2, 1, 1, "4.无正当理由大量反复申请"),
-        l(22, 2, 1, 1, "5.要求行政机关确认或重新出具已获取信息"),
-        l(23, 1, 3, 1, "（六）其他处理"),
-        l(
-            23,
-            2,
-            1,
-            1,
-            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-        ),
-        l(
-            24,
-            2,
-            1,
-            1,
-            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-        ),
-        l(25, 2, 1, 1, "3.其他"),
-        l(26, 1, 1, 2, "（七）总计"),
-        l(27, 0, 1, 3, "四、结转下年度继续办理"),
+        t3_row(2, 1, 2),
+        t3_row(3, 1, 2),
+        t3_group(0),
+        t3_row(4, 2, 1),
+        t3_row(5, 2, 1),
+        t3_row(6, 2, 1),
+        t3_row(7, 2, 1),
+        t3_row(8, 2, 1),
+        t3_row(9, 2, 1),
+        t3_row(10, 2, 1),
+        t3_row(11, 2, 1),
+        t3_group(1),
+        t3_row(12, 2, 1),
+        t3_row(13, 2, 1),
+        t3_row(14, 2, 1),
+        t3_group(2),
+        t3_row(15, 2, 1),
+        t3_row(16, 2, 1),
+        t3_row(17, 2, 1),
+        t3_row(18, 2, 1),
+        t3_row(19, 2, 1),
+        t3_group(3),
+        t3_row(20, 2, 1),
+        t3_row(21, 2, 1),
+        t3_row(22, 2, 1),
+        t3_row(T3_TOTAL, 1, 2),
+        t3_row(T3_CARRIED_FORWARD, 0, 3),
     ],
     col_weights: &[3, 4, 9, 3, 3, 3, 3, 3, 3, 3],
+    section: 2,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -302,6 +331,19 @@ pub const T4_GROUPS: [(&str, &str); 3] = [
     ("suit_after_review", "行政诉讼·复议后起诉"),
 ];
 
+/// The header of result column `k` (a [`T4_COLUMNS`] index) of group `g` (a [`T4_GROUPS`]
+/// index) of table 四: 行政复议's columns span two header rows, each 行政诉讼 kind's one.
+const fn t4_col(g: usize, k: usize) -> LabelCell {
+    let (row, rowspan) = if g == 0 { (1, 2) } else { (2, 1) };
+    h(
+        row,
+        (g * T4_COLUMNS.len() + k) as u8,
+        rowspan,
+        1,
+        T4_COLUMNS[k].1,
+    )
+}
+
 /// Table 四 — 政府信息公开行政复议、行政诉讼情况.
 pub const TABLE4: TableShape = TableShape {
     name: "表四",
@@ -311,26 +353,191 @@ pub const TABLE4: TableShape = TableShape {
     labels: &[
         h(0, 0, 1, 5, "行政复议"),
         h(0, 5, 1, 10, "行政诉讼"),
-        h(1, 0, 2, 1, "结果维持"),
-        h(1, 1, 2, 1, "结果纠正"),
-        h(1, 2, 2, 1, "其他结果"),
-        h(1, 3, 2, 1, "尚未审结"),
-        h(1, 4, 2, 1, "总计"),
+        t4_col(0, 0),
+        t4_col(0, 1),
+        t4_col(0, 2),
+        t4_col(0, 3),
+        t4_col(0, 4),
         h(1, 5, 1, 5, "未经复议直接起诉"),
         h(1, 10, 1, 5, "复议后起诉"),
-        h(2, 5, 1, 1, "结果维持"),
-        h(2, 6, 1, 1, "结果纠正"),
-        h(2, 7, 1, 1, "其他结果"),
-        h(2, 8, 1, 1, "尚未审结"),
-        h(2, 9, 1, 1, "总计"),
-        h(2, 10, 1, 1, "结果维持"),
-        h(2, 11, 1, 1, "结果纠正"),
-        h(2, 12, 1, 1, "其他结果"),
-        h(2, 13, 1, 1, "尚未审结"),
-        h(2, 14, 1, 1, "总计"),
+        t4_col(1, 0),
+        t4_col(1, 1),
+        t4_col(1, 2),
+        t4_col(1, 3),
+        t4_col(1, 4),
+        t4_col(2, 0),
+        t4_col(2, 1),
+        t4_col(2, 2),
+        t4_col(2, 3),
+        t4_col(2, 4),
     ],
     col_weights: &[1; 15],
+    section: 3,
 };
+
+// ---------------------------------------------------------------------------------------------
+// Table arithmetic: the computed cells and the balance, used by the model's totals, the
+// checks, the document's `Sum` cells and table checks (and through them the XLSX formulas).
+
+/// Table 三 columns that the 总计 column adds up: the six applicant columns.
+pub const T3_APPLICANT_COLS: std::ops::Range<usize> = 0..6;
+/// Table 三's 总计 column.
+pub const T3_TOTAL_COL: usize = 6;
+/// Table 三's 法人或其他组织 columns (the `orgs` placeholders).
+pub const T3_ORG_COLS: std::ops::Range<usize> = 1..6;
+
+/// An equality between sums of rows, per column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Balance {
+    /// Check ID.
+    pub id: &'static str,
+    /// Rows added on the left.
+    pub lhs: [usize; 2],
+    /// Rows added on the right.
+    pub rhs: [usize; 2],
+    /// The left side in the table's words.
+    pub lhs_text: &'static str,
+    /// The right side in the table's words.
+    pub rhs_text: &'static str,
+}
+
+/// The balance printed in table 三's corner ([`T3_NOTE`]), per column: 一 + 二 = 三（七）+ 四.
+pub const T3_BALANCE: Balance = Balance {
+    id: "E-T3-BALANCE",
+    lhs: [T3_NEW, T3_CARRIED_OVER],
+    rhs: [T3_TOTAL, T3_CARRIED_FORWARD],
+    lhs_text: "一+二",
+    rhs_text: "三（七）+四",
+};
+
+/// Table 四 columns that each group's 总计 adds up: the four results.
+pub const T4_RESULT_COLS: std::ops::Range<usize> = 0..4;
+/// Table 四's 总计 column within a group.
+pub const T4_TOTAL_COL: usize = 4;
+
+// ---------------------------------------------------------------------------------------------
+// Prose parts
+
+/// A prose part of the report: one Markdown file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    /// Opening paragraph(s) before section 一.
+    Opening,
+    /// 一、总体情况.
+    Overview,
+    /// A short lead before table 二.
+    ActiveLead,
+    /// A short lead before table 三.
+    ApplicationsLead,
+    /// A short lead before table 四.
+    AppealsLead,
+    /// 五、存在的主要问题及改进情况.
+    Problems,
+    /// 六、其他需要报告的事项.
+    Other,
+}
+
+/// What the format says about a prose part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProsePart {
+    /// Which part.
+    pub part: Part,
+    /// Key in `[prose]`.
+    pub key: &'static str,
+    /// File name `nianbao new` writes and the docs suggest.
+    pub file: &'static str,
+    /// Index in [`SECTIONS`] of the section it is printed in, after the heading and before
+    /// the section's table; `None` before the first heading.
+    pub section: Option<usize>,
+    /// Short Chinese name for messages.
+    pub name: &'static str,
+    /// The section must have text (E-SECTIONS).
+    pub required: bool,
+    /// What goes in it (the template's comment).
+    pub about: &'static str,
+}
+
+/// Every prose part, in document order.
+pub const PROSE_PARTS: [ProsePart; 7] = [
+    ProsePart {
+        part: Part::Opening,
+        key: "opening",
+        file: "opening.md",
+        section: None,
+        name: "开头",
+        required: false,
+        about: "开头段落（可选）：依据、统计期限、下载地址、联系方式",
+    },
+    ProsePart {
+        part: Part::Overview,
+        key: "overview",
+        file: "overview.md",
+        section: Some(0),
+        name: SECTIONS[0],
+        required: true,
+        about: "一、总体情况（原则上不超过一千字）",
+    },
+    ProsePart {
+        part: Part::ActiveLead,
+        key: "active",
+        file: "active.md",
+        section: Some(1),
+        name: "表二说明",
+        required: false,
+        about: "二、表格前的说明（可选）",
+    },
+    ProsePart {
+        part: Part::ApplicationsLead,
+        key: "applications",
+        file: "applications.md",
+        section: Some(2),
+        name: "表三说明",
+        required: false,
+        about: "三、表格前的说明（可选）",
+    },
+    ProsePart {
+        part: Part::AppealsLead,
+        key: "appeals",
+        file: "appeals.md",
+        section: Some(3),
+        name: "表四说明",
+        required: false,
+        about: "四、表格前的说明（可选）",
+    },
+    ProsePart {
+        part: Part::Problems,
+        key: "problems",
+        file: "problems.md",
+        section: Some(4),
+        name: SECTIONS[4],
+        required: true,
+        about: "五、存在的主要问题及改进情况",
+    },
+    ProsePart {
+        part: Part::Other,
+        key: "other",
+        file: "other.md",
+        section: Some(5),
+        name: SECTIONS[5],
+        required: true,
+        about: "六、其他需要报告的事项（必须写明信息处理费收取情况）",
+    },
+];
+
+impl Part {
+    /// What the format says about this part.
+    pub fn def(self) -> &'static ProsePart {
+        match self {
+            Part::Opening => &PROSE_PARTS[0],
+            Part::Overview => &PROSE_PARTS[1],
+            Part::ActiveLead => &PROSE_PARTS[2],
+            Part::ApplicationsLead => &PROSE_PARTS[3],
+            Part::AppealsLead => &PROSE_PARTS[4],
+            Part::Problems => &PROSE_PARTS[5],
+            Part::Other => &PROSE_PARTS[6],
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The superseded 2019 trial format and common misspellings
@@ -431,6 +638,21 @@ mod tests {
             }
             assert_eq!(shape.col_weights.len(), shape.cols as usize);
         }
+    }
+
+    #[test]
+    fn prose_parts_are_in_order_and_indexed() {
+        for (i, p) in PROSE_PARTS.iter().enumerate() {
+            assert_eq!(p.part.def(), p, "{i}");
+        }
+        let sections: Vec<Option<usize>> = PROSE_PARTS.iter().map(|p| p.section).collect();
+        assert!(sections.windows(2).all(|w| w[0] < w[1]));
+        let required: Vec<&str> = PROSE_PARTS
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| p.key)
+            .collect();
+        assert_eq!(required, ["overview", "problems", "other"]);
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub mod model;
 pub mod prose;
 pub mod sample;
 pub mod source;
+pub mod suggest;
 pub mod template;
+pub mod typography;
 
 pub use diag::{Diagnostic, Severity};
 pub use document::Document;

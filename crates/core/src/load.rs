@@ -10,10 +10,14 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::diag::Diagnostic;
-use crate::format::{Kind, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
-use crate::model::{Count, Date, Fee, Prose, Report, ReportSpans, Sections, Signature, T3Line};
-use crate::prose;
+use crate::format::{
+    Kind, ProsePart, PROSE_PARTS, T3_APPLICANT_COLS, T3_COLUMNS, T3_ROWS, T3_TOTAL, T4_COLUMNS,
+    T4_GROUPS, T4_RESULT_COLS,
+};
+use crate::model::{Count, Date, Fee, Prose, Report, ReportSpans, Signature, T3Line};
 use crate::source::{FileId, SourceMap, Span};
+use crate::typography::Role;
+use crate::{prose, suggest};
 
 /// Name of the report file inside a report folder.
 pub const REPORT_FILE: &str = "report.toml";
@@ -131,7 +135,8 @@ fn load_file(file: &Path, loaded: &mut Loaded, with_last_year: bool) -> Option<R
     parse_report(id, &mut ctx, loaded, with_last_year)
 }
 
-/// Keys allowed at each level, for unknown-key errors with a did-you-mean hint.
+/// Keys allowed at each level, for unknown-key errors with a did-you-mean hint. (`[prose]`
+/// takes the keys of [`PROSE_PARTS`], `[fonts]` the font role keys.)
 const TOP_KEYS: [&str; 11] = [
     "agency",
     "year",
@@ -145,15 +150,6 @@ const TOP_KEYS: [&str; 11] = [
     "appeals",
     "fonts",
 ];
-const PROSE_KEYS: [&str; 7] = [
-    "opening",
-    "overview",
-    "active",
-    "applications",
-    "appeals",
-    "problems",
-    "other",
-];
 const ACTIVE_KEYS: [&str; 6] = [
     "rules",
     "normative",
@@ -162,11 +158,13 @@ const ACTIVE_KEYS: [&str; 6] = [
     "enforcement",
     "fee",
 ];
-const FONT_ROLES: [&str; 6] = ["fang", "kai", "hei", "title", "song", "fallback"];
 
+/// The parser's state: the file, the diagnostics, and the span to blame for what is missing.
 struct P<'l> {
     file: FileId,
     diags: &'l mut Vec<Diagnostic>,
+    /// The start of the file: where a missing key or table is reported.
+    whole: std::ops::Range<usize>,
 }
 
 impl P<'_> {
@@ -188,7 +186,7 @@ impl P<'_> {
             if !allowed.contains(&key) {
                 let mut d = Diagnostic::error("E-KEY", format!("{where_}中有未知的键“{key}”"))
                     .at(self.span(k.span()));
-                d = match did_you_mean(key, allowed) {
+                d = match suggest::closest(key, allowed) {
                     Some(s) => d.hint(format!("是不是“{s}”？")),
                     None => d.hint(format!("可用的键：{}", allowed.join("、"))),
                 };
@@ -202,7 +200,6 @@ impl P<'_> {
         parent: &'t DeTable<'i>,
         key: &str,
         required: bool,
-        whole: std::ops::Range<usize>,
     ) -> Option<(&'t DeTable<'i>, std::ops::Range<usize>)> {
         match parent.get(key) {
             Some(v) => match v.get_ref() {
@@ -221,7 +218,7 @@ impl P<'_> {
                 if required {
                     self.err(
                         "E-MISSING",
-                        whole,
+                        self.whole.clone(),
                         format!("缺少 [{key}] 部分"),
                         "参照模板补上这一部分（`nianbao new` 生成的 report.toml）",
                     );
@@ -402,30 +399,6 @@ fn parse_date(s: &str) -> Option<Date> {
     })
 }
 
-/// The closest allowed key within edit distance 2.
-pub(crate) fn did_you_mean<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|a| (levenshtein(key, a), *a))
-        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
-        .min()
-        .map(|(_, a)| a)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// Resolves a path named in `report.toml` against the report folder; it may not leave it.
 fn inside(dir: &Path, rel: &str) -> Result<PathBuf, String> {
     let p = Path::new(rel);
@@ -448,6 +421,8 @@ fn inside(dir: &Path, rel: &str) -> Result<PathBuf, String> {
     Ok(dir.join(p))
 }
 
+/// Parses a loaded `report.toml` (file `id`) and the prose files it names. The steps each
+/// read one part of the file and report into `p`; their order is the order of the messages.
 fn parse_report(
     id: FileId,
     ctx: &mut Ctx,
@@ -460,17 +435,9 @@ fn parse_report(
     if let Some(e) = errors.first() {
         // After a syntax error the rest of the parse is guesswork: report the first syntax
         // error only, rather than a cascade of follow-on errors and missing keys.
-        let range = e.span().unwrap_or(0..0);
-        let mut d = Diagnostic::error(
-            "E-TOML",
-            format!("report.toml 格式错误：{}", toml_message(e.message())),
-        )
-        .at(Span::new(id, range.clone()))
-        .hint("检查引号、方括号和逗号是否成对，键和值之间用“=”；文字要用英文双引号括起来");
-        if loaded.sources.get(id).line_col(range.start).col == 1 {
-            d = d.hint("错误可能在上一行：检查上一行末尾是否缺少“]”或引号");
-        }
-        loaded.diagnostics.push(d);
+        loaded
+            .diagnostics
+            .push(syntax_error(e, id, &loaded.sources));
         return None;
     }
     let root = root.get_ref();
@@ -478,14 +445,68 @@ fn parse_report(
     let mut p = P {
         file: id,
         diags: &mut diags,
+        whole: whole.clone(),
     };
     p.unknown_keys(root, &TOP_KEYS, "report.toml ");
     let mut spans = ReportSpans {
         file: Some(id),
         ..ReportSpans::default()
     };
+    let agency = parse_agency(&mut p, root, &mut spans);
+    let year = parse_year(&mut p, root, &mut spans);
+    let kind = parse_kind(&mut p, root, &mut spans);
+    let published = root.get("published").and_then(|v| {
+        spans.published = Some(p.span(v.span()));
+        p.date(v, "发布日期（published）")
+    });
+    let mut report = Report::empty(&agency, year, kind);
+    report.published = published;
+    report.signature = parse_signature(&mut p, root, &agency, published);
+    parse_fonts(&mut p, root, ctx, loaded);
+    if let Some((t, range)) = p.table(root, "active", true) {
+        report.active.span = Some(p.span(range));
+        parse_active(&mut p, t, &mut report, range_of(root, "active"));
+    }
+    if let Some((t, range)) = p.table(root, "applications", true) {
+        report.applications.span = Some(p.span(range.clone()));
+        parse_applications(&mut p, t, &mut report, range);
+    }
+    if let Some((t, range)) = p.table(root, "appeals", true) {
+        report.appeals.span = Some(p.span(range.clone()));
+        parse_appeals(&mut p, t, &mut report, range);
+    }
+    let last_year = last_year_path(&mut p, root, ctx, with_last_year, &mut spans);
+    let prose_files = prose_entries(&mut p, root);
+    loaded.diagnostics.append(&mut diags);
+    report.spans = spans;
+    for (part, entry) in prose_files {
+        let prose = load_prose(part, entry, id, &whole, ctx, loaded, &report);
+        report.sections.set(part.part, prose);
+    }
+    if let Some((path, span)) = last_year {
+        report.last_year = load_last_year(&path, span, loaded);
+    }
+    Some(report)
+}
 
-    let agency = match p.string(root, "agency", "机关全称") {
+/// E-TOML for the first syntax error, with a hint about the line before when the error is
+/// at the start of a line (a missing `]` or quote shows up there).
+fn syntax_error(e: &toml::de::Error, id: FileId, sources: &SourceMap) -> Diagnostic {
+    let range = e.span().unwrap_or(0..0);
+    let mut d = Diagnostic::error(
+        "E-TOML",
+        format!("report.toml 格式错误：{}", toml_message(e.message())),
+    )
+    .at(Span::new(id, range.clone()))
+    .hint("检查引号、方括号和逗号是否成对，键和值之间用“=”；文字要用英文双引号括起来");
+    if sources.get(id).line_col(range.start).col == 1 {
+        d = d.hint("错误可能在上一行：检查上一行末尾是否缺少“]”或引号");
+    }
+    d
+}
+
+fn parse_agency(p: &mut P, root: &DeTable, spans: &mut ReportSpans) -> String {
+    match p.string(root, "agency", "机关全称") {
         Some((s, span)) => {
             if s.trim().is_empty() {
                 p.err("E-MISSING", span.range.clone(), "机关全称为空".into(), "");
@@ -497,310 +518,302 @@ fn parse_report(
             if root.get("agency").is_none() {
                 p.err(
                     "E-MISSING",
-                    whole.clone(),
+                    p.whole.clone(),
                     "缺少机关全称（agency）".into(),
                     "例如：agency = \"某某市某某局\"",
                 );
             }
             String::new()
         }
+    }
+}
+
+fn parse_year(p: &mut P, root: &DeTable, spans: &mut ReportSpans) -> i32 {
+    let Some(v) = root.get("year") else {
+        p.err(
+            "E-MISSING",
+            p.whole.clone(),
+            "缺少年度（year）".into(),
+            "例如 year = 2024",
+        );
+        return 0;
     };
-    let year = match root.get("year") {
-        Some(v) => {
-            spans.year = Some(p.span(v.span()));
-            match v.get_ref() {
-                DeValue::Integer(i) => match i.as_str().parse::<i32>() {
-                    Ok(y) if (2008..=2100).contains(&y) => y,
-                    _ => {
-                        p.err(
-                            "E-TYPE",
-                            v.span(),
-                            format!("年度“{}”不合理", i.as_str()),
-                            "写四位年份，例如 year = 2024",
-                        );
-                        0
-                    }
-                },
-                _ => {
-                    p.err(
-                        "E-TYPE",
-                        v.span(),
-                        "年度（year）应是四位数字".into(),
-                        "例如 year = 2024（不加引号）",
-                    );
-                    0
-                }
+    spans.year = Some(p.span(v.span()));
+    match v.get_ref() {
+        DeValue::Integer(i) => match i.as_str().parse::<i32>() {
+            Ok(y) if (2008..=2100).contains(&y) => y,
+            _ => {
+                p.err(
+                    "E-TYPE",
+                    v.span(),
+                    format!("年度“{}”不合理", i.as_str()),
+                    "写四位年份，例如 year = 2024",
+                );
+                0
             }
-        }
-        None => {
+        },
+        _ => {
             p.err(
-                "E-MISSING",
-                whole.clone(),
-                "缺少年度（year）".into(),
-                "例如 year = 2024",
+                "E-TYPE",
+                v.span(),
+                "年度（year）应是四位数字".into(),
+                "例如 year = 2024（不加引号）",
             );
             0
         }
-    };
-    let kind = match p.string(root, "kind", "机关类型") {
-        Some((s, span)) => {
-            spans.kind = Some(span.clone());
-            match Kind::ALL.iter().find(|(_, k)| *k == s) {
-                Some((kind, _)) => *kind,
-                None => {
-                    let allowed: Vec<&str> = Kind::ALL.iter().map(|(_, k)| *k).collect();
-                    let mut d = Diagnostic::error("E-TYPE", format!("机关类型“{s}”无效"))
-                        .at(span)
-                        .hint("department（县级以上人民政府部门）、township（乡镇、街道）或 government（县级以上地方人民政府）");
-                    if let Some(m) = did_you_mean(&s, &allowed) {
-                        d = d.hint(format!("是不是“{m}”？"));
-                    }
-                    p.diags.push(d);
-                    Kind::Department
-                }
-            }
+    }
+}
+
+fn parse_kind(p: &mut P, root: &DeTable, spans: &mut ReportSpans) -> Kind {
+    let Some((s, span)) = p.string(root, "kind", "机关类型") else {
+        if root.get("kind").is_none() {
+            p.err(
+                "E-MISSING",
+                p.whole.clone(),
+                "缺少机关类型（kind）".into(),
+                "kind = \"department\"、\"township\" 或 \"government\"",
+            );
         }
-        None => {
-            if root.get("kind").is_none() {
-                p.err(
-                    "E-MISSING",
-                    whole.clone(),
-                    "缺少机关类型（kind）".into(),
-                    "kind = \"department\"、\"township\" 或 \"government\"",
+        return Kind::Department;
+    };
+    spans.kind = Some(span.clone());
+    if let Some((kind, _)) = Kind::ALL.iter().find(|(_, k)| *k == s) {
+        return *kind;
+    }
+    let allowed: Vec<&str> = Kind::ALL.iter().map(|(_, k)| *k).collect();
+    let mut d = Diagnostic::error("E-TYPE", format!("机关类型“{s}”无效"))
+        .at(span)
+        .hint("department（县级以上人民政府部门）、township（乡镇、街道）或 government（县级以上地方人民政府）");
+    if let Some(m) = suggest::closest(&s, &allowed) {
+        d = d.hint(format!("是不是“{m}”？"));
+    }
+    p.diags.push(d);
+    Kind::Department
+}
+
+/// `[signature]`: the signing agency (default: the report's) and date (default: published).
+fn parse_signature(
+    p: &mut P,
+    root: &DeTable,
+    agency: &str,
+    published: Option<Date>,
+) -> Option<Signature> {
+    let (t, range) = p.table(root, "signature", false)?;
+    p.unknown_keys(t, &["agency", "date"], "[signature] ");
+    let sig_agency = p
+        .string(t, "agency", "署名机关")
+        .map_or_else(|| agency.to_string(), |(s, _)| s);
+    let date = match t.get("date") {
+        Some(v) => p.date(v, "署名日期（signature.date）"),
+        None => published,
+    };
+    if date.is_none() {
+        p.err(
+            "E-MISSING",
+            range,
+            "署名需要日期：写 signature.date 或 published".into(),
+            "",
+        );
+    }
+    date.map(|date| Signature {
+        agency: sig_agency,
+        date,
+    })
+}
+
+/// `[fonts]`: a font file per role, resolved against the report folder.
+fn parse_fonts(p: &mut P, root: &DeTable, ctx: &Ctx, loaded: &mut Loaded) {
+    let Some((t, _)) = p.table(root, "fonts", false) else {
+        return;
+    };
+    let roles = Role::ALL.map(Role::key);
+    p.unknown_keys(t, &roles, "[fonts] ");
+    for role in roles {
+        let Some((s, span)) = p.string(t, role, "字体文件路径") else {
+            continue;
+        };
+        let path = ctx.dir.join(&s);
+        if ctx.memory.is_none() {
+            loaded.inputs.push(path.clone());
+            if !path.is_file() {
+                p.diags.push(
+                    Diagnostic::error("E-FILE", format!("找不到字体文件“{}”", path.display()))
+                        .at(span)
+                        .hint("路径相对于报告文件夹；或删除这一行使用自带字体"),
                 );
             }
-            Kind::Department
         }
-    };
-    let published = match root.get("published") {
-        Some(v) => {
-            spans.published = Some(p.span(v.span()));
-            p.date(v, "发布日期（published）")
-        }
-        None => None,
-    };
+        loaded.fonts.push((role.to_string(), path));
+    }
+}
 
-    let mut report = Report::empty(&agency, year, kind);
-    report.published = published;
-
-    // [signature]
-    if let Some((t, range)) = p.table(root, "signature", false, whole.clone()) {
-        p.unknown_keys(t, &["agency", "date"], "[signature] ");
-        let sig_agency = p
-            .string(t, "agency", "署名机关")
-            .map_or_else(|| agency.clone(), |(s, _)| s);
-        let date = match t.get("date") {
-            Some(v) => p.date(v, "署名日期（signature.date）"),
-            None => published,
-        };
-        match date {
-            Some(date) => {
-                report.signature = Some(Signature {
-                    agency: sig_agency,
-                    date,
-                })
+/// `[applications]`: table 三, one line of six counts (and maybe a total) per row.
+fn parse_applications(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Range<usize>) {
+    p.unknown_keys(t, &T3_ROWS.map(|r| r.key), "[applications] ");
+    let cols: Vec<&str> = T3_COLUMNS.iter().map(|c| c.1).collect();
+    let n = T3_APPLICANT_COLS.len();
+    for (i, row) in T3_ROWS.iter().enumerate() {
+        let what = format!("表三“{}”行", row.label);
+        match t.get(row.key) {
+            Some(v) => {
+                let (cells, total) = p.counts(v, n, &what, &cols);
+                report.applications.rows[i] = T3Line {
+                    cells: cells.try_into().unwrap_or_default(),
+                    stated_total: total,
+                    stated: true,
+                    span: Some(p.span(v.span())),
+                };
             }
+            // （七）总计 is computed; writing it is optional.
+            None if i == T3_TOTAL => {}
             None => p.err(
-                "E-MISSING",
-                range,
-                "署名需要日期：写 signature.date 或 published".into(),
-                "",
+                "E-NUMBER",
+                range.clone(),
+                format!("{what}缺失（空白）"),
+                &format!("补上 {} = [0, 0, 0, 0, 0, 0]（没有就写 0）", row.key),
             ),
         }
     }
+}
 
-    // [fonts]
-    if let Some((t, _)) = p.table(root, "fonts", false, whole.clone()) {
-        p.unknown_keys(t, &FONT_ROLES, "[fonts] ");
-        for role in FONT_ROLES {
-            if let Some((s, span)) = p.string(t, role, "字体文件路径") {
-                let path = ctx.dir.join(&s);
-                if ctx.memory.is_none() {
-                    loaded.inputs.push(path.clone());
-                    if !path.is_file() {
-                        p.diags.push(
-                            Diagnostic::error(
-                                "E-FILE",
-                                format!("找不到字体文件“{}”", path.display()),
-                            )
-                            .at(span)
-                            .hint("路径相对于报告文件夹；或删除这一行使用自带字体"),
-                        );
-                    }
-                }
-                loaded.fonts.push((role.to_string(), path));
+/// `[appeals]`: table 四, four counts (and maybe a total) per group.
+fn parse_appeals(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Range<usize>) {
+    p.unknown_keys(t, &T4_GROUPS.map(|g| g.0), "[appeals] ");
+    let cols: Vec<&str> = T4_COLUMNS.iter().map(|c| c.1).collect();
+    let n = T4_RESULT_COLS.len();
+    for (g, (key, label)) in T4_GROUPS.iter().enumerate() {
+        let what = format!("表四“{label}”");
+        match t.get(*key) {
+            Some(v) => {
+                let (cells, total) = p.counts(v, n, &what, &cols);
+                let group = &mut report.appeals.groups[g];
+                group.cells = cells.try_into().unwrap_or_default();
+                group.stated_total = total;
+                group.span = Some(p.span(v.span()));
             }
+            None => p.err(
+                "E-NUMBER",
+                range.clone(),
+                format!("{what}缺失（空白）"),
+                &format!("补上 {key} = [0, 0, 0, 0]（没有就写 0）"),
+            ),
         }
     }
+}
 
-    // Tables.
-    if let Some((t, range)) = p.table(root, "active", true, whole.clone()) {
-        report.active.span = Some(p.span(range));
-        parse_active(&mut p, t, &mut report, range_of(root, "active"));
+/// `last_year`: the `report.toml` it names (its own `last_year` is not followed, so only the
+/// report being built asks for it).
+fn last_year_path(
+    p: &mut P,
+    root: &DeTable,
+    ctx: &Ctx,
+    with_last_year: bool,
+    spans: &mut ReportSpans,
+) -> Option<(PathBuf, Span)> {
+    let (s, span) = p.string(root, "last_year", "上年度报告")?;
+    spans.last_year = Some(span.clone());
+    if !with_last_year {
+        return None;
     }
-    if let Some((t, range)) = p.table(root, "applications", true, whole.clone()) {
-        report.applications.span = Some(p.span(range.clone()));
-        p.unknown_keys(t, &T3_ROWS.map(|r| r.key), "[applications] ");
-        let cols: Vec<&str> = T3_COLUMNS.iter().map(|c| c.1).collect();
-        for (i, row) in T3_ROWS.iter().enumerate() {
-            let what = format!("表三“{}”行", row.label);
-            match t.get(row.key) {
-                Some(v) => {
-                    let (cells, total) = p.counts(v, 6, &what, &cols);
-                    report.applications.rows[i] = T3Line {
-                        cells: cells.try_into().unwrap_or_default(),
-                        stated_total: total,
-                        stated: true,
-                        span: Some(p.span(v.span())),
-                    };
-                }
-                None if row.key == "total" => {}
-                None => p.err(
-                    "E-NUMBER",
-                    range.clone(),
-                    format!("{what}缺失（空白）"),
-                    &format!("补上 {} = [0, 0, 0, 0, 0, 0]（没有就写 0）", row.key),
-                ),
-            }
-        }
-    }
-    if let Some((t, range)) = p.table(root, "appeals", true, whole.clone()) {
-        report.appeals.span = Some(p.span(range.clone()));
-        p.unknown_keys(t, &T4_GROUPS.map(|g| g.0), "[appeals] ");
-        let cols: Vec<&str> = T4_COLUMNS.iter().map(|c| c.1).collect();
-        for (g, (key, label)) in T4_GROUPS.iter().enumerate() {
-            let what = format!("表四“{label}”");
-            match t.get(*key) {
-                Some(v) => {
-                    let (cells, total) = p.counts(v, 4, &what, &cols);
-                    let group = &mut report.appeals.groups[g];
-                    group.cells = cells.try_into().unwrap_or_default();
-                    group.stated_total = total;
-                    group.span = Some(p.span(v.span()));
-                }
-                None => p.err(
-                    "E-NUMBER",
-                    range.clone(),
-                    format!("{what}缺失（空白）"),
-                    &format!("补上 {key} = [0, 0, 0, 0]（没有就写 0）"),
-                ),
-            }
-        }
-    }
+    let path = ctx.dir.join(&s);
+    let path = if path.is_dir() {
+        path.join(REPORT_FILE)
+    } else {
+        path
+    };
+    Some((path, span))
+}
 
-    // Last year's report (its own last_year is not followed).
-    let mut last_year_path = None;
-    if let Some((s, span)) = p.string(root, "last_year", "上年度报告") {
-        spans.last_year = Some(span.clone());
-        if with_last_year {
-            let path = ctx.dir.join(&s);
-            let path = if path.is_dir() {
-                path.join(REPORT_FILE)
-            } else {
-                path
-            };
-            last_year_path = Some((path, span));
+/// `[prose]`: the file named for each part, in [`PROSE_PARTS`] order.
+fn prose_entries(p: &mut P, root: &DeTable) -> Vec<(&'static ProsePart, Option<(String, Span)>)> {
+    let keys = PROSE_PARTS.map(|part| part.key);
+    let table = p.table(root, "prose", true).map(|(t, _)| t);
+    if let Some(t) = table {
+        p.unknown_keys(t, &keys, "[prose] ");
+    }
+    PROSE_PARTS
+        .iter()
+        .map(|part| {
+            let entry = table.and_then(|t| p.string(t, part.key, "文字部分文件名"));
+            (part, entry)
+        })
+        .collect()
+}
+
+/// Reads and parses the prose file of `part`; a missing required part is E-SECTIONS.
+fn load_prose(
+    part: &ProsePart,
+    entry: Option<(String, Span)>,
+    id: FileId,
+    whole: &std::ops::Range<usize>,
+    ctx: &Ctx,
+    loaded: &mut Loaded,
+    report: &Report,
+) -> Option<Prose> {
+    let (key, name) = (part.key, part.name);
+    let Some((rel, span)) = entry else {
+        if part.required {
+            loaded.diagnostics.push(
+                Diagnostic::error(
+                    "E-SECTIONS",
+                    format!("缺少“{name}”部分：[prose] 中没有 {key}"),
+                )
+                .at(Span::new(id, whole.clone()))
+                .hint(format!(
+                    "在 [prose] 中写 {key} = \"{}\" 并创建该文件",
+                    part.file
+                )),
+            );
+        }
+        return None;
+    };
+    let path = match inside(&ctx.dir, &rel) {
+        Ok(path) => path,
+        Err(msg) => {
+            loaded.diagnostics.push(
+                Diagnostic::error("E-PATH", msg)
+                    .at(span)
+                    .hint("文字部分文件必须放在报告文件夹内，例如 \"overview.md\""),
+            );
+            return None;
+        }
+    };
+    match read(&path, ctx, loaded) {
+        Ok(fid) => {
+            let blocks = prose::parse(fid, &loaded.sources, report, &mut loaded.diagnostics);
+            Some(Prose {
+                file: Some(fid),
+                blocks,
+            })
+        }
+        Err(msg) => {
+            loaded.diagnostics.push(
+                Diagnostic::error(
+                    if part.required {
+                        "E-SECTIONS"
+                    } else {
+                        "E-FILE"
+                    },
+                    format!("“{name}”：{msg}"),
+                )
+                .at(span)
+                .hint("检查文件名，或新建这个文件"),
+            );
+            None
         }
     }
+}
 
-    // Prose.
-    let mut prose_files: Vec<(&'static str, Option<(String, Span)>)> = Vec::new();
-    match p.table(root, "prose", true, whole.clone()) {
-        Some((t, _)) => {
-            p.unknown_keys(t, &PROSE_KEYS, "[prose] ");
-            for key in PROSE_KEYS {
-                prose_files.push((key, p.string(t, key, "文字部分文件名")));
-            }
-        }
-        None => {
-            for key in PROSE_KEYS {
-                prose_files.push((key, None));
-            }
-        }
-    }
-    loaded.diagnostics.append(&mut diags);
-    report.spans = spans;
-
-    let mut sections = Sections::default();
-    for (key, entry) in prose_files {
-        let required = matches!(key, "overview" | "problems" | "other");
-        let section_name = match key {
-            "opening" => "开头",
-            "overview" => crate::format::SECTIONS[0],
-            "active" => "表二说明",
-            "applications" => "表三说明",
-            "appeals" => "表四说明",
-            "problems" => crate::format::SECTIONS[4],
-            _ => crate::format::SECTIONS[5],
-        };
-        let prose = match entry {
-            None => {
-                if required {
-                    loaded.diagnostics.push(
-                        Diagnostic::error(
-                            "E-SECTIONS",
-                            format!("缺少“{section_name}”部分：[prose] 中没有 {key}"),
-                        )
-                        .at(Span::new(id, whole.clone()))
-                        .hint(format!("在 [prose] 中写 {key} = \"{key}.md\" 并创建该文件")),
-                    );
-                }
-                None
-            }
-            Some((rel, span)) => match inside(&ctx.dir, &rel) {
-                Err(msg) => {
-                    loaded.diagnostics.push(
-                        Diagnostic::error("E-PATH", msg)
-                            .at(span)
-                            .hint("文字部分文件必须放在报告文件夹内，例如 \"overview.md\""),
-                    );
-                    None
-                }
-                Ok(path) => match read(&path, ctx, loaded) {
-                    Ok(fid) => {
-                        let blocks =
-                            prose::parse(fid, &loaded.sources, &report, &mut loaded.diagnostics);
-                        Some(Prose {
-                            file: Some(fid),
-                            blocks,
-                        })
-                    }
-                    Err(msg) => {
-                        loaded.diagnostics.push(
-                            Diagnostic::error(
-                                if required { "E-SECTIONS" } else { "E-FILE" },
-                                format!("“{section_name}”：{msg}"),
-                            )
-                            .at(span)
-                            .hint("检查文件名，或新建这个文件"),
-                        );
-                        None
-                    }
-                },
-            },
-        };
-        match key {
-            "opening" => sections.opening = prose,
-            "overview" => sections.overview = prose.unwrap_or_default(),
-            "active" => sections.active_lead = prose,
-            "applications" => sections.applications_lead = prose,
-            "appeals" => sections.appeals_lead = prose,
-            "problems" => sections.problems = prose.unwrap_or_default(),
-            _ => sections.other = prose.unwrap_or_default(),
-        }
-    }
-    report.sections = sections;
-
-    if let Some((path, span)) = last_year_path {
-        let before = loaded.diagnostics.len();
-        let last = load_file(&path, loaded, false);
-        // Last year's own problems are not this report's; keep only "could not load it".
-        let found: Vec<Diagnostic> = loaded.diagnostics.drain(before..).collect();
-        match last {
-            Some(r) if !found.iter().any(|d| d.id == "E-TOML") => {
-                report.last_year = Some(Box::new(r))
-            }
-            _ => loaded.diagnostics.push(
+/// Loads last year's report for the cross-year checks; its own problems are not this
+/// report's, so of its diagnostics only "could not load it" (W-LAST-YEAR) is kept.
+fn load_last_year(path: &Path, span: Span, loaded: &mut Loaded) -> Option<Box<Report>> {
+    let before = loaded.diagnostics.len();
+    let last = load_file(path, loaded, false);
+    let found: Vec<Diagnostic> = loaded.diagnostics.drain(before..).collect();
+    match last {
+        Some(r) if !found.iter().any(|d| d.id == "E-TOML") => Some(Box::new(r)),
+        _ => {
+            loaded.diagnostics.push(
                 Diagnostic::warning(
                     "W-LAST-YEAR",
                     format!(
@@ -810,16 +823,17 @@ fn parse_report(
                 )
                 .at(span)
                 .hint("检查 last_year 路径（相对于本报告文件夹）"),
-            ),
+            );
+            None
         }
     }
-    Some(report)
 }
 
 fn range_of(root: &DeTable, key: &str) -> std::ops::Range<usize> {
     root.get(key).map_or(0..0, |v| v.span())
 }
 
+/// `[active]`: table 二, the stock of 规章 and 规范性文件, three decision counts and the fee.
 fn parse_active(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Range<usize>) {
     p.unknown_keys(t, &ACTIVE_KEYS, "[active] ");
     let cols: Vec<&str> = crate::format::T2_STOCK_COLUMNS
@@ -878,6 +892,11 @@ fn parse_active(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Ra
             _ => report.active.enforcement = c,
         }
     }
+    parse_fee(p, t, report, range);
+}
+
+/// `fee`: the amount in 万元 as written (its decimals are printed as typed), never negative.
+fn parse_fee(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Range<usize>) {
     let what = "表二“行政事业性收费”本年收费金额";
     match t.get("fee") {
         Some(v) => {
@@ -949,12 +968,12 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("agnecy", &TOP_KEYS), Some("agency"));
+        assert_eq!(suggest::closest("agnecy", &TOP_KEYS), Some("agency"));
         assert_eq!(
-            did_you_mean("carried_ovr", &T3_ROWS.map(|r| r.key)),
+            suggest::closest("carried_ovr", &T3_ROWS.map(|r| r.key)),
             Some("carried_over")
         );
-        assert_eq!(did_you_mean("zzzzzz", &TOP_KEYS), None);
+        assert_eq!(suggest::closest("zzzzzz", &TOP_KEYS), None);
         assert_eq!(parse_date("2025年1月9日").map(|d| d.day), Some(9));
     }
 }

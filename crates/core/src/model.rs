@@ -3,7 +3,10 @@
 //! Only leaf cells are stored as input; totals are computed by methods here. Totals a source
 //! states itself are kept beside the inputs so checks can compare them.
 
-use crate::format::{Kind, T3_RESULTS, T3_TOTAL};
+use crate::format::{
+    Balance, Kind, Part, PROSE_PARTS, T3_APPLICANT_COLS, T3_RESULTS, T3_TOTAL, T3_TOTAL_COL,
+    T4_RESULT_COLS,
+};
 use crate::source::{FileId, Span};
 
 /// A whole-number count from the source.
@@ -106,10 +109,11 @@ pub struct Table3 {
 impl Table3 {
     /// The value printed in body row `row` (0-based), column `col` (0–6, 6 = 总计).
     ///
-    /// Row （七）总计 and column 总计 are always computed from the leaf cells.
+    /// Row （七）总计 and column 总计 are always computed from the leaf cells, as
+    /// [`crate::format`] defines them.
     pub fn value(&self, row: usize, col: usize) -> u64 {
-        if col == 6 {
-            return (0..6).map(|c| self.value(row, c)).sum();
+        if col == T3_TOTAL_COL {
+            return T3_APPLICANT_COLS.map(|c| self.value(row, c)).sum();
         }
         if row == T3_TOTAL {
             return T3_RESULTS.map(|r| self.rows[r].cells[col].value).sum();
@@ -120,6 +124,12 @@ impl Table3 {
     /// Sum of column `col` over a range of rows.
     pub fn sum(&self, rows: std::ops::Range<usize>, col: usize) -> u64 {
         rows.map(|r| self.value(r, col)).sum()
+    }
+
+    /// Both sides of `balance` in column `col`.
+    pub fn balance(&self, balance: &Balance, col: usize) -> (u64, u64) {
+        let side = |rows: &[usize]| rows.iter().map(|&r| self.value(r, col)).sum();
+        (side(&balance.lhs), side(&balance.rhs))
     }
 }
 
@@ -137,7 +147,7 @@ pub struct T4Group {
 impl T4Group {
     /// The computed 总计.
     pub fn total(&self) -> u64 {
-        self.cells.iter().map(|c| c.value).sum()
+        T4_RESULT_COLS.map(|k| self.cells[k].value).sum()
     }
 }
 
@@ -316,25 +326,38 @@ pub struct Sections {
 }
 
 impl Sections {
-    /// Every prose part, with a short Chinese name, in document order.
+    /// The prose of `part`, if it has any (an optional part may be absent).
+    pub fn get(&self, part: Part) -> Option<&Prose> {
+        match part {
+            Part::Opening => self.opening.as_ref(),
+            Part::Overview => Some(&self.overview),
+            Part::ActiveLead => self.active_lead.as_ref(),
+            Part::ApplicationsLead => self.applications_lead.as_ref(),
+            Part::AppealsLead => self.appeals_lead.as_ref(),
+            Part::Problems => Some(&self.problems),
+            Part::Other => Some(&self.other),
+        }
+    }
+
+    /// Sets the prose of `part`; `None` leaves a required part empty.
+    pub fn set(&mut self, part: Part, prose: Option<Prose>) {
+        match part {
+            Part::Opening => self.opening = prose,
+            Part::Overview => self.overview = prose.unwrap_or_default(),
+            Part::ActiveLead => self.active_lead = prose,
+            Part::ApplicationsLead => self.applications_lead = prose,
+            Part::AppealsLead => self.appeals_lead = prose,
+            Part::Problems => self.problems = prose.unwrap_or_default(),
+            Part::Other => self.other = prose.unwrap_or_default(),
+        }
+    }
+
+    /// Every prose part present, with its short Chinese name, in document order.
     pub fn all(&self) -> Vec<(&'static str, &Prose)> {
-        let mut v = Vec::new();
-        if let Some(p) = &self.opening {
-            v.push(("开头", p));
-        }
-        v.push(("一、总体情况", &self.overview));
-        if let Some(p) = &self.active_lead {
-            v.push(("表二说明", p));
-        }
-        if let Some(p) = &self.applications_lead {
-            v.push(("表三说明", p));
-        }
-        if let Some(p) = &self.appeals_lead {
-            v.push(("表四说明", p));
-        }
-        v.push(("五、存在的主要问题及改进情况", &self.problems));
-        v.push(("六、其他需要报告的事项", &self.other));
-        v
+        PROSE_PARTS
+            .iter()
+            .filter_map(|p| self.get(p.part).map(|prose| (p.name, prose)))
+            .collect()
     }
 }
 

@@ -9,9 +9,9 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::diag::Diagnostic;
 use crate::format::{T3_COLUMNS, T3_GROUPS, T3_ROWS, T4_COLUMNS, T4_GROUPS};
-use crate::load::did_you_mean;
 use crate::model::{Block, Inline, Report};
 use crate::source::{FileId, SourceMap, Span};
+use crate::suggest;
 
 /// Every placeholder name with its value for `report`, in documentation order.
 pub fn placeholders(report: &Report) -> Vec<(String, String)> {
@@ -309,7 +309,7 @@ fn interpolate(
                     let mut d =
                         Diagnostic::error("E-PLACEHOLDER", format!("未知的占位符“{{{{{name}}}}}”"))
                             .at(span.clone());
-                    d = match did_you_mean(name, &names) {
+                    d = match suggest::closest(name, &names) {
                         Some(s) => d.hint(format!("是不是“{{{{{s}}}}}”？")),
                         None => {
                             d.hint("可用的名称见 docs/format.md，例如 {{applications.new.total}}")

@@ -2,7 +2,8 @@
 //! the loader (the loader has its own tests against `examples/`).
 
 use crate::format::{
-    Kind, T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_NEW, T3_RESULTS, T3_ROWS, T3_TOTAL, T4_GROUPS,
+    Kind, Part, PROSE_PARTS, T3_APPLICANT_COLS, T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_NEW,
+    T3_RESULTS, T3_ROWS, T3_TOTAL, T4_GROUPS, T4_RESULT_COLS,
 };
 use crate::model::{Block, Count, Date, Inline, Prose, Report, Signature};
 use crate::source::{FileId, Span};
@@ -279,6 +280,56 @@ fn paragraphs(rng: &mut Rng, pool: &[&str], paras: usize, per: usize) -> String 
         .join("\n\n")
 }
 
+/// Who a synthetic report is by, and when it was published.
+struct Author {
+    agency: String,
+    kind: &'static str,
+    signer: String,
+    year: i32,
+    published: String,
+}
+
+impl Author {
+    fn new(rng: &mut Rng) -> Self {
+        let place = rng.pick(&PLACES);
+        let (agency, kind, signer) = match rng.range(0, 2) {
+            0 => {
+                let a = format!("{place}县人民政府");
+                (a.clone(), "government", format!("{a}办公室"))
+            }
+            1 => {
+                let a = format!("{place}市{}", rng.pick(&DEPARTMENTS));
+                (a.clone(), "department", a)
+            }
+            _ => {
+                let town = rng.pick(&TOWNS);
+                let a = if town.ends_with("街道") {
+                    format!("{place}县{town}办事处")
+                } else {
+                    format!("{place}县{town}人民政府")
+                };
+                (a.clone(), "township", a)
+            }
+        };
+        let year = 2021 + rng.range(0, 4) as i32;
+        // Within the legal deadline: departments and townships by 31 January, governments by
+        // 31 March.
+        let (month, day) = if kind == "government" {
+            (rng.range(1, 3), rng.range(1, 28))
+        } else {
+            (1, rng.range(5, 31))
+        };
+        let published = format!("{}-{month:02}-{day:02}", year + 1);
+        Author {
+            agency,
+            kind,
+            signer,
+            year,
+            published,
+        }
+    }
+}
+
 /// A complete, consistent report folder (file name, contents), for benchmarks and batch
 /// tests: agency, kind and year vary with `seed`; the tables balance (no errors); the prose
 /// runs from a few lines to several pages, so the tables start anywhere on a page and the long
@@ -286,36 +337,7 @@ fn paragraphs(rng: &mut Rng, pool: &[&str], paras: usize, per: usize) -> String 
 /// with the tables. The same seed always gives the same files.
 pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
     let mut rng = Rng(seed ^ 0x6E69_616E_6261_6F21);
-    let place = rng.pick(&PLACES);
-    let (agency, kind, signer) = match rng.range(0, 2) {
-        0 => {
-            let a = format!("{place}县人民政府");
-            (a.clone(), "government", format!("{a}办公室"))
-        }
-        1 => {
-            let a = format!("{place}市{}", rng.pick(&DEPARTMENTS));
-            (a.clone(), "department", a)
-        }
-        _ => {
-            let town = rng.pick(&TOWNS);
-            let a = if town.ends_with("街道") {
-                format!("{place}县{town}办事处")
-            } else {
-                format!("{place}县{town}人民政府")
-            };
-            (a.clone(), "township", a)
-        }
-    };
-    let year = 2021 + rng.range(0, 4) as i32;
-    // Within the legal deadline: departments and townships by 31 January, governments by
-    // 31 March.
-    let (month, day) = if kind == "government" {
-        (rng.range(1, 3), rng.range(1, 28))
-    } else {
-        (1, rng.range(5, 31))
-    };
-    let published = format!("{}-{month:02}-{day:02}", year + 1);
-
+    let who = Author::new(&mut rng);
     // Size class: mostly ordinary reports, some very short, some long (several pages of prose
     // before the tables).
     let size = match rng.range(0, 9) {
@@ -324,7 +346,9 @@ pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
         7 | 8 => 2,
         _ => 3,
     };
-
+    let leads = size >= 2 || rng.chance(30);
+    let (agency, kind, signer, year, published) =
+        (&who.agency, who.kind, &who.signer, who.year, &who.published);
     let mut toml = String::new();
     toml.push_str("# 合成的虚构报告（nianbao_core::sample::synthetic_source），用于性能测试。\n");
     toml.push_str(&format!(
@@ -333,15 +357,27 @@ pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
     toml.push_str(&format!(
         "[signature]\nagency = \"{signer}\"\ndate = {published}\n\n"
     ));
-    let leads = size >= 2 || rng.chance(30);
-    toml.push_str("[prose]\nopening = \"opening.md\"\noverview = \"overview.md\"\n");
-    if leads {
-        toml.push_str(
-            "active = \"active.md\"\napplications = \"applications.md\"\nappeals = \"appeals.md\"\n",
-        );
+    toml.push_str("[prose]\n");
+    for p in PROSE_PARTS.iter().filter(|p| leads || !is_lead(p.part)) {
+        toml.push_str(&format!("{} = \"{}\"\n", p.key, p.file));
     }
-    toml.push_str("problems = \"problems.md\"\nother = \"other.md\"\n\n");
+    toml.push('\n');
+    toml.push_str(&synthetic_tables(&mut rng, size, kind));
+    let mut files = vec![("report.toml".to_string(), toml)];
+    files.extend(synthetic_prose(&mut rng, &who, size, leads));
+    files
+}
 
+fn is_lead(part: Part) -> bool {
+    matches!(
+        part,
+        Part::ActiveLead | Part::ApplicationsLead | Part::AppealsLead
+    )
+}
+
+/// `[active]`, `[applications]` and `[appeals]` of a synthetic report of size class `size`.
+fn synthetic_tables(rng: &mut Rng, size: usize, kind: &str) -> String {
+    let mut toml = String::new();
     // 二: stock follows issued − repealed.
     let scale = [20u64, 200, 2_000, 20_000][size];
     let rules = if kind == "township" || rng.chance(60) {
@@ -377,7 +413,7 @@ pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
     // 三: per column, new + carried over = results + carried forward.
     let mut rows = vec![[0u64; 6]; T3_ROWS.len()];
     let col_scale = [scale, scale / 8 + 1, 2, 3, scale / 20 + 1, scale / 20 + 1];
-    for col in 0..6 {
+    for col in T3_APPLICANT_COLS {
         let new = rng.range(0, col_scale[col]);
         let over = rng.range(0, new / 10 + 1);
         let forward = rng.range(0, (new + over) / 8 + 1).min(new + over);
@@ -405,10 +441,15 @@ pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
     }
     toml.push_str("\n[appeals]\n");
     for (key, _) in T4_GROUPS {
-        let cells: Vec<u64> = (0..4).map(|_| rng.range(0, 3)).collect();
+        let cells: Vec<u64> = T4_RESULT_COLS.map(|_| rng.range(0, 3)).collect();
         toml.push_str(&format!("{key} = {cells:?}\n"));
     }
+    toml
+}
 
+/// The prose files of a synthetic report (file name, text).
+fn synthetic_prose(rng: &mut Rng, who: &Author, size: usize, leads: bool) -> Vec<(String, String)> {
+    let (agency, signer, year) = (&who.agency, &who.signer, who.year);
     let host = format!(
         "www.{}.gov.cn",
         ["qh", "yx", "sq", "bh", "np"][rng.range(0, 4) as usize]
@@ -422,7 +463,7 @@ pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
     // 一、总体情况: an intro and the five usual subsections; long reports get more paragraphs
     // per subsection (and go past the 1000-character guideline, a warning only).
     let (paras, per) = [(1, 1), (1, 2), (2, 3), (4, 4)][size];
-    let mut overview = sentences(&mut rng, &ACTIVE[..1], 1);
+    let mut overview = sentences(rng, &ACTIVE[..1], 1);
     overview.insert_str(0, &format!("{{{{year}}}}年，{agency}坚持以人民为中心的发展思想，全面推进政务公开标准化规范化建设。"));
     for (title, pool) in [
         ("（一）主动公开", &ACTIVE[..]),
@@ -432,25 +473,21 @@ pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
         ("（五）监督保障", &SUPERVISE[..]),
     ] {
         overview.push_str(&format!("\n\n## {title}\n\n"));
-        overview.push_str(&paragraphs(&mut rng, pool, paras, per));
+        overview.push_str(&paragraphs(rng, pool, paras, per));
         if size >= 2 && rng.chance(50) {
             // A level-3 heading and a list, as real reports have.
             overview.push_str("\n\n### 1.工作举措\n\n");
             for _ in 0..rng.range(2, 4) {
-                overview.push_str(&format!("- {}\n", sentences(&mut rng, pool, 1)));
+                overview.push_str(&format!("- {}\n", sentences(rng, pool, 1)));
             }
         }
     }
     overview.push('\n');
 
-    let mut problems = paragraphs(&mut rng, &PROBLEMS, paras, per.max(2));
+    let mut problems = paragraphs(rng, &PROBLEMS, paras, per.max(2));
     problems.push_str("\n\n");
     for (i, _) in (0..rng.range(2, 4)).enumerate() {
-        problems.push_str(&format!(
-            "{}. {}\n",
-            i + 1,
-            sentences(&mut rng, &IMPROVE, 1)
-        ));
+        problems.push_str(&format!("{}. {}\n", i + 1, sentences(rng, &IMPROVE, 1)));
     }
 
     let fee_line = if rng.chance(80) {
@@ -462,34 +499,36 @@ pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
         )
     };
     let mut other = format!("## （一）信息处理费收取情况\n\n{fee_line}\n\n## （二）其他事项\n\n");
-    other.push_str(&paragraphs(&mut rng, &OTHER, paras.min(2), per));
+    other.push_str(&paragraphs(rng, &OTHER, paras.min(2), per));
     other.push('\n');
 
-    let mut files = vec![
-        ("report.toml".to_string(), toml),
-        ("opening.md".to_string(), opening),
-        ("overview.md".to_string(), overview),
-        ("problems.md".to_string(), problems),
-        ("other.md".to_string(), other),
+    let mut texts = vec![
+        (Part::Opening, opening),
+        (Part::Overview, overview),
+        (Part::Problems, problems),
+        (Part::Other, other),
     ];
     if leads {
-        files.push((
-            "active.md".to_string(),
+        texts.push((
+            Part::ActiveLead,
             format!(
                 "本年收取行政事业性收费{{{{active.fee}}}}万元。{}\n",
-                sentences(&mut rng, &ACTIVE[3..4], 1)
+                sentences(rng, &ACTIVE[3..4], 1)
             ),
         ));
-        files.push((
-            "applications.md".to_string(),
-            format!("{}\n", sentences(&mut rng, &APPLY[..2], per)),
+        texts.push((
+            Part::ApplicationsLead,
+            format!("{}\n", sentences(rng, &APPLY[..2], per)),
         ));
-        files.push((
-            "appeals.md".to_string(),
+        texts.push((
+            Part::AppealsLead,
             "被纠正的行政复议案件均已按复议决定重新答复申请人。\n".to_string(),
         ));
     }
-    files
+    texts
+        .into_iter()
+        .map(|(part, text)| (part.def().file.to_string(), text))
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,21 +1,36 @@
-//! The files `nianbao new` writes: `templates/` with the agency, year and kind filled in.
+//! The files `nianbao new` writes: `templates/` with the agency, year and kind filled in, and
+//! the `[prose]` table written from [`PROSE_PARTS`].
 
-use crate::format::Kind;
+use crate::format::{Kind, Part, PROSE_PARTS};
 use crate::model::Date;
 
 const REPORT: &str = include_str!("../../../templates/report.toml");
-const FILES: [(&str, &str); 4] = [
-    ("opening.md", include_str!("../../../templates/opening.md")),
-    (
-        "overview.md",
-        include_str!("../../../templates/overview.md"),
-    ),
-    (
-        "problems.md",
-        include_str!("../../../templates/problems.md"),
-    ),
-    ("other.md", include_str!("../../../templates/other.md")),
-];
+
+/// The template text of `part`; `None` for the optional leads, which a new report leaves out
+/// (their `[prose]` lines are written commented out).
+fn text(part: Part) -> Option<&'static str> {
+    match part {
+        Part::Opening => Some(include_str!("../../../templates/opening.md")),
+        Part::Overview => Some(include_str!("../../../templates/overview.md")),
+        Part::ActiveLead | Part::ApplicationsLead | Part::AppealsLead => None,
+        Part::Problems => Some(include_str!("../../../templates/problems.md")),
+        Part::Other => Some(include_str!("../../../templates/other.md")),
+    }
+}
+
+/// The `[prose]` entries of a new report, one a line with what the part holds as a comment.
+fn prose_table() -> String {
+    let mut out = String::new();
+    for p in &PROSE_PARTS {
+        let comment = if text(p.part).is_some() { "" } else { "# " };
+        let entry = format!("{comment}{} = \"{}\"", p.key, p.file);
+        // The comments line up in one column; a longer entry keeps two spaces before its own.
+        let pad = 29usize.saturating_sub(entry.chars().count()).max(2);
+        out.push_str(&format!("{entry}{}# {}\n", " ".repeat(pad), p.about));
+    }
+    out.pop();
+    out
+}
 
 /// The files of a new report (name, contents): every number 0, every section a writing prompt.
 pub fn scaffold(agency: &str, year: i32, kind: Kind) -> Vec<(&'static str, String)> {
@@ -31,9 +46,14 @@ pub fn scaffold(agency: &str, year: i32, kind: Kind) -> Vec<(&'static str, Strin
         .replace("@AGENCY@", &agency_toml)
         .replace("@YEAR@", &year.to_string())
         .replace("@KIND@", kind.keyword())
-        .replace("@PUBLISHED@", &published.iso());
+        .replace("@PUBLISHED@", &published.iso())
+        .replace("@PROSE@", &prose_table());
     let mut files = vec![(crate::load::REPORT_FILE, report)];
-    files.extend(FILES.iter().map(|(n, t)| (*n, (*t).to_string())));
+    for p in &PROSE_PARTS {
+        if let Some(t) = text(p.part) {
+            files.push((p.file, t.to_string()));
+        }
+    }
     files
 }
 
@@ -59,5 +79,28 @@ mod tests {
         let r = loaded.report.unwrap();
         assert_eq!(r.agency, "某某县某某局");
         assert_eq!(r.published.unwrap().iso(), "2026-01-31");
+        // Every part with a template file is named in [prose] and was read.
+        for p in &PROSE_PARTS {
+            assert_eq!(
+                r.sections.get(p.part).is_some(),
+                text(p.part).is_some(),
+                "{}",
+                p.key
+            );
+        }
+    }
+
+    #[test]
+    fn prose_table_lines_up_its_comments() {
+        let t = prose_table();
+        assert!(
+            t.starts_with("opening = \"opening.md\"       # 开头段落"),
+            "{t}"
+        );
+        assert!(
+            t.contains("\n# applications = \"applications.md\"  # 三、"),
+            "{t}"
+        );
+        assert_eq!(t.lines().count(), PROSE_PARTS.len());
     }
 }

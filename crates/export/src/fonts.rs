@@ -11,63 +11,7 @@ use std::sync::Arc;
 
 use crate::ExportError;
 
-/// A typographic role of the report (GB/T 9704), each backed by one font file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
-    /// 仿宋: body text, level 3–4 headings.
-    Fang,
-    /// 楷体: level 2 headings.
-    Kai,
-    /// 黑体: level 1 headings.
-    Hei,
-    /// 小标宋: the title.
-    Title,
-    /// 宋体: page numbers and tables.
-    Song,
-    /// Characters the role's own face lacks.
-    Fallback,
-}
-
-impl Role {
-    /// Every role, in the order of `fonts.toml`.
-    pub const ALL: [Role; 6] = [
-        Role::Fang,
-        Role::Kai,
-        Role::Hei,
-        Role::Title,
-        Role::Song,
-        Role::Fallback,
-    ];
-
-    /// The key used in `fonts.toml` and on the command line.
-    pub fn key(self) -> &'static str {
-        match self {
-            Role::Fang => "fang",
-            Role::Kai => "kai",
-            Role::Hei => "hei",
-            Role::Title => "title",
-            Role::Song => "song",
-            Role::Fallback => "fallback",
-        }
-    }
-
-    /// The role with key `key`.
-    pub fn from_key(key: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.key() == key)
-    }
-
-    /// Chinese name for messages.
-    pub fn chinese(self) -> &'static str {
-        match self {
-            Role::Fang => "仿宋（正文）",
-            Role::Kai => "楷体（二级标题）",
-            Role::Hei => "黑体（一级标题）",
-            Role::Title => "小标宋（标题）",
-            Role::Song => "宋体（页码、表格）",
-            Role::Fallback => "后备字体（缺字）",
-        }
-    }
-}
+use nianbao_core::typography::Role;
 
 /// Index of a distinct font file in [`Fonts`].
 pub type FaceId = usize;
@@ -175,7 +119,9 @@ impl Fonts {
             ExportError::new(format!("无法读取字体清单 {}：{e}", manifest.display()))
         })?;
         let mut paths: BTreeMap<Role, PathBuf> = BTreeMap::new();
-        for (key, value) in parse_roles(&text) {
+        for (key, value) in parse_roles(&text).map_err(|e| {
+            ExportError::new(format!("字体清单 {} 格式错误：{e}", manifest.display()))
+        })? {
             if let Some(role) = Role::from_key(&key) {
                 paths.insert(role, dir.join(value));
             }
@@ -368,33 +314,28 @@ fn postscript_name(face: &ttf_parser::Face<'_>, path: &Path) -> String {
     }
 }
 
-/// `key = "value"` pairs of the `[roles]` table of `fonts.toml` (the only shape that file
-/// has; a full TOML parser is not worth a dependency here).
-fn parse_roles(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut in_roles = false;
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_roles = line.trim_start_matches('[').trim_end_matches(']').trim() == "roles";
-            continue;
-        }
-        if !in_roles || line.starts_with('#') {
-            continue;
-        }
-        let Some((key, rest)) = line.split_once('=') else {
-            continue;
-        };
-        let rest = rest.trim();
-        let Some(rest) = rest.strip_prefix('"') else {
-            continue;
-        };
-        let Some(end) = rest.find('"') else {
-            continue;
-        };
-        out.push((key.trim().to_string(), rest[..end].to_string()));
-    }
-    out
+/// The `key = "path"` pairs of the `[roles]` table of `fonts.toml`; the error (in Chinese)
+/// names the line of a syntax error or the key whose value is not a path.
+fn parse_roles(text: &str) -> Result<Vec<(String, String)>, String> {
+    use toml::de::{DeTable, DeValue};
+    let root = DeTable::parse(text).map_err(|e| {
+        let at = e.span().map_or(0, |s| s.start).min(text.len());
+        let line = text[..at].matches('\n').count() + 1;
+        format!("第 {line} 行不是有效的 TOML")
+    })?;
+    let Some(DeValue::Table(roles)) = root.get_ref().get("roles").map(|v| v.get_ref()) else {
+        return Ok(Vec::new());
+    };
+    roles
+        .iter()
+        .map(|(key, value)| match value.get_ref() {
+            DeValue::String(path) => Ok((key.get_ref().to_string(), path.to_string())),
+            _ => Err(format!(
+                "[roles] 中“{}”的值应是用双引号括起来的文件路径",
+                key.get_ref()
+            )),
+        })
+        .collect()
 }
 
 /// Finds the folder with `fonts.toml`:
@@ -466,10 +407,20 @@ mod tests {
         let text = "# c\n[roles]\nfang = \"a/b.otf\"   # x\nkai=\"k.otf\"\n[other]\nhei = \"no\"\n";
         assert_eq!(
             parse_roles(text),
-            vec![
+            Ok(vec![
                 ("fang".to_string(), "a/b.otf".to_string()),
                 ("kai".to_string(), "k.otf".to_string())
-            ]
+            ])
         );
+        // What the hand-written parser it replaced got wrong: escapes, and a `#` in a path.
+        assert_eq!(
+            parse_roles("[roles]\nfang = 'C:\\字体\\#1.otf'\n"),
+            Ok(vec![("fang".to_string(), "C:\\字体\\#1.otf".to_string())])
+        );
+        assert_eq!(
+            parse_roles("[roles]\nfang = \"a.otf\"\nkai = \n"),
+            Err("第 3 行不是有效的 TOML".to_string())
+        );
+        assert!(parse_roles("[roles]\nfang = 3\n").is_err_and(|e| e.contains("fang")));
     }
 }

@@ -1,0 +1,374 @@
+//! GB/T 9704-2012 typography as data: the page, the type area, the 22 × 28 grid, the size and
+//! face of every element, where page numbers and the signature go.
+//!
+//! Every output reads these values — the DOCX in twips, the page list (PDF, and the OFD and
+//! preview to come) in points, the XLSX print setup and cell faces — and none defines its own.
+//! Lengths are whole millimetres and sizes half-points, the units the standard and Word use,
+//! so every conversion rounds at most once and each output gets the bytes it always had.
+//!
+//! Sources: `/shared/spec/typography.md` (GB/T 9704-2012 §5–7); the table face is our own
+//! decision, recorded in `docs/format.md` (“表格字体”).
+
+/// Points per millimetre (1 pt = 1/72 inch).
+pub const PT_PER_MM: f32 = 72.0 / 25.4;
+
+/// A length in whole millimetres (every length GB/T 9704 gives is one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Mm(pub u32);
+
+impl Mm {
+    /// In points.
+    pub const fn pt(self) -> f32 {
+        self.0 as f32 * PT_PER_MM
+    }
+
+    /// In twips (1/1440 inch, Word's unit), rounded to the nearest.
+    pub const fn twips(self) -> u32 {
+        (self.0 * 14400 + 127) / 254
+    }
+
+    /// In inches (spreadsheet margins).
+    pub fn inches(self) -> f64 {
+        f64::from(self.0) / 25.4
+    }
+}
+
+/// A type size in half-points (Word's unit: 3号 = 16 pt = 32).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Size(pub u32);
+
+impl Size {
+    /// In points.
+    pub const fn pt(self) -> f32 {
+        self.0 as f32 / 2.0
+    }
+
+    /// In half-points (`w:sz`).
+    pub const fn half_points(self) -> u32 {
+        self.0
+    }
+
+    /// One full-width character of this size, in twips.
+    pub const fn char_twips(self) -> u32 {
+        self.0 * 10
+    }
+}
+
+/// 2号: 22 pt.
+pub const SIZE_2: Size = Size(44);
+/// 3号: 16 pt.
+pub const SIZE_3: Size = Size(32);
+/// 4号: 14 pt.
+pub const SIZE_4: Size = Size(28);
+/// 五号: 10.5 pt.
+pub const SIZE_5: Size = Size(21);
+
+// ---------------------------------------------------------------------------------------------
+// The page
+
+/// Paper: A4.
+pub const PAGE_WIDTH: Mm = Mm(210);
+/// Paper: A4.
+pub const PAGE_HEIGHT: Mm = Mm(297);
+/// Top margin (天头).
+pub const MARGIN_TOP: Mm = Mm(37);
+/// Left margin (订口).
+pub const MARGIN_LEFT: Mm = Mm(28);
+/// Bottom margin: what the type area leaves.
+pub const MARGIN_BOTTOM: Mm = Mm(35);
+/// Right margin: what the type area leaves.
+pub const MARGIN_RIGHT: Mm = Mm(26);
+/// Width of the type area (版心): 156 mm.
+pub const TYPE_WIDTH: Mm = Mm(PAGE_WIDTH.0 - MARGIN_LEFT.0 - MARGIN_RIGHT.0);
+/// Height of the type area (版心): 225 mm.
+pub const TYPE_HEIGHT: Mm = Mm(PAGE_HEIGHT.0 - MARGIN_TOP.0 - MARGIN_BOTTOM.0);
+
+/// Body lines per page.
+pub const LINES: usize = 22;
+/// Full-width body characters per line.
+pub const CHARS: usize = 28;
+
+/// Line pitch of the grid in twips, rounded down so that 22 lines fit the type area (579,
+/// 28.95 pt).
+pub const LINE_PITCH_TWIPS: u32 = TYPE_HEIGHT.twips() / LINES as u32;
+
+// ---------------------------------------------------------------------------------------------
+// Faces
+
+/// A typographic role, each backed by one font file in the PDF and one named face in the DOCX.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// 仿宋: body text, level 3–4 headings, the signature, tables.
+    Fang,
+    /// 楷体: level 2 headings.
+    Kai,
+    /// 黑体: level 1 headings, the draft mark.
+    Hei,
+    /// 小标宋: the title.
+    Title,
+    /// 宋体: page numbers.
+    Song,
+    /// Characters the role's own face lacks.
+    Fallback,
+}
+
+/// The names of a face: what the DOCX names, what a system installs, the Latin name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FaceNames {
+    /// The official face (GB/T 9704 and the national template).
+    pub official: &'static str,
+    /// The face Chinese Windows, WPS and 统信UOS/麒麟 install under a Chinese name: what an
+    /// output without a font-substitution table (the XLSX) names, and what Word falls back to.
+    pub installed: &'static str,
+    /// The installed face's Latin name.
+    pub latin: &'static str,
+}
+
+impl Role {
+    /// Every role, in the order of `fonts.toml` and `[fonts]`.
+    pub const ALL: [Role; 6] = [
+        Role::Fang,
+        Role::Kai,
+        Role::Hei,
+        Role::Title,
+        Role::Song,
+        Role::Fallback,
+    ];
+
+    /// The key in `fonts.toml` and in the `[fonts]` table of `report.toml`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Fang => "fang",
+            Role::Kai => "kai",
+            Role::Hei => "hei",
+            Role::Title => "title",
+            Role::Song => "song",
+            Role::Fallback => "fallback",
+        }
+    }
+
+    /// The role with key `key`.
+    pub fn from_key(key: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// Chinese name for messages.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Role::Fang => "仿宋（正文、表格）",
+            Role::Kai => "楷体（二级标题）",
+            Role::Hei => "黑体（一级标题）",
+            Role::Title => "小标宋（标题）",
+            Role::Song => "宋体（页码）",
+            Role::Fallback => "后备字体（缺字）",
+        }
+    }
+
+    /// The face names of the role; `None` for the fallback, which is a file, not a face a
+    /// document names.
+    pub fn faces(self) -> Option<FaceNames> {
+        let f = |official, installed, latin| {
+            Some(FaceNames {
+                official,
+                installed,
+                latin,
+            })
+        };
+        match self {
+            Role::Fang => f("仿宋_GB2312", "仿宋", "FangSong"),
+            Role::Kai => f("楷体_GB2312", "楷体", "KaiTi"),
+            Role::Hei => f("黑体", "黑体", "SimHei"),
+            Role::Title => f("方正小标宋简体", "宋体", "SimSun"),
+            Role::Song => f("宋体", "宋体", "SimSun"),
+            Role::Fallback => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elements
+
+/// How one element is set: its size and its face.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// Type size.
+    pub size: Size,
+    /// Face.
+    pub role: Role,
+}
+
+/// The title: 2号 小标宋, centred.
+pub const TITLE: Style = Style {
+    size: SIZE_2,
+    role: Role::Title,
+};
+/// Body paragraphs: 3号 仿宋, justified, first line indented [`INDENT_CHARS`].
+pub const BODY: Style = Style {
+    size: SIZE_3,
+    role: Role::Fang,
+};
+/// Headings of levels 1–4: 3号 黑体 `一、`, 楷体 `（一）`, 仿宋 `1.` and `（1）`.
+pub const HEADINGS: [Style; 4] = [
+    Style {
+        size: SIZE_3,
+        role: Role::Hei,
+    },
+    Style {
+        size: SIZE_3,
+        role: Role::Kai,
+    },
+    BODY,
+    BODY,
+];
+/// Table text: 五号 仿宋. GB/T 9704 sets no table face; 仿宋 is what the national template and
+/// agencies' style sheets use (宋体 is for page numbers), and 五号 lets table 四's fifteen
+/// columns hold two characters a line.
+pub const TABLE: Style = Style {
+    size: SIZE_5,
+    role: Role::Song,
+};
+/// Page numbers: 4号 宋体.
+pub const PAGE_NUMBER: Style = Style {
+    size: SIZE_4,
+    role: Role::Song,
+};
+/// The signature (署名 and date): like the body.
+pub const SIGNATURE: Style = BODY;
+/// 版记 (抄送, 印发机关和印发日期, GB/T 9704 §7.4): 4号 仿宋. Reports have none yet; here so an
+/// output that adds one does not invent its size.
+pub const IMPRINT: Style = Style {
+    size: SIZE_4,
+    role: Role::Fang,
+};
+/// The 草稿 line of a draft (DOCX header and title block): 3号 黑体, red.
+pub const DRAFT_LINE: Style = Style {
+    size: SIZE_3,
+    role: Role::Hei,
+};
+/// The 草稿 watermark across a page of a draft (PDF): 110 pt 黑体, light grey.
+pub const DRAFT_WATERMARK: Style = Style {
+    size: Size(220),
+    role: Role::Hei,
+};
+/// Cells of the XLSX tables: 11 pt (a workbook is read on screen) in the table face.
+pub const WORKBOOK_CELL: Style = Style {
+    size: Size(22),
+    role: TABLE.role,
+};
+/// Title rows of the XLSX sheets: 4号 黑体.
+pub const WORKBOOK_HEADING: Style = Style {
+    size: SIZE_4,
+    role: Role::Hei,
+};
+
+/// The colour of the draft mark where it is not a watermark.
+pub const DRAFT_COLOR: &str = "FF0000";
+
+/// First-line indent of body paragraphs and headings, in characters.
+pub const INDENT_CHARS: u32 = 2;
+/// Blank lines between the title and the body.
+pub const TITLE_BLANK_LINES: usize = 1;
+/// Width of table borders: ½ pt.
+pub const RULE_HALF_POINTS: u32 = 1;
+/// Space between a table cell's border and its text, left and right.
+pub const TABLE_CELL_INSET: Mm = Mm(1);
+
+// ---------------------------------------------------------------------------------------------
+// Page numbers
+
+/// Page numbers: `— N —` with an em dash (U+2014) on each side.
+pub const PAGE_NUMBER_BEFORE: &str = "\u{2014} ";
+/// See [`PAGE_NUMBER_BEFORE`].
+pub const PAGE_NUMBER_AFTER: &str = " \u{2014}";
+/// The number's line sits this far below the type area.
+pub const PAGE_NUMBER_GAP: Mm = Mm(7);
+/// Odd pages: right-aligned this many characters in from the type area's right edge; even
+/// pages left-aligned as many in from its left edge.
+pub const PAGE_NUMBER_INSET_CHARS: u32 = 1;
+
+/// The text of page number `n`.
+pub fn page_number_text(n: usize) -> String {
+    format!("{PAGE_NUMBER_BEFORE}{n}{PAGE_NUMBER_AFTER}")
+}
+
+/// Which edge of the type area a page's number keeps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// Left-aligned (even pages).
+    Left,
+    /// Right-aligned (odd pages).
+    Right,
+}
+
+/// The side of page number `n` (1-based).
+pub fn page_number_side(n: usize) -> Side {
+    if n % 2 == 1 {
+        Side::Right
+    } else {
+        Side::Left
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The signature
+
+/// Blank lines between the body and the signature.
+pub const SIGNATURE_BLANK_LINES: usize = 1;
+/// The agency line is right-indented this many characters.
+pub const SIGNATURE_INDENT_CHARS: u32 = 2;
+/// The date starts this many characters to the right of the agency's first character.
+pub const SIGNATURE_DATE_OFFSET_CHARS: u32 = 2;
+
+/// Where the two lines of the signature start, as x positions in any unit in which one
+/// character is `char_w` and the type area ends at `right` (GB/T 9704 §7.3.5.2, no seal): the
+/// agency right-indented two characters, the date starting two characters right of the
+/// agency's first character; a date too long for that is right-indented two characters and
+/// the agency moves left to keep the offset. Returns (agency x, date x).
+pub fn signature_x(right: f32, agency_w: f32, date_w: f32, char_w: f32) -> (f32, f32) {
+    let end = right - SIGNATURE_INDENT_CHARS as f32 * char_w;
+    let offset = SIGNATURE_DATE_OFFSET_CHARS as f32 * char_w;
+    let agency_x = end - agency_w;
+    let date_x = agency_x + offset;
+    if date_x + date_w > end + 0.01 {
+        let date_x = end - date_w;
+        (date_x - offset, date_x)
+    } else {
+        (agency_x, date_x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_of_gb_t_9704() {
+        assert_eq!((TYPE_WIDTH, TYPE_HEIGHT), (Mm(156), Mm(225)));
+        assert_eq!(LINE_PITCH_TWIPS, 579);
+        assert_eq!(Mm(37).twips(), 2098);
+        assert!((PAGE_WIDTH.pt() - 595.2756).abs() < 1e-3);
+        assert_eq!(SIZE_3.pt(), 16.0);
+        assert_eq!(SIZE_5.pt(), 10.5);
+        assert_eq!(page_number_text(3), "— 3 —");
+        assert_eq!(page_number_side(1), Side::Right);
+        assert_eq!(page_number_side(2), Side::Left);
+    }
+
+    #[test]
+    fn signature_rule() {
+        // Short date under a long name: name ends two characters in, date starts two
+        // characters right of the name's start.
+        assert_eq!(signature_x(100.0, 20.0, 10.0, 1.0), (78.0, 80.0));
+        // A date longer than the name minus two characters: the date is right-indented two
+        // characters and the name starts two characters before it.
+        assert_eq!(signature_x(100.0, 8.0, 10.0, 1.0), (86.0, 88.0));
+    }
+
+    #[test]
+    fn every_role_has_a_key_and_faces() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_key(r.key()), Some(r));
+            assert_eq!(r.faces().is_none(), r == Role::Fallback);
+        }
+    }
+}
