@@ -95,9 +95,7 @@ fn quick_start_text(window: bool, examples: Option<&Path>, guide: bool) -> Strin
         t.push_str("\n也可以把报告文件夹拖到 nianbao.exe 上，松开即生成。\n");
     }
     if window {
-        t.push_str(
-            "要输入命令：在 nianbao.exe 所在文件夹窗口的地址栏里输入 cmd 并按回车。\n",
-        );
+        t.push_str("要输入命令：在 nianbao.exe 所在文件夹窗口的地址栏里输入 cmd 并按回车。\n");
     }
     t.push_str("\n全部命令和选项：nianbao --help");
     t.push_str(if guide {
@@ -117,7 +115,11 @@ fn shipped(name: &str, doc_name: &str) -> Option<PathBuf> {
         exe_dir.join("../share/doc/nianbao").join(doc_name),
     ];
     if option_env!("NIANBAO_PACKAGED").is_none() {
-        candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(doc_name));
+        candidates.push(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../..")
+                .join(doc_name),
+        );
     }
     candidates.into_iter().find(|d| d.exists())
 }
@@ -152,7 +154,12 @@ mod tests {
     #[test]
     fn quick_start_names_the_commands_and_the_examples() {
         let t = quick_start_text(false, Some(Path::new("示例")), true);
-        for cmd in ["nianbao new", "nianbao check", "nianbao build", "nianbao watch"] {
+        for cmd in [
+            "nianbao new",
+            "nianbao check",
+            "nianbao build",
+            "nianbao watch",
+        ] {
             assert!(t.contains(cmd), "{t}");
         }
         let demo = Path::new("示例").join("demo-county-2024");

@@ -75,7 +75,12 @@ fn a_dropped_folder_is_built_into_its_out_folder() {
     // Same bytes as `nianbao build`.
     let built = dir.parent().unwrap().join("built");
     let o = run(
-        &["build".as_ref(), dir.as_os_str(), "-o".as_ref(), built.as_os_str()],
+        &[
+            "build".as_ref(),
+            dir.as_os_str(),
+            "-o".as_ref(),
+            built.as_os_str(),
+        ],
         &[],
     );
     assert!(o.status.success());
@@ -95,12 +100,20 @@ fn without_fonts_nothing_is_written_and_the_last_line_says_so() {
     std::fs::create_dir_all(&empty).unwrap();
     let out_dir = dir.parent().unwrap().join("out");
     let o = run(
-        &["build".as_ref(), dir.as_os_str(), "-o".as_ref(), out_dir.as_os_str()],
+        &[
+            "build".as_ref(),
+            dir.as_os_str(),
+            "-o".as_ref(),
+            out_dir.as_os_str(),
+        ],
         &[("NIANBAO_FONTS", &empty)],
     );
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("NIANBAO_FONTS") && err.contains("fonts.toml"), "{err}");
+    assert!(
+        err.contains("NIANBAO_FONTS") && err.contains("fonts.toml"),
+        "{err}"
+    );
     let out = String::from_utf8_lossy(&o.stdout);
     let last = out.lines().last().unwrap();
     assert!(last.contains("但未生成文件"), "{out}");

@@ -17,7 +17,9 @@ const END: [u8; 4] = [0x50, 0x4b, 0x05, 0x06];
 /// `None`, leaving `bytes` as they are, for anything but a plain non-zip64 archive.
 pub(crate) fn made_by_unix(bytes: &mut [u8]) -> Option<usize> {
     let u16_at = |b: &[u8], at: usize| -> Option<usize> {
-        Some(usize::from(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?)))
+        Some(usize::from(u16::from_le_bytes(
+            b.get(at..at + 2)?.try_into().ok()?,
+        )))
     };
     let u32_at = |b: &[u8], at: usize| -> Option<usize> {
         usize::try_from(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?)).ok()
