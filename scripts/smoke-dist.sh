@@ -181,10 +181,12 @@ else
         fail "wine: nianbao.exe without arguments exited $?"
     grep -q "快速开始" "$work/wine-quick-start.txt" && grep -q 'build 示例\\demo-county-2024' "$work/wine-quick-start.txt" ||
         fail "wine: quick start: $(cat "$work/wine-quick-start.txt")"
-    # The watch status line in local time: Windows' zone setting (Wine takes it from TZ).
+    # The watch status line in local time, from Windows' own zone setting: Wine sets that from
+    # its TZ, and cmd removes TZ from the Windows environment, so the exe cannot read it there.
     before=$(TZ=Asia/Shanghai date +%H:%M)
-    (cd "$win" && TZ=Asia/Shanghai timeout 60 "$wine" nianbao.exe watch "..\\..\\我的 报告 2024\\demo-county-2024" \
-        -o "..\\..\\wine-watch" >"$work/wine-watch.log" 2>&1 </dev/null) &
+    (cd "$win" && TZ=Asia/Shanghai timeout 60 "$wine" cmd /c \
+        'set "TZ=" && nianbao.exe watch 示例\demo-county-2024 -o ..\..\wine-watch' \
+        >"$work/wine-watch.log" 2>&1 </dev/null) &
     for _ in $(seq 120); do
         grep -q '首次生成' "$work/wine-watch.log" 2>/dev/null && break
         sleep 0.5
@@ -195,7 +197,7 @@ else
     line=$(grep -m1 '首次生成' "$work/wine-watch.log") || fail "wine: no watch status line: $(cat "$work/wine-watch.log")"
     [[ "$line" == "[$before:"* || "$line" == "[$after:"* ]] ||
         fail "wine: watch status line '$line' is not at the local time $after (Asia/Shanghai)"
-    echo "   watch status line in local time: ${line%%]*}]"
+    echo "   watch status line in Windows' local time (Asia/Shanghai): ${line%%]*}]"
     echo "   ($((SECONDS - s)) s)"
 fi
 

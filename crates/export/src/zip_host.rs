@@ -68,7 +68,7 @@ mod tests {
             w.start_file(name, options).unwrap();
             w.write_all(text.as_bytes()).unwrap();
         }
-        w.set_comment("comment");
+        w.set_comment("comment").unwrap();
         w.finish().unwrap().into_inner()
     }
 

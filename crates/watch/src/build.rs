@@ -273,7 +273,7 @@ mod tests {
         let name = output_name(title, true, Format::Pdf);
         assert_eq!(
             name,
-            "某县_“A_B”_局_____2024年政府信息公开工作年度报告（草稿）.pdf"
+            "某县_“A_B”_局______2024年政府信息公开工作年度报告（草稿）.pdf"
         );
         let stem = name.trim_end_matches(".pdf");
         assert!(!stem.ends_with(['.', ' ']));
