@@ -8,6 +8,7 @@ pub mod layout;
 pub mod pdf;
 pub mod summary;
 pub mod xlsx;
+mod zip_host;
 
 use std::fmt;
 

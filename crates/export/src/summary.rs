@@ -172,7 +172,7 @@ pub fn export(summary: &Summary) -> Result<Vec<u8>, ExportError> {
             .set_creation_datetime(&excel_date(summary.date)?),
     );
     write_sheet(workbook.add_worksheet(), summary)?;
-    workbook.save_to_buffer().map_err(xlsx_error)
+    crate::xlsx::save(&mut workbook)
 }
 
 fn write_sheet(ws: &mut Worksheet, s: &Summary) -> Result<(), ExportError> {

@@ -181,7 +181,7 @@ pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
         write_table(workbook.add_worksheet(), doc, grid, &formats)?;
     }
     write_checks(workbook.add_worksheet(), doc, &grids, &formats)?;
-    workbook.save_to_buffer().map_err(xlsx_error)
+    save(&mut workbook)
 }
 
 /// A workbook whose Normal style is the workbook face and size, with the row height and column
@@ -199,6 +199,14 @@ pub(crate) fn workbook() -> Result<Workbook, ExportError> {
         )
         .map_err(xlsx_error)?;
     Ok(workbook)
+}
+
+/// The workbook's bytes, the same on Windows as on Linux (also `汇总.xlsx`'s).
+pub(crate) fn save(workbook: &mut Workbook) -> Result<Vec<u8>, ExportError> {
+    let mut bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
+    // rust_xlsxwriter cannot be told the zip host.
+    crate::zip_host::made_by_unix(&mut bytes);
+    Ok(bytes)
 }
 
 pub(crate) fn xlsx_error(e: XlsxError) -> ExportError {
