@@ -5,11 +5,13 @@
 #      recalculation) every unit's numbers and totals equal to the aggregate report.toml and to
 #      the sum of the counted rows (scripts/rollup-readback.py, parsing the TOML with tomllib);
 #      LibreOffice Calc converts it to PDF, whose text has the headers and the totals row;
-#   3. the aggregate folder builds like any report, and its XLSX passes scripts/interop-xlsx.sh.
+#   3. the aggregate folder builds like any report (every format `nianbao build` writes), and each
+#      output passes the same scripts/interop-<extension>.sh as the examples in .ci/run (the PDF
+#      check with the DOCX's paragraphs, as there).
 #
 # Usage: scripts/interop-rollup.sh [N] [OUT]   (N units, default 12; OUT keeps the files)
 # Needs: the debug binary (cargo build -p nianbao), OPENXML_AUDIT and PYTHON (a Python with
-#        openpyxl; default python3), soffice, pdftotext.
+#        openpyxl; default python3), soffice, pdftotext, and what each interop-<ext>.sh needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,9 +52,26 @@ else
     echo "FAIL LibreOffice could not convert $xlsx" >&2
     failed=1
 fi
-echo "== the aggregate builds"
-"$nb" build "$out/gov" --format xlsx >/dev/null
-scripts/interop-xlsx.sh "$out/gov/out" || failed=1
+echo "== the aggregate builds and passes every output's checks"
+"$nb" build "$out/gov" -o "$out/gov-out" >"$out/gov-build.log" || {
+    cat "$out/gov-build.log" >&2
+    echo "FAIL nianbao build of the aggregate" >&2
+    failed=1
+}
+for docx in "$out"/gov-out/*.docx; do
+    python3 scripts/docx-paragraphs.py "$docx" >"${docx%.docx}.prose.txt"
+done
+fmts=$(find "$out/gov-out" -maxdepth 1 -type f ! -name '.*' ! -name '*.prose.txt' -name '*.*' | sed 's/.*\.//' | sort -u)
+[[ -n $fmts ]] || { echo "FAIL the aggregate's build wrote nothing" >&2; failed=1; }
+for fmt in $fmts; do
+    if [[ ! -x scripts/interop-$fmt.sh ]]; then
+        echo "FAIL no scripts/interop-$fmt.sh for the aggregate's .$fmt" >&2
+        failed=1
+        continue
+    fi
+    echo "-- $fmt: the aggregate"
+    "scripts/interop-$fmt.sh" "$out/gov-out" || failed=1
+done
 
 if ((failed)); then
     echo "interop-rollup: FAILED" >&2
