@@ -187,16 +187,8 @@ const DEPARTMENTS: [&str; 12] = [
     "民政局",
     "水利局",
 ];
-const TOWNS: [&str; 8] = [
-    "城关镇",
-    "河口镇",
-    "新桥乡",
-    "双龙镇",
-    "太平乡",
-    "丰乐镇",
-    "东门街道",
-    "江南街道",
-];
+/// Townships of the synthetic reports: the first of the synthetic county's.
+const TOWNS: &[&str] = COUNTY_TOWNS.split_at(8).0;
 
 /// Sentences for the overview, by subsection; `{n}` becomes a free number (units that no
 /// check reads as a count of applications).
