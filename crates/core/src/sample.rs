@@ -295,7 +295,7 @@ impl Author {
                 (a.clone(), "department", a)
             }
             _ => {
-                let town = rng.pick(&TOWNS);
+                let town = rng.pick(TOWNS);
                 let a = if town.ends_with("街道") {
                     format!("{place}县{town}办事处")
                 } else {
