@@ -343,5 +343,5 @@ fn read_text(path: &Path) -> Option<String> {
     if text.starts_with('\u{feff}') {
         text.replace_range(..3, "");
     }
-    Some(text)
+    Some(nianbao_core::source::normalise_line_endings(text))
 }
