@@ -595,6 +595,24 @@ impl Kind {
         }
     }
 
+    /// The kind a clerk means by `word`: the keyword, or the Chinese a clerk types (部门,
+    /// 乡镇, 街道, 政府, or the full names). Used by `report.toml` and `nianbao new --kind`.
+    pub fn from_word(word: &str) -> Option<Kind> {
+        let w = word.trim();
+        if let Some((kind, _)) = Kind::ALL.iter().find(|(_, k)| k.eq_ignore_ascii_case(w)) {
+            return Some(*kind);
+        }
+        match w {
+            "部门" | "政府部门" | "县级以上人民政府部门" => Some(Kind::Department),
+            "乡镇" | "街道" | "乡镇、街道" | "乡镇街道" | "乡镇人民政府" | "街道办事处"
+            | "乡镇人民政府、街道办事处" => Some(Kind::Township),
+            "政府" | "人民政府" | "县级以上地方人民政府" | "县级以上人民政府" => {
+                Some(Kind::Government)
+            }
+            _ => None,
+        }
+    }
+
     /// Chinese name for messages.
     pub fn chinese(self) -> &'static str {
         match self {
