@@ -16,6 +16,16 @@ pub const SECTIONS: [&str; 6] = [
 /// Title suffix after `<机关全称><年度>年`.
 pub const TITLE_SUFFIX: &str = "政府信息公开工作年度报告";
 
+/// The 版记's 抄送 label (GB/T 9704 §7.4.2), full-width colon included.
+pub const IMPRINT_CC: &str = "抄送：";
+/// What follows the 印发日期 (GB/T 9704 §7.4.3).
+pub const IMPRINT_PRINTED: &str = "印发";
+
+/// The longest agency name accepted (`agency`, `signature.agency`): real names stay well
+/// under it; beyond it the title runs to many lines and the output file names exceed what
+/// file systems allow (255 bytes).
+pub const MAX_AGENCY_CHARS: usize = 50;
+
 /// A label cell of an official table: position in the table's grid and its spans.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LabelCell {

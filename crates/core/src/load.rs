@@ -11,10 +11,10 @@ use toml::Spanned;
 
 use crate::diag::Diagnostic;
 use crate::format::{
-    Kind, ProsePart, PROSE_PARTS, T3_APPLICANT_COLS, T3_COLUMNS, T3_ROWS, T3_TOTAL, T4_COLUMNS,
+    Kind, MAX_AGENCY_CHARS, ProsePart, PROSE_PARTS, T3_APPLICANT_COLS, T3_COLUMNS, T3_ROWS, T3_TOTAL, T4_COLUMNS,
     T4_GROUPS, T4_RESULT_COLS,
 };
-use crate::model::{Count, Date, Fee, Prose, Report, ReportSpans, Signature, T3Line};
+use crate::model::{Count, Date, Fee, Imprint, Prose, Report, ReportSpans, Signature, T3Line};
 use crate::source::{FileId, SourceMap, Span};
 use crate::typography::Role;
 use crate::{prose, suggest, toml_syntax};
@@ -137,13 +137,14 @@ fn load_file(file: &Path, loaded: &mut Loaded, with_last_year: bool) -> Option<R
 
 /// Keys allowed at each level, for unknown-key errors with a did-you-mean hint. (`[prose]`
 /// takes the keys of [`PROSE_PARTS`], `[fonts]` the font role keys.)
-const TOP_KEYS: [&str; 11] = [
+const TOP_KEYS: [&str; 12] = [
     "agency",
     "year",
     "kind",
     "published",
     "last_year",
     "signature",
+    "imprint",
     "prose",
     "active",
     "applications",
@@ -583,6 +584,7 @@ fn parse_report(
     let mut report = Report::empty(&agency, year, kind);
     report.published = published;
     report.signature = parse_signature(&mut p, root, &agency, published);
+    report.imprint = parse_imprint(&mut p, root, &report);
     parse_fonts(&mut p, root, ctx, loaded);
     if let Some((t, range)) = p.table(root, "active", true) {
         report.active.span = Some(p.span(range));
@@ -637,6 +639,7 @@ fn parse_agency(p: &mut P, keys: &Keys, spans: &mut ReportSpans) -> String {
             if s.trim().is_empty() {
                 p.err("E-MISSING", span.range.clone(), "机关全称为空".into(), "");
             }
+            too_long(p, &s, &span, "机关全称（agency）");
             spans.agency = Some(span);
             s.trim().to_string()
         }
@@ -731,9 +734,13 @@ fn parse_signature(
     let (t, range) = p.table(root, "signature", false)?;
     let keys = p.keys(t, &["agency", "date"], "[signature] ");
     let t = &keys.table;
-    let sig_agency = p
-        .string(t, "agency", "署名机关")
-        .map_or_else(|| agency.to_string(), |(s, _)| s);
+    let sig_agency = match p.string(t, "agency", "署名机关") {
+        Some((s, span)) => {
+            too_long(p, &s, &span, "署名机关（signature.agency）");
+            s.trim().to_string()
+        }
+        None => agency.to_string(),
+    };
     let date = match t.get("date") {
         Some(v) => p.date(v, "署名日期（signature.date）"),
         None => published,
@@ -750,6 +757,116 @@ fn parse_signature(
         agency: sig_agency,
         date,
     })
+}
+
+/// E-TYPE for an agency name longer than [`MAX_AGENCY_CHARS`].
+fn too_long(p: &mut P, name: &str, span: &Span, what: &str) {
+    let n = name.trim().chars().count();
+    if n > MAX_AGENCY_CHARS {
+        p.err(
+            "E-TYPE",
+            span.range.clone(),
+            format!("{what}有 {n} 个字，超过了 {MAX_AGENCY_CHARS} 个字"),
+            "只写机关的正式全称（不写地址、内设机构说明等）；标题和生成的文件名都用它",
+        );
+    }
+}
+
+/// `[imprint]`: the 版记. 抄送机关 (`cc`, a list or one name), 印发机关 (`printer`, default:
+/// the signing agency, else the report's) and 印发日期 (`date`, default: published).
+fn parse_imprint(p: &mut P, root: &DeTable, report: &Report) -> Option<Imprint> {
+    let (t, range) = p.table(root, "imprint", false)?;
+    let keys = p.keys(t, &["cc", "printer", "date"], "[imprint] ");
+    let t = &keys.table;
+    let mut cc = Vec::new();
+    match t.get("cc").map(|v| (v, v.get_ref())) {
+        None => {}
+        Some((v, DeValue::String(s))) => cc_name(p, s, v.span(), &mut cc),
+        Some((_, DeValue::Array(items))) => {
+            for item in items {
+                match item.get_ref() {
+                    DeValue::String(s) => cc_name(p, s, item.span(), &mut cc),
+                    _ => p.err(
+                        "E-TYPE",
+                        item.span(),
+                        "抄送机关（imprint.cc）的每一项应是用双引号括起来的机关名称".into(),
+                        "例如：cc = [\"市政府办公室\", \"市政务公开办\"]",
+                    ),
+                }
+            }
+        }
+        Some((v, _)) => p.err(
+            "E-TYPE",
+            v.span(),
+            "抄送机关（imprint.cc）应是用方括号括起来的机关名称".into(),
+            "例如：cc = [\"市政府办公室\", \"市政务公开办\"]",
+        ),
+    }
+    let default_printer = report
+        .signature
+        .as_ref()
+        .map_or(report.agency.as_str(), |s| s.agency.as_str());
+    let printer = p.string(t, "printer", "印发机关");
+    let date = match t.get("date") {
+        Some(v) => p.date(v, "印发日期（imprint.date）"),
+        None => report.published,
+    };
+    let Some(date) = date else {
+        if t.get("date").is_none() {
+            p.err(
+                "E-MISSING",
+                range,
+                "版记需要印发日期：写 imprint.date 或 published".into(),
+                "例如：date = 2025-01-20",
+            );
+        }
+        return None;
+    };
+    let (printer, printer_span) = match printer {
+        Some((s, span)) => (s.trim().to_string(), span),
+        None => (default_printer.to_string(), p.span(range.clone())),
+    };
+    let printed = format!("{}{}", date.chinese(), crate::format::IMPRINT_PRINTED);
+    if printer.is_empty() {
+        p.err(
+            "E-MISSING",
+            printer_span.range.clone(),
+            "印发机关（imprint.printer）为空".into(),
+            "写印发机关的名称，通常是本机关的办公室",
+        );
+    } else if !crate::typography::imprint_line_fits(&printer, &printed) {
+        p.err(
+            "E-TYPE",
+            printer_span.range.clone(),
+            format!("印发机关“{printer}”太长：和“{printed}”排不进版记的一行"),
+            "版记的印发机关和印发日期必须在同一行（4号字，每行约 31 个字）：写机关的规范简称",
+        );
+    }
+    Some(Imprint {
+        cc,
+        printer,
+        date,
+        span: Some(p.span(range)),
+    })
+}
+
+/// One 抄送机关: trimmed, without the `，` or `。` a clerk may type after it (nianbao puts
+/// the punctuation of the 抄送 line itself).
+fn cc_name(p: &mut P, name: &str, range: std::ops::Range<usize>, cc: &mut Vec<String>) {
+    let name = name
+        .trim()
+        .trim_end_matches(['。', '，', '、', '；', ',', ';', '.'])
+        .trim();
+    if name.is_empty() {
+        p.err(
+            "E-TYPE",
+            range,
+            "抄送机关（imprint.cc）中有一项为空".into(),
+            "删去空的一项，或写上机关名称",
+        );
+    } else {
+        cc.push(name.to_string());
+    }
 }
 
 /// `[fonts]`: a font file per role, resolved against the report folder.

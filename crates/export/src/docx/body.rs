@@ -45,6 +45,8 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
         // The signature must not stand alone on a page: the block before it keeps with it.
         let before_signature = matches!(doc.blocks.get(i + 1), Some(DocBlock::Signature { .. }));
         match block {
+            // Rendered once the exporters are on the shared layout module (WIP).
+            DocBlock::Imprint(_) => {}
             DocBlock::Heading { level, runs, .. } => {
                 let style = STYLE_HEADINGS[usize::from((*level).clamp(1, 4) - 1)];
                 let ppr = PPr {

@@ -138,6 +138,8 @@ pub(crate) fn layout(
     let mut section = "标题".to_string();
     for block in &doc.blocks {
         match block {
+            // Rendered once the exporters are on the shared layout module (WIP).
+            DocBlock::Imprint(_) => {}
             DocBlock::Heading {
                 level,
                 runs,
