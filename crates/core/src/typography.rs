@@ -225,7 +225,7 @@ pub const HEADINGS: [Style; 4] = [
 /// columns hold two characters a line.
 pub const TABLE: Style = Style {
     size: SIZE_5,
-    role: Role::Fang,
+    role: Role::Song,
 };
 /// Page numbers: 4号 宋体.
 pub const PAGE_NUMBER: Style = Style {

@@ -3,6 +3,8 @@
 //! an official label themselves; the pipeline in `nianbao-watch` owns all file I/O.
 
 pub mod docx;
+pub mod fonts;
+pub mod layout;
 pub mod pdf;
 pub mod xlsx;
 

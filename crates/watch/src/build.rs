@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use nianbao_core::diag::{count, Counts};
 use nianbao_core::load::Loaded;
 use nianbao_core::{document, Diagnostic};
-use nianbao_export::{pdf, Format};
+use nianbao_export::{fonts, Format};
 
 use crate::write::{write_all, Written};
 
@@ -85,7 +85,7 @@ type FontOverrides = Vec<(String, PathBuf)>;
 #[derive(Default, Clone)]
 pub struct FontCache {
     dir: Option<PathBuf>,
-    loaded: Option<(FontOverrides, Arc<pdf::Fonts>)>,
+    loaded: Option<(FontOverrides, Arc<fonts::Fonts>)>,
 }
 
 impl FontCache {
@@ -100,14 +100,14 @@ impl FontCache {
     }
 
     /// The fonts for a report with these per-role overrides, loading them if needed.
-    pub fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<pdf::Fonts>, String> {
+    pub fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<fonts::Fonts>, String> {
         if let Some((o, fonts)) = &self.loaded {
             if o == overrides {
                 return Ok(fonts.clone());
             }
         }
-        let dir = pdf::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)?;
-        let fonts = Arc::new(pdf::Fonts::load(&dir, overrides).map_err(|e| e.message)?);
+        let dir = fonts::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)?;
+        let fonts = Arc::new(fonts::Fonts::load(&dir, overrides).map_err(|e| e.message)?);
         self.loaded = Some((overrides.to_vec(), fonts.clone()));
         Ok(fonts)
     }

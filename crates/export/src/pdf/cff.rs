@@ -940,7 +940,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::pdf::{find_font_dir, Fonts};
+    use crate::fonts::{find_font_dir, Fonts};
 
     /// Glyph outlines as text, for comparing two fonts glyph by glyph.
     struct Path(String);

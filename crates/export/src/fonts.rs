@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::ExportError;
 
-pub use nianbao_core::typography::Role;
+use nianbao_core::typography::Role;
 
 /// Index of a distinct font file in [`Fonts`].
 pub type FaceId = usize;
