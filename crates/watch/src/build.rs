@@ -166,8 +166,18 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     formats.dedup();
     // The PDF is the long pole: make it on a second thread while this one makes the DOCX and
     // XLSX (cold three-format build ~15 → ~12 ms on two cores; batch builds already use both).
+    // Without fonts the PDF cannot be made, but the DOCX and XLSX need none: they are still
+    // written, and E-FONT (an error, so the exit status says something is missing) tells
+    // where the fonts were looked for.
     let pdf_fonts = if formats.contains(&Format::Pdf) {
-        Some(fonts.get(&loaded.fonts))
+        match fonts.get(&loaded.fonts) {
+            Ok(f) => Some(Ok(f)),
+            Err(message) => {
+                loaded.diagnostics.push(font_error(&message));
+                formats.retain(|f| *f != Format::Pdf);
+                None
+            }
+        }
     } else {
         None
     };
@@ -239,6 +249,13 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         })
         .collect();
     result(loaded, outputs, None, draft)
+}
+
+/// E-FONT: the fonts for the PDF could not be found or loaded (`why` says where it looked).
+fn font_error(why: &str) -> Diagnostic {
+    Diagnostic::error("E-FONT", "找不到 PDF 所需的字体，未生成 PDF（其他格式照常生成）")
+        .hint(why.trim())
+        .hint("复制 nianbao 程序时要连同旁边的 fonts 文件夹一起复制；或用 --fonts 指定字体文件夹")
 }
 
 /// The folder of a report given as a folder or as its `report.toml`.

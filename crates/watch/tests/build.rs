@@ -178,3 +178,34 @@ fn exporter_failure_replaces_nothing() {
     std::fs::remove_dir_all(&out).unwrap();
     std::fs::remove_dir_all(&src_copy).unwrap();
 }
+
+/// No fonts (a binary copied without its `fonts/` folder): E-FONT says where it looked, the
+/// formats that need no fonts are still written, the PDF is not.
+#[test]
+fn without_fonts_the_docx_and_xlsx_are_still_written() {
+    let out = temp("no-fonts");
+    let empty = temp("no-fonts-dir");
+    let opts = BuildOptions {
+        out_dir: Some(out.clone()),
+        ..BuildOptions::default()
+    };
+    let mut fonts = FontCache::new(Some(empty.clone()));
+    let report = build(&examples().join("demo-county-2023"), &opts, &mut fonts);
+    let errors: Vec<_> = nianbao_watch::build::errors(&report).collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].id, "E-FONT");
+    let said = errors[0].hints.join("\n");
+    assert!(said.contains(&empty.display().to_string()), "{said}");
+    assert!(said.contains("--fonts"), "{said}");
+    let mut written: Vec<Format> = report.outputs.iter().map(|o| o.format).collect();
+    written.sort();
+    assert_eq!(written, [Format::Docx, Format::Xlsx]);
+    assert!(report.outputs.iter().all(|o| o.status == Written::Written));
+    assert!(!report.draft);
+    let files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.iter().all(|f| !f.ends_with(".pdf")), "{files:?}");
+    assert_eq!(files.len(), 2, "{files:?}");
+}
