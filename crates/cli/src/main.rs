@@ -15,6 +15,7 @@ use nianbao_watch::build::{self, BuildOptions, FontCache};
 use nianbao_watch::write::Written;
 
 mod watch_cmd;
+mod zh;
 
 const EXIT_HELP: &str = "退出码 / exit codes:
   0  没有错误（可能有警告） / clean, or warnings only
@@ -38,33 +39,35 @@ enum Command {
     #[command(after_help = EXIT_HELP)]
     Check {
         /// 报告文件夹（含 report.toml） / report folder
-        #[arg(default_value = ".")]
+        #[arg(default_value = ".", value_name = "文件夹")]
         dir: PathBuf,
         /// 输出格式 / output format
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text, value_name = "格式")]
         format: OutputFormat,
     },
     /// 新建报告文件夹 / scaffold a new report
     #[command(after_help = EXIT_HELP)]
     New {
         /// 要创建的文件夹 / folder to create
+        #[arg(value_name = "文件夹")]
         dir: PathBuf,
         /// 机关全称 / full agency name
-        #[arg(long)]
+        #[arg(long, value_name = "机关全称")]
         agency: String,
         /// 报告年度 / report year
-        #[arg(long)]
+        #[arg(long, value_name = "年度")]
         year: i32,
-        /// 机关类型 / kind of agency
-        #[arg(long, value_enum, default_value_t = KindArg::Department)]
-        kind: KindArg,
+        /// 机关类型：部门（department）、乡镇（township，含街道）或政府（government）
+        /// / kind of agency
+        #[arg(long, value_parser = kind_arg, default_value = "department", value_name = "类型")]
+        kind: Kind,
     },
     /// 生成 DOCX、PDF、XLSX / build the outputs
     #[command(after_help = EXIT_HELP)]
     Build {
         /// 报告文件夹；可以给多个，或给一个包含多个报告的上级文件夹（并行生成）
         /// / report folder(s), or a parent folder of reports (built in parallel)
-        #[arg(default_value = ".")]
+        #[arg(default_value = ".", value_name = "文件夹")]
         dirs: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
@@ -73,7 +76,7 @@ enum Command {
     #[command(after_help = watch_cmd::HELP)]
     Watch {
         /// 报告文件夹 / report folder
-        #[arg(default_value = ".")]
+        #[arg(default_value = ".", value_name = "文件夹")]
         dir: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
@@ -84,16 +87,21 @@ enum Command {
 #[derive(Args)]
 struct OutputArgs {
     /// 输出文件夹（默认：报告文件夹下的 out/） / output folder
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "文件夹")]
     out: Option<PathBuf>,
     /// 要生成的格式，逗号分隔 / formats, comma separated
-    #[arg(long, value_delimiter = ',', default_value = "docx,pdf,xlsx")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "docx,pdf,xlsx",
+        value_name = "格式"
+    )]
     format: Vec<FormatArg>,
     /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
     #[arg(long)]
     draft: bool,
     /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
-    #[arg(long)]
+    #[arg(long, value_name = "文件夹")]
     fonts: Option<PathBuf>,
 }
 
@@ -123,14 +131,12 @@ enum OutputFormat {
     Json,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum KindArg {
-    /// 县级以上人民政府部门
-    Department,
-    /// 乡镇人民政府、街道办事处
-    Township,
-    /// 县级以上地方人民政府
-    Government,
+/// `--kind`: the keyword or the Chinese a clerk types (部门, 乡镇, 街道, 政府…), as in
+/// `report.toml`.
+fn kind_arg(s: &str) -> Result<Kind, String> {
+    Kind::from_word(s).ok_or_else(|| {
+        "请写 部门（department）、乡镇（township，含街道）或 政府（government）".to_string()
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -141,7 +147,17 @@ enum FormatArg {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli: Cli = match zh::parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(shown) => {
+            if shown.error {
+                eprint!("{}", shown.text);
+            } else {
+                print!("{}", shown.text);
+            }
+            return ExitCode::from(shown.code);
+        }
+    };
     match cli.command {
         Command::Check { dir, format } => check(&dir, format),
         Command::New {
@@ -199,12 +215,7 @@ fn check(dir: &Path, format: OutputFormat) -> ExitCode {
     ExitCode::from(u8::from(c.errors > 0))
 }
 
-fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
-    let kind = match kind {
-        KindArg::Department => Kind::Department,
-        KindArg::Township => Kind::Township,
-        KindArg::Government => Kind::Government,
-    };
+fn new(dir: &Path, agency: &str, year: i32, kind: Kind) -> ExitCode {
     if dir.join(nianbao_core::load::REPORT_FILE).exists() {
         eprintln!("“{}”中已有 report.toml，未覆盖", dir.display());
         return ExitCode::from(2);

@@ -224,7 +224,11 @@ fn section_like(line: &str) -> Option<usize> {
             let common = lcs(&words, &wording) as f64;
             let own = common / wording.len() as f64;
             let line_share = common / words.len() as f64;
-            let needed = if heading.starts_with(ordinal) { 0.5 } else { 0.6 };
+            let needed = if heading.starts_with(ordinal) {
+                0.5
+            } else {
+                0.6
+            };
             (own >= needed && line_share >= 0.6).then_some((own + line_share, k))
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))

@@ -604,6 +604,9 @@ mod tests {
         );
         report.imprint.as_mut().unwrap().cc.clear();
         let doc = build(&report, false);
-        assert!(matches!(doc.blocks.last(), Some(DocBlock::Imprint(Imprint { cc: None, .. }))));
+        assert!(matches!(
+            doc.blocks.last(),
+            Some(DocBlock::Imprint(Imprint { cc: None, .. }))
+        ));
     }
 }

@@ -11,8 +11,8 @@ use toml::Spanned;
 
 use crate::diag::Diagnostic;
 use crate::format::{
-    Kind, MAX_AGENCY_CHARS, ProsePart, PROSE_PARTS, T3_APPLICANT_COLS, T3_COLUMNS, T3_ROWS, T3_TOTAL, T4_COLUMNS,
-    T4_GROUPS, T4_RESULT_COLS,
+    Kind, ProsePart, MAX_AGENCY_CHARS, PROSE_PARTS, T3_APPLICANT_COLS, T3_COLUMNS, T3_ROWS,
+    T3_TOTAL, T4_COLUMNS, T4_GROUPS, T4_RESULT_COLS,
 };
 use crate::model::{Count, Date, Fee, Imprint, Prose, Report, ReportSpans, Signature, T3Line};
 use crate::source::{FileId, SourceMap, Span};
@@ -228,9 +228,7 @@ impl P<'_> {
                     keys.table.insert(intended, v.clone());
                     d.hint(format!("是不是“{s}”？请把键名“{key}”改为“{s}”"))
                 }
-                Some(s) => d.hint(format!(
-                    "“{s}”已经写过，这一行是多余的：删去它，或改正键名"
-                )),
+                Some(s) => d.hint(format!("“{s}”已经写过，这一行是多余的：删去它，或改正键名")),
                 None => {
                     keys.stray.push(key.to_string());
                     d.hint(format!("可用的键：{}", allowed.join("、")))
@@ -321,13 +319,11 @@ impl P<'_> {
                 format!("{what}应为整数，不能是小数（{}）", f.as_str()),
                 "件数只能是 0 或正整数",
             ),
-            DeValue::String(s) if is_blank(s) => {
-                bad(
-                    self,
-                    format!("{what}为空或“{}”", s.trim()),
-                    "没有数据时写 0，不要留空或写“/”",
-                )
-            }
+            DeValue::String(s) if is_blank(s) => bad(
+                self,
+                format!("{what}为空或“{}”", s.trim()),
+                "没有数据时写 0，不要留空或写“/”",
+            ),
             DeValue::String(s) => bad(
                 self,
                 format!("{what}应为数字，不能是文字“{s}”"),
@@ -435,7 +431,12 @@ impl P<'_> {
                 }
                 m
             });
-        let written = match (marks.is_empty(), blanks.iter().any(|&k| matches!(items[k].get_ref(), DeValue::String(s) if s.trim().is_empty()))) {
+        let written = match (
+            marks.is_empty(),
+            blanks
+                .iter()
+                .any(|&k| matches!(items[k].get_ref(), DeValue::String(s) if s.trim().is_empty())),
+        ) {
             (true, _) => "空白".to_string(),
             (false, true) => format!("{}或空白", marks.join("、")),
             (false, false) => marks.join("、"),

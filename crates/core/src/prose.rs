@@ -143,7 +143,12 @@ pub fn parse(
             }
             Event::Start(Tag::TableCell) => {
                 if let Some(o) = cur.as_mut().filter(|o| !o.inlines.is_empty()) {
-                    o.push("\u{3000}", false, Span::new(file, range.start..range.start), false);
+                    o.push(
+                        "\u{3000}",
+                        false,
+                        Span::new(file, range.start..range.start),
+                        false,
+                    );
                 }
             }
             Event::End(TagEnd::TableHead) | Event::End(TagEnd::TableRow) => {
@@ -795,20 +800,29 @@ mod tests {
 
     #[test]
     fn tables_and_html_keep_their_text_and_warn() {
-        let md = "| 项目 | 数量 |\n|---|---|\n| 申请 | 5 |\n\n<div>\n块级<b>HTML</b>里的文字\n</div>\n";
+        let md =
+            "| 项目 | 数量 |\n|---|---|\n| 申请 | 5 |\n\n<div>\n块级<b>HTML</b>里的文字\n</div>\n";
         let (b, d) = parse_str(md);
         let texts: Vec<String> = b.iter().map(Block::text).collect();
-        assert_eq!(texts, ["项目\u{3000}数量", "申请\u{3000}5", "块级HTML里的文字"]);
+        assert_eq!(
+            texts,
+            ["项目\u{3000}数量", "申请\u{3000}5", "块级HTML里的文字"]
+        );
         let found: Vec<(&str, &str)> = d
             .iter()
             .map(|d| (d.id, &md[d.span.clone().unwrap().range]))
             .collect();
-        assert_eq!(found, [("W-MARKUP", "| 项目 | 数量 |"), ("W-MARKUP", "<div>")]);
+        assert_eq!(
+            found,
+            [("W-MARKUP", "| 项目 | 数量 |"), ("W-MARKUP", "<div>")]
+        );
     }
 
     #[test]
     fn full_width_placeholders_work() {
-        let (b, d) = parse_str("共｛｛applications.new.natural｝｝件，{｛ａｐｐｌｉｃａｔｉｏｎｓ。new.natural}｝件。");
+        let (b, d) = parse_str(
+            "共｛｛applications.new.natural｝｝件，{｛ａｐｐｌｉｃａｔｉｏｎｓ。new.natural}｝件。",
+        );
         assert!(d.is_empty(), "{d:#?}");
         assert_eq!(b[0].text(), "共7件，7件。");
         assert!(b[0].is_generated(1));

@@ -71,8 +71,15 @@ mod tests {
         crate::finish(&mut loaded);
         // Every finding is an unfilled prompt (an error: a final build refuses, a draft is
         // built), one per 【待填写】 of the templates.
-        let ids: Vec<_> = loaded.diagnostics.iter().map(|d| (d.severity, d.id)).collect();
-        let prompts = files.iter().map(|(_, t)| t.matches("【待填写").count()).sum();
+        let ids: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| (d.severity, d.id))
+            .collect();
+        let prompts = files
+            .iter()
+            .map(|(_, t)| t.matches("【待填写").count())
+            .sum();
         assert_eq!(ids, vec![(Severity::Error, "E-TODO"); prompts]);
         assert_eq!(prompts, 9);
         let r = loaded.report.unwrap();

@@ -144,7 +144,11 @@ pub(crate) fn ime_characters(id: FileId, file: &SourceFile) -> Vec<Diagnostic> {
                     .at(Span::new(id, at..end))
                     .hint(IME_HINT),
                 );
-                i += found[i..].iter().position(|(k, _)| *k == close).unwrap_or(0) + 1;
+                i += found[i..]
+                    .iter()
+                    .position(|(k, _)| *k == close)
+                    .unwrap_or(0)
+                    + 1;
                 continue;
             }
         }
@@ -229,7 +233,9 @@ fn describe(what: &str, expected: &str, slice: &str) -> (String, Option<String>)
     match what {
         "string values must be quoted" if slice.is_empty() => (
             s("“=”后面缺少值"),
-            Some(s("写上值：数字直接写（如 0），文字加英文双引号（如 \"某某局\"）")),
+            Some(s(
+                "写上值：数字直接写（如 0），文字加英文双引号（如 \"某某局\"）",
+            )),
         ),
         "string values must be quoted" => (
             format!("“{slice}”不是数字，文字要用英文双引号括起来"),
@@ -243,14 +249,14 @@ fn describe(what: &str, expected: &str, slice: &str) -> (String, Option<String>)
                 "空白请写 0，例如 [0, 0, 0, 0, 0, 0]；从表格复制来的空白单元格也要写 0",
             )),
         ),
-        "missing comma between array elements" => (
-            s("数组中两个数之间缺少英文逗号“,”"),
-            None,
-        ),
+        "missing comma between array elements" => (s("数组中两个数之间缺少英文逗号“,”"), None),
         "unexpected `=` in array" => (s("数组中不能有“=”"), None),
         "unclosed array" => (s("数组缺少右方括号“]”"), None),
         "missing array opening" => (s("数组缺少左方括号“[”"), None),
-        "unclosed table" => (need("表头缺少右方括号“]”"), Some(s("表头写成 [名称]，例如 [active]"))),
+        "unclosed table" => (
+            need("表头缺少右方括号“]”"),
+            Some(s("表头写成 [名称]，例如 [active]")),
+        ),
         "unclosed array table" => (need("表头缺少“]]”"), None),
         "missing table open" => (s("表头缺少左方括号“[”"), None),
         "unclosed inline table" => (need("花括号“{”没有闭合"), None),
@@ -263,7 +269,9 @@ fn describe(what: &str, expected: &str, slice: &str) -> (String, Option<String>)
         "extra `=`" => (s("多了一个“=”"), None),
         "invalid unquoted key" => (
             s("键名中有不允许的字符"),
-            Some(s("键名只能用英文字母、数字、“_”和“-”，照模板写（如 carried_over）")),
+            Some(s(
+                "键名只能用英文字母、数字、“_”和“-”，照模板写（如 carried_over）",
+            )),
         ),
         "unquoted keys cannot be empty" => (s("缺少键名"), Some(s("每行写成 键 = 值"))),
         "invalid key" | "invalid key-value pair" => (s("键名无效"), None),
@@ -296,16 +304,19 @@ fn describe(what: &str, expected: &str, slice: &str) -> (String, Option<String>)
         ),
         "invalid date" | "invalid date-time" | "invalid time" => (
             format!("日期“{slice}”无效"),
-            Some(s("日期写成 2025-01-20（月和日都写两位，不加引号），并且是日历上存在的日子")),
+            Some(s(
+                "日期写成 2025-01-20（月和日都写两位，不加引号），并且是日历上存在的日子",
+            )),
         ),
         "unexpected leading zero" => (
             format!("数字“{slice}”不能以 0 开头"),
             Some(s("去掉开头的 0，例如把 012 写成 12")),
         ),
         "`_` may only go between digits" => (s("“_”只能写在两个数字之间"), None),
-        "invalid fraction" | "invalid mantissa" | "invalid exponent" | "invalid float" => {
-            (format!("小数“{slice}”写法无效"), Some(s("例如 2.5 或 0.25")))
-        }
+        "invalid fraction" | "invalid mantissa" | "invalid exponent" | "invalid float" => (
+            format!("小数“{slice}”写法无效"),
+            Some(s("例如 2.5 或 0.25")),
+        ),
         "unexpected sign" | "redundant numeric sign" | "integers with a radix cannot be signed" => {
             (s("数字前的正负号无效"), None)
         }
@@ -318,10 +329,7 @@ fn describe(what: &str, expected: &str, slice: &str) -> (String, Option<String>)
             format!("数字“{slice}”写法无效"),
             Some(s("只写阿拉伯数字，例如 12")),
         ),
-        "invalid boolean" => (
-            format!("“{slice}”不是数字，文字要用英文双引号括起来"),
-            None,
-        ),
+        "invalid boolean" => (format!("“{slice}”不是数字，文字要用英文双引号括起来"), None),
         "could not allocate for string" => (s("文件过大，无法读取"), None),
         _ if what.starts_with("invalid") => (s("此处写法无效"), None),
         _ => (s("此处格式不正确"), None),
@@ -431,10 +439,19 @@ mod tests {
             for word in e.message().split(|c: char| !c.is_ascii_alphabetic()) {
                 assert!(word.len() < 3 || !all.contains(word), "{case}: {all}");
             }
-            assert!(!d.message.contains("此处格式不正确"), "{case}: {}", d.message);
+            assert!(
+                !d.message.contains("此处格式不正确"),
+                "{case}: {}",
+                d.message
+            );
         }
         let file = SourceFile::new("report.toml".into(), "a = [1, , 2]".into());
-        let d = parser_error(FileId(0), &file, "extra comma in array, expected value", Some(8..9));
+        let d = parser_error(
+            FileId(0),
+            &file,
+            "extra comma in array, expected value",
+            Some(8..9),
+        );
         assert_eq!(
             d.message,
             "report.toml 格式错误：第1行第9列数组中有空白（两个逗号之间或开头没有数）"

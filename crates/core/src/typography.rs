@@ -409,7 +409,10 @@ mod tests {
         assert_eq!(IMPRINT_RULE_THICK.eighth_points(), 8);
         assert_eq!(IMPRINT_RULE_THIN.eighth_points(), 6);
         assert!((chars_per_line(IMPRINT.size) - 31.59).abs() < 0.01);
-        assert!(imprint_line_fits("某某县人民政府办公室", "2025年12月31日印发"));
+        assert!(imprint_line_fits(
+            "某某县人民政府办公室",
+            "2025年12月31日印发"
+        ));
         assert!(!imprint_line_fits(&"某".repeat(20), "2025年12月31日印发"));
         assert!(imprint_line_fits(&"某".repeat(19), "2025年1月1日印发"));
     }

@@ -253,9 +253,12 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
 
 /// E-FONT: the fonts for the PDF could not be found or loaded (`why` says where it looked).
 fn font_error(why: &str) -> Diagnostic {
-    Diagnostic::error("E-FONT", "找不到 PDF 所需的字体，未生成 PDF（其他格式照常生成）")
-        .hint(why.trim())
-        .hint("复制 nianbao 程序时要连同旁边的 fonts 文件夹一起复制；或用 --fonts 指定字体文件夹")
+    Diagnostic::error(
+        "E-FONT",
+        "找不到 PDF 所需的字体，未生成 PDF（其他格式照常生成）",
+    )
+    .hint(why.trim())
+    .hint("复制 nianbao 程序时要连同旁边的 fonts 文件夹一起复制；或用 --fonts 指定字体文件夹")
 }
 
 /// The folder of a report given as a folder or as its `report.toml`.
