@@ -176,8 +176,9 @@ impl Keys<'_> {
         }
         let stray: Vec<String> = self.stray.iter().map(|s| format!("“{s}”")).collect();
         format!(
-            "如果{}就是这一项，请把键名改为“{key}”；确实没有才{add}",
-            stray.join("或")
+            "如果{}就是这一项，请把键名改为“{key}”；确实没有才{}",
+            stray.join("或"),
+            add.replace("（没有就写 0）", "")
         )
     }
 }

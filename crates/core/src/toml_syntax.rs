@@ -187,11 +187,19 @@ pub(crate) fn parser_error(
     range: Option<std::ops::Range<usize>>,
 ) -> Diagnostic {
     let text = &file.text;
-    let range = range.unwrap_or_else(|| unlocated(text, message));
-    let (what, expected) = match message.split_once(", expected ") {
+    let mut range = range.unwrap_or_else(|| unlocated(text, message));
+    let (mut what, expected) = match message.split_once(", expected ") {
         Some((w, e)) => (w.trim(), e.trim()),
         None => (message.trim(), ""),
     };
+    // `new = [8, 2, 0` with the `]` forgotten: the parser only notices on the next line,
+    // which it takes for the next array element. Point at where the `]` belongs.
+    if what == "missing comma between array elements" && file.line_col(range.start).col == 1 {
+        if let Some(end) = end_of_previous_line(text, range.start) {
+            range = end..end;
+            what = "unclosed array";
+        }
+    }
     let lc = file.line_col(range.start);
     let at = format!("第{}行第{}列", lc.line, lc.col);
     let slice = text.get(range.clone()).unwrap_or("").trim();
@@ -336,6 +344,21 @@ fn describe(what: &str, expected: &str, slice: &str) -> (String, Option<String>)
     }
 }
 
+/// Where the code of the last non-blank, non-comment line before `offset` ends.
+fn end_of_previous_line(text: &str, offset: usize) -> Option<usize> {
+    let mut end = offset.min(text.len());
+    while end > 0 {
+        let start = text[..end - 1].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[start..end].trim_end_matches('\n');
+        let code = line.split('#').next().unwrap_or("").trim_end();
+        if !code.is_empty() {
+            return Some(start + code.len());
+        }
+        end = start;
+    }
+    None
+}
+
 /// A location for an error the parser gives without one (the recursion limit): the first
 /// line whose key path or nesting is that deep, else the start of the file.
 fn unlocated(text: &str, message: &str) -> std::ops::Range<usize> {
@@ -457,6 +480,20 @@ mod tests {
             "report.toml 格式错误：第1行第9列数组中有空白（两个逗号之间或开头没有数）"
         );
         assert!(d.hints[0].contains("空白请写 0"));
+    }
+
+    #[test]
+    fn a_forgotten_bracket_is_shown_where_it_belongs() {
+        let text = "[a]\nnew = [8, 2, 0  # 新收\n# 注释\n\nold = [1, 0, 0]\n";
+        let (_, errors) = toml::de::DeTable::parse_recoverable(text);
+        let e = errors.first().unwrap();
+        let file = SourceFile::new("report.toml".into(), text.into());
+        let d = parser_error(FileId(0), &file, e.message(), e.span());
+        assert_eq!(
+            d.message,
+            "report.toml 格式错误：第2行第15列数组缺少右方括号“]”"
+        );
+        assert_eq!(&text[..d.span.unwrap().range.start], "[a]\nnew = [8, 2, 0");
     }
 
     #[test]
