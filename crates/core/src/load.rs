@@ -905,13 +905,7 @@ fn parse_applications(p: &mut P, t: &DeTable, report: &mut Report, range: std::o
     let cols: Vec<&str> = T3_COLUMNS.iter().map(|c| c.1).collect();
     let n = T3_APPLICANT_COLS.len();
     for (i, row) in T3_ROWS.iter().enumerate() {
-        // “1.本机关不掌握相关政府信息” is one of several “1.” rows: name its group too.
-        let group = crate::format::T3_GROUPS
-            .iter()
-            .find(|(_, _, rows)| rows.contains(&i))
-            .and_then(|(_, label, _)| label.split_inclusive('）').next())
-            .unwrap_or("");
-        let what = format!("表三“{group}{}”行", row.label);
+        let what = format!("表三“{}”行", crate::claims::t3_row_name(i));
         match t.get(row.key) {
             Some(v) => {
                 let (cells, total) = p.counts(v, row.key, n, &what, &cols);

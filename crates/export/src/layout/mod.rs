@@ -6,11 +6,11 @@
 //! and face of each element, page numbers and the signature. This module only converts those
 //! values to points and decides where each glyph goes:
 //!
-//! - [`text`]: shaping (each character resolved to a face and glyph, with W-GLYPH for those no
+//! - `text`: shaping (each character resolved to a face and glyph, with W-GLYPH for those no
 //!   face has) and the lines of each kind of block;
-//! - [`linebreak`]: Chinese line breaking (禁则) and justification;
-//! - [`table`]: column widths, cell text, row heights, and where a table may break;
-//! - [`flow`]: pagination on the grid — keep-with-next, blank lines, the signature, tables cut
+//! - `linebreak`: Chinese line breaking (禁则) and justification;
+//! - `table`: column widths, cell text, row heights, and where a table may break;
+//! - `flow`: pagination on the grid — keep-with-next, blank lines, the signature, tables cut
 //!   into page segments with their header rows repeated.
 //!
 //! Body text sits on the grid: every text line occupies one of the 22 line slots of a page
@@ -18,8 +18,9 @@
 //! 16 pt advance tightened by ≈ 0.21 pt between characters, as Word's character grid does).
 //! Tables are laid out in points and the text after them snaps back to the next slot.
 //!
-//! Line breaking is our own (~500 lines): no crate we tried breaks CJK text by 禁则 on a fixed
-//! character grid with proportional Latin runs that never split (`docs/architecture.md`).
+//! Line breaking is our own (~500 lines, `linebreak`): the grid with punctuation squeezing
+//! and Latin runs kept whole is the layout itself; UAX #14 crates give break opportunities
+//! only (`docs/architecture.md`, “Hand-written where a crate exists”).
 
 mod flow;
 mod linebreak;
@@ -37,7 +38,8 @@ use flow::{Flow, Prep};
 use text::{Loc, Setter};
 
 #[cfg(test)]
-pub(crate) use linebreak::{no_end, no_start};
+pub(crate) use linebreak::no_end;
+pub(crate) use linebreak::no_start;
 pub use pages::{describe, GlyphRun, Line, LineKind, Page, PlacedGlyph, Rule};
 
 /// Millimetres to points.

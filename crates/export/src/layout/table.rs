@@ -17,9 +17,10 @@ use super::{baseline, AREA_H, AREA_W, AREA_X, AREA_Y, EPS};
 const TABLE_SIZE: f32 = ty::TABLE.size.pt();
 /// Baseline distance of table text.
 const TABLE_LEAD: f32 = TABLE_SIZE * 1.35;
-/// Horizontal cell padding.
-const PAD_X: f32 = 2.0;
-/// Vertical cell padding.
+/// Horizontal cell padding: the DOCX's cell margin.
+const PAD_X: f32 = ty::TABLE_CELL_INSET.pt();
+/// Vertical cell padding. The DOCX has none: Word's single line spacing puts about this much
+/// above and below a 五号 line by itself.
 const PAD_Y: f32 = 3.0;
 /// Border width.
 const RULE_W: f32 = ty::RULE_HALF_POINTS as f32 / 2.0;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use nianbao_core::document::Run;
+use nianbao_core::document::{Run, DRAFT_MARK};
 use nianbao_core::typography::{self as ty, Role, Side};
 use nianbao_core::{Diagnostic, Span};
 
@@ -283,7 +283,7 @@ impl<'a, 'f> Setter<'a, 'f> {
         let loc = Loc::Place("草稿标记".into());
         let style = ty::DRAFT_WATERMARK;
         let size = style.size.pt();
-        let mut l = self.single("草稿", style, 0.0, &loc, LineKind::Draft);
+        let mut l = self.single(DRAFT_MARK, style, 0.0, &loc, LineKind::Draft);
         let angle: f32 = 45.0;
         let (sin, cos) = angle.to_radians().sin_cos();
         // Centre of the em box on the page's centre; in PDF space (y up) the baseline

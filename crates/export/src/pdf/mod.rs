@@ -1,10 +1,10 @@
 //! PDF exporter: the page list of [`crate::layout`] as a PDF with embedded subset CJK fonts.
 //!
-//! This module only serialises: [`writer`] subsets the fonts used (our CID-keyed CFF
-//! subsetter in [`cff`], `subsetter` for anything else), writes ToUnicode maps, the page
-//! contents ([`content`]) and reproducible metadata. Nothing is measured again here.
+//! This module only serialises: `writer` subsets the fonts used (our CID-keyed CFF
+//! subsetter in `cff`, `subsetter` for anything else), writes ToUnicode maps, the page
+//! contents (`content`) and reproducible metadata. Nothing is measured again here.
 //!
-//! Fonts are read from disk at run time ([`Fonts::load`], found with [`find_font_dir`]) and
+//! Fonts are read from disk at run time ([`Fonts::load`], found with [`crate::fonts::find_font_dir`]) and
 //! parsed zero-copy per export; the Fandol faces are GPL with the font exception and must
 //! never be compiled into the binary.
 

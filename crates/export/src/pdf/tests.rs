@@ -658,6 +658,9 @@ fn heading_fonts_follow_the_standard() {
     assert_eq!(face_of(LineKind::Heading(3)), (f.face_of(Role::Fang), 16.0));
     assert_eq!(face_of(LineKind::Body), (f.face_of(Role::Fang), 16.0));
     assert_eq!(face_of(LineKind::PageNumber), (f.face_of(Role::Song), 14.0));
+    // Tables in 五号 仿宋, as in the DOCX (docs/format.md, 表格字体).
+    assert_eq!(face_of(LineKind::Cell), (f.face_of(Role::Fang), 10.5));
+    assert_eq!(face_of(LineKind::Signature), (f.face_of(Role::Fang), 16.0));
     // Body paragraphs are indented two characters.
     let first = pages[0]
         .lines
