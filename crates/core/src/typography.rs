@@ -324,6 +324,38 @@ pub const SIGNATURE_INDENT_CHARS: u32 = 2;
 /// The date starts this many characters to the right of the agency's first character.
 pub const SIGNATURE_DATE_OFFSET_CHARS: u32 = 2;
 
+/// The most body characters one line of the signature's agency holds: the line less its
+/// right indent.
+pub const SIGNATURE_MAX_CHARS: f32 = (CHARS as u32 - SIGNATURE_INDENT_CHARS) as f32;
+
+/// The signing agency's lines: one when it fits [`SIGNATURE_MAX_CHARS`], else as few lines
+/// of similar width as hold it (a line never starts with a closing mark). Every output sets
+/// these same lines, each right-aligned, the date against the widest ([`signature_x`]).
+pub fn signature_lines(agency: &str) -> Vec<String> {
+    let total = text_chars(agency);
+    if total <= SIGNATURE_MAX_CHARS {
+        return vec![agency.to_string()];
+    }
+    let n = (total / SIGNATURE_MAX_CHARS).ceil();
+    let target = total / n;
+    let mut lines: Vec<String> = vec![String::new()];
+    let mut width = 0.0;
+    for c in agency.chars() {
+        let w = text_chars(c.encode_utf8(&mut [0; 4]));
+        let closing = "）】》」』”’，。、；：？！".contains(c);
+        let full = width + w > SIGNATURE_MAX_CHARS || (width >= target - 0.25 && !closing);
+        if full && lines.len() < n as usize && !lines.last().is_some_and(String::is_empty) {
+            lines.push(String::new());
+            width = 0.0;
+        }
+        if let Some(last) = lines.last_mut() {
+            last.push(c);
+        }
+        width += w;
+    }
+    lines
+}
+
 /// Where the two lines of the signature start, as x positions in any unit in which one
 /// character is `char_w` and the type area ends at `right` (GB/T 9704 §7.3.5.2, no seal): the
 /// agency right-indented two characters, the date starting two characters right of the
@@ -421,6 +453,24 @@ mod tests {
         ));
         assert!(!imprint_line_fits(&"某".repeat(20), "2025年12月31日印发"));
         assert!(imprint_line_fits(&"某".repeat(19), "2025年1月1日印发"));
+    }
+
+    #[test]
+    fn long_signatures_break_into_balanced_lines() {
+        assert_eq!(signature_lines("某某县交通运输局"), ["某某县交通运输局"]);
+        let long = "某某县交通运输局机关党委办公室某某某某某某某某某某某某某某某某某某某某某某";
+        let lines = signature_lines(long);
+        assert_eq!(lines.concat(), long);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| text_chars(l) <= SIGNATURE_MAX_CHARS));
+        let widths: Vec<f32> = lines.iter().map(|l| text_chars(l)).collect();
+        assert!((widths[0] - widths[1]).abs() <= 1.0, "{lines:?}");
+        // A closing bracket stays with what it closes.
+        let lines = signature_lines(&format!(
+            "{}（某某某某某某某某某某某某某某某某某某某某）",
+            "某".repeat(6)
+        ));
+        assert!(lines.iter().all(|l| !l.starts_with('）')), "{lines:?}");
     }
 
     #[test]

@@ -134,8 +134,6 @@ fn prepare(doc: &Document, setter: &mut Setter<'_, '_>) -> Vec<Prep> {
     let mut section = "标题".to_string();
     for block in &doc.blocks {
         match block {
-            // Rendered once the exporters are on the shared layout module (WIP).
-            DocBlock::Imprint(_) => {}
             DocBlock::Heading {
                 level,
                 runs,
@@ -169,6 +167,7 @@ fn prepare(doc: &Document, setter: &mut Setter<'_, '_>) -> Vec<Prep> {
             DocBlock::Signature { agency, date } => {
                 preps.push(Prep::Signature(setter.signature(agency, date)));
             }
+            DocBlock::Imprint(imprint) => preps.push(Prep::Imprint(setter.imprint(imprint))),
         }
     }
     preps
