@@ -249,7 +249,8 @@ fn new(dir: &Path, agency: &str, year: i32, kind: Kind) -> ExitCode {
         println!("  新建 {}", path.display());
     }
     println!(
-        "已新建报告：{}。按【待填写】提示编写文字、填写 report.toml 中的数字，然后运行：\n  nianbao check {}\n  nianbao build {}",
+        "已新建报告：{}。按【待填写】提示编写文字、填写 report.toml 中的数字，然后运行：\n  nianbao check {}\n  nianbao build {}\n提示写完之前，nianbao build {} --draft 可生成标有“草稿”的文件。",
+        dir.display(),
         dir.display(),
         dir.display(),
         dir.display()
