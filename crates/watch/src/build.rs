@@ -95,6 +95,12 @@ impl FontCache {
         FontCache { dir, loaded: None }
     }
 
+    /// The font folder the shipped fonts are taken from, or where it was looked for (a few
+    /// file-existence checks).
+    pub fn find_dir(&self) -> Result<PathBuf, String> {
+        fonts::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)
+    }
+
     /// Forgets loaded fonts (a font file changed).
     pub fn invalidate(&mut self) {
         self.loaded = None;
@@ -164,18 +170,20 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     let mut formats = opts.formats.clone();
     formats.sort();
     formats.dedup();
-    let mut fonts = formats
+    // Without a font folder (a binary copied without its `fonts/`) the PDF cannot be made,
+    // but the DOCX and XLSX need no fonts: they are still written, and E-FONT (an error, so
+    // the exit status says something is missing) tells where the fonts were looked for. A
+    // font folder whose files cannot be loaded is an exporter failure like any other.
+    if formats.iter().any(|f| f.uses_fonts()) {
+        if let Err(message) = fonts.find_dir() {
+            loaded.diagnostics.push(font_error(&message));
+            formats.retain(|f| !f.uses_fonts());
+        }
+    }
+    let fonts = formats
         .iter()
         .any(|f| f.uses_fonts())
         .then(|| fonts.get(&loaded.fonts));
-    // Without fonts the PDF cannot be made, but the DOCX and XLSX need none: they are still
-    // written, and E-FONT (an error, so the exit status says something is missing) tells
-    // where the fonts were looked for.
-    if let Some(Err(message)) = &fonts {
-        loaded.diagnostics.push(font_error(message));
-        formats.retain(|f| !f.uses_fonts());
-        fonts = None;
-    }
     let mut rendered: Vec<(Format, PathBuf, Vec<u8>)> = Vec::new();
     for (format, outcome) in render_all(&formats, &doc, fonts.as_ref()) {
         match outcome {

@@ -153,14 +153,22 @@ fn exporter_failure_replaces_nothing() {
     let first = build(&src, &xlsx_only(&out), &mut fonts);
     let path = first.outputs[0].path.clone();
     let before = std::fs::read(&path).unwrap();
-    // Change the report so the XLSX would differ, and point the PDF at a font folder that
-    // does not exist: the PDF fails after the XLSX rendered, and nothing may be replaced.
+    // Change the report so the XLSX would differ, and point the PDF at a font folder whose
+    // fonts do not exist: the PDF fails after the XLSX rendered, and nothing may be replaced.
+    // (A missing font folder is not a failure: see the next test.)
+    let broken_fonts = out.join("broken-fonts");
+    std::fs::create_dir_all(&broken_fonts).unwrap();
+    std::fs::write(
+        broken_fonts.join("fonts.toml"),
+        "[roles]\nfang = \"missing.otf\"\n",
+    )
+    .unwrap();
     let src_copy = temp("fontfail-src");
     copy_dir(&src, &src_copy);
     let toml = std::fs::read_to_string(src_copy.join("report.toml")).unwrap();
     let toml = toml.replace("last_year = \"../demo-county-2023\"", "");
     std::fs::write(src_copy.join("report.toml"), break_balance(&toml)).unwrap();
-    let mut bad = FontCache::new(Some(out.join("no-fonts-here")));
+    let mut bad = FontCache::new(Some(broken_fonts));
     let opts = BuildOptions {
         out_dir: Some(out.clone()),
         formats: vec![Format::Xlsx, Format::Pdf],
@@ -174,7 +182,7 @@ fn exporter_failure_replaces_nothing() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(names.len(), 2, "{names:?}"); // the XLSX and the font folder
     std::fs::remove_dir_all(&out).unwrap();
     std::fs::remove_dir_all(&src_copy).unwrap();
 }
