@@ -15,6 +15,7 @@ use nianbao_watch::batch;
 use nianbao_watch::build::{self, BuildOptions, FontCache};
 use nianbao_watch::write::Written;
 
+mod import_cmd;
 mod watch_cmd;
 mod zh;
 
@@ -46,22 +47,46 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text, value_name = "格式")]
         format: OutputFormat,
     },
-    /// 新建报告文件夹 / scaffold a new report
+    /// 新建报告文件夹；--from 从上年度报告开始 / scaffold a new report, or next year's
     #[command(after_help = EXIT_HELP)]
     New {
         /// 要创建的文件夹 / folder to create
         #[arg(value_name = "文件夹")]
         dir: PathBuf,
-        /// 机关全称 / full agency name
-        #[arg(long, value_name = "机关全称")]
-        agency: String,
-        /// 报告年度 / report year
-        #[arg(long, value_name = "年度")]
-        year: i32,
-        /// 机关类型：部门（department）、乡镇（township，含街道）或政府（government）
-        /// / kind of agency
-        #[arg(long, value_parser = kind_arg, default_value = "department", value_name = "类型")]
-        kind: Kind,
+        /// 机关全称（有 --from 时默认取上年度的） / full agency name
+        #[arg(long, required_unless_present = "from", value_name = "机关全称")]
+        agency: Option<String>,
+        /// 报告年度（有 --from 时默认为上年度加一） / report year
+        #[arg(long, required_unless_present = "from", value_name = "年度")]
+        year: Option<i32>,
+        /// 机关类型：部门（department，默认）、乡镇（township，含街道）或政府（government）；
+        /// 有 --from 时取上年度的 / kind of agency
+        #[arg(long, value_parser = kind_arg, value_name = "类型")]
+        kind: Option<Kind>,
+        /// 上年度报告：报告文件夹，或可导入的文件（DOCX、XLSX、HTML、文本），导入到 DIR/上年度/
+        /// / last year's report: a report folder, or a file to import (into DIR/上年度/)
+        #[arg(long, value_name = "文件夹或文件")]
+        from: Option<PathBuf>,
+    },
+    /// 导入已发布的报告（DOCX、XLSX、HTML 网页、纯文本）为源文件 / import a published report
+    #[command(after_help = EXIT_HELP)]
+    Import {
+        /// 要导入的文件 / file to import
+        #[arg(value_name = "文件")]
+        file: PathBuf,
+        /// 输出的报告文件夹（默认：文件旁同名文件夹） / report folder to create
+        #[arg(short, long, value_name = "文件夹")]
+        out: Option<PathBuf>,
+    },
+    /// 把在 Excel/WPS 中修改过的工作簿中的数字写回 report.toml / write an edited workbook's numbers back
+    #[command(name = "sync-xlsx", after_help = EXIT_HELP)]
+    SyncXlsx {
+        /// 工作簿（nianbao build 生成的 XLSX） / the workbook
+        #[arg(value_name = "工作簿")]
+        file: PathBuf,
+        /// 报告文件夹（默认：工作簿在 DIR/out/ 中时为 DIR，否则为当前文件夹） / report folder
+        #[arg(value_name = "文件夹")]
+        dir: Option<PathBuf>,
     },
     /// 生成 DOCX、PDF、XLSX / build the outputs
     #[command(after_help = EXIT_HELP)]
@@ -101,6 +126,10 @@ struct OutputArgs {
     /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
     #[arg(long)]
     draft: bool,
+    /// 覆盖在 Excel/WPS 中改过数字的工作簿（默认停止并列出这些单元格）
+    /// / overwrite a workbook whose numbers were edited (default: stop and name the cells)
+    #[arg(long)]
+    force: bool,
     /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
     #[arg(long, value_name = "文件夹")]
     fonts: Option<PathBuf>,
@@ -112,6 +141,7 @@ impl OutputArgs {
             out_dir: self.out.clone(),
             formats: self.format.iter().map(|f| f.0).collect(),
             draft: self.draft,
+            force: self.force,
         }
     }
 }
@@ -177,7 +207,25 @@ fn main() -> ExitCode {
             agency,
             year,
             kind,
-        } => new(&dir, &agency, year, kind),
+            from,
+        } => match (from, agency, year) {
+            (Some(from), agency, year) => import_cmd::new_from(
+                &dir,
+                &from,
+                &nianbao_import::next_year::Options {
+                    agency,
+                    year,
+                    kind,
+                },
+            ),
+            (None, Some(agency), Some(year)) => {
+                new(&dir, &agency, year, kind.unwrap_or(Kind::Department))
+            }
+            // clap requires --agency and --year without --from.
+            (None, _, _) => ExitCode::from(2),
+        },
+        Command::Import { file, out } => import_cmd::import(&file, out.as_deref()),
+        Command::SyncXlsx { file, dir } => import_cmd::sync_xlsx(&file, dir.as_deref()),
         Command::Build { dirs, output } => build_cmd(&dirs, &output.options(), output.fonts),
         Command::Watch { dir, output } => watch_cmd::run(&dir, output.options(), output.fonts),
     }
