@@ -219,11 +219,7 @@ fn main() -> ExitCode {
             (Some(from), agency, year) => import_cmd::new_from(
                 &dir,
                 &from,
-                &nianbao_import::next_year::Options {
-                    agency,
-                    year,
-                    kind,
-                },
+                &nianbao_import::next_year::Options { agency, year, kind },
             ),
             (None, Some(agency), Some(year)) => {
                 new(&dir, &agency, year, kind.unwrap_or(Kind::Department))
