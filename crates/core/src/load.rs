@@ -81,7 +81,27 @@ struct Ctx<'a> {
     memory: Option<&'a [(&'a str, &'a str)]>,
 }
 
-fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, String> {
+/// Why a source file could not be read: the message, and whether it was the encoding (then
+/// the hint says how to save as UTF-8 rather than how to create the file).
+struct ReadError {
+    message: String,
+    encoding: bool,
+}
+
+/// The hint for a file saved as GBK (Notepad's “ANSI”, WPS's text export).
+const SAVE_AS_UTF8: &str =
+    "用记事本打开，点“文件”→“另存为”，编码选“UTF-8”后保存（WPS 另存为文本时选 UTF-8）";
+
+impl From<String> for ReadError {
+    fn from(message: String) -> Self {
+        ReadError {
+            message,
+            encoding: false,
+        }
+    }
+}
+
+fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, ReadError> {
     if let Some(files) = ctx.memory {
         let name = path
             .strip_prefix(&ctx.dir)
@@ -92,7 +112,7 @@ fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, String> {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(n, t)| loaded.sources.add(PathBuf::from(n), (*t).to_string()))
-            .ok_or_else(|| format!("找不到文件“{name}”"));
+            .ok_or_else(|| format!("找不到文件“{name}”").into());
     }
     loaded.inputs.push(path.to_path_buf());
     match std::fs::read(path) {
@@ -104,15 +124,18 @@ fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, String> {
                 }
                 Ok(loaded.sources.add(path.to_path_buf(), text))
             }
-            Err(_) => Err(format!(
-                "文件“{}”不是 UTF-8 编码（可能是 GBK），请用 UTF-8 保存",
-                path.display()
-            )),
+            Err(_) => Err(ReadError {
+                message: format!(
+                    "文件“{}”不是 UTF-8 编码（可能是 GBK），请用 UTF-8 保存",
+                    path.display()
+                ),
+                encoding: true,
+            }),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(format!("找不到文件“{}”", path.display()))
+            Err(format!("找不到文件“{}”", path.display()).into())
         }
-        Err(e) => Err(format!("无法读取文件“{}”：{e}", path.display())),
+        Err(e) => Err(format!("无法读取文件“{}”：{e}", path.display()).into()),
     }
 }
 
@@ -123,12 +146,15 @@ fn load_file(file: &Path, loaded: &mut Loaded, with_last_year: bool) -> Option<R
     };
     let id = match read(file, &ctx, loaded) {
         Ok(id) => id,
-        Err(message) => {
+        Err(e) => {
+            let hint = if e.encoding {
+                SAVE_AS_UTF8
+            } else {
+                "用 `nianbao new 文件夹 --agency 机关全称 --year 年度 --kind 部门` 新建报告"
+            };
             loaded
                 .diagnostics
-                .push(Diagnostic::error("E-FILE", message).hint(
-                "用 `nianbao new 文件夹 --agency 机关全称 --year 年度 --kind department` 新建报告",
-            ));
+                .push(Diagnostic::error("E-FILE", e.message).hint(hint));
             return None;
         }
     };
@@ -1042,18 +1068,20 @@ fn load_prose(
                 blocks,
             })
         }
-        Err(msg) => {
+        Err(e) => {
+            let id = if e.encoding || !part.required {
+                "E-FILE"
+            } else {
+                "E-SECTIONS"
+            };
             loaded.diagnostics.push(
-                Diagnostic::error(
-                    if part.required {
-                        "E-SECTIONS"
+                Diagnostic::error(id, format!("“{name}”：{}", e.message))
+                    .at(span)
+                    .hint(if e.encoding {
+                        SAVE_AS_UTF8
                     } else {
-                        "E-FILE"
-                    },
-                    format!("“{name}”：{msg}"),
-                )
-                .at(span)
-                .hint("检查文件名，或新建这个文件"),
+                        "检查文件名，或新建这个文件"
+                    }),
             );
             None
         }

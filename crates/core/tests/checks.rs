@@ -265,6 +265,56 @@ fn missing_keys_bad_dates_and_missing_files() {
     assert_eq!(find(&l, "E-FILE")[0].1, "\"active.md\"");
 }
 
+/// A file saved as GBK (Notepad's “ANSI”): E-FILE that says so, with how to save as UTF-8
+/// (not how to create the file), at the file's name in report.toml.
+#[test]
+fn a_gbk_file_is_named_with_how_to_save_it_as_utf8() {
+    let dir = std::env::temp_dir().join(format!("nianbao-gbk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for n in [
+        "report.toml",
+        "opening.md",
+        "overview.md",
+        "problems.md",
+        "other.md",
+    ] {
+        std::fs::copy(broken_dir().join("clean").join(n), dir.join(n)).unwrap();
+    }
+    // “本机关全年……” in GBK: not UTF-8.
+    std::fs::write(
+        dir.join("overview.md"),
+        b"\xb1\xbe\xbb\xfa\xb9\xd8\xc8\xab\xc4\xea\n",
+    )
+    .unwrap();
+    let l = nianbao_core::load::load(&dir);
+    let found = find(&l, "E-FILE");
+    assert_eq!(found.len(), 1, "{:?}", ids(&l));
+    assert_eq!(found[0].1, "\"overview.md\"");
+    assert!(found[0].0.message.contains("不是 UTF-8 编码"));
+    assert!(
+        found[0].0.hints[0].contains("另存为"),
+        "{:?}",
+        found[0].0.hints
+    );
+    // report.toml itself in GBK.
+    let toml = std::fs::read_to_string(dir.join("report.toml")).unwrap();
+    let mut gbk = Vec::new();
+    for c in toml.chars() {
+        // The clean report's non-ASCII text only matters as “not UTF-8”: any GBK lead byte.
+        if c.is_ascii() {
+            gbk.push(c as u8);
+        } else {
+            gbk.extend_from_slice(b"\xb1\xbe");
+        }
+    }
+    std::fs::write(dir.join("report.toml"), gbk).unwrap();
+    let l = nianbao_core::load::load(&dir);
+    let found: Vec<_> = l.diagnostics.iter().filter(|d| d.id == "E-FILE").collect();
+    assert_eq!(found.len(), 1);
+    assert!(found[0].hints[0].contains("另存为"), "{:?}", found[0].hints);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn text_against_tables() {
     let l = run("text-table");
