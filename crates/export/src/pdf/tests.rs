@@ -1015,9 +1015,39 @@ fn imprint_sits_at_the_foot_of_the_last_page() {
     }
     // Text between the rules: each line's baseline inside its band.
     assert!(cc1.y > ys[0] && cc2.y < ys[1] && printer.y > ys[1] && printer.y < ys[2]);
+    // The written PDF strokes each rule with its own width (PDF y from the bottom).
+    let out = export(&doc, fonts()).unwrap();
+    let drawn = stroked_lines(&out.bytes);
+    let want: Vec<(f32, f32)> = rules
+        .iter()
+        .map(|r| (PAGE_HEIGHT - r.y1, r.width))
+        .collect();
+    assert_eq!(drawn.len(), want.len(), "{drawn:?}");
+    for ((y, w), (wy, ww)) in drawn.iter().zip(&want) {
+        assert!((y - wy).abs() < 0.01 && (w - ww).abs() < 0.01, "{drawn:?}");
+    }
     let mut full = sample();
     full.blocks.push(imprint_block(cc));
     assert_reads_back(&full);
+}
+
+/// The first page's straight lines as the content stream strokes them: (y of the start, the
+/// line width in force at the `S` that strokes it).
+fn stroked_lines(bytes: &[u8]) -> Vec<(f32, f32)> {
+    let pdf = lopdf::Document::load_mem(bytes).expect("parse pdf");
+    let (_, page_id) = pdf.get_pages().into_iter().next().expect("a page");
+    let content = Content::decode(&pdf.get_page_content(page_id)).expect("content");
+    let num = |o: &lopdf::Object| o.as_float().expect("number");
+    let (mut width, mut path, mut out) = (1.0, Vec::new(), Vec::new());
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "w" => width = num(&op.operands[0]),
+            "m" => path.push(num(&op.operands[1])),
+            "S" => out.extend(path.drain(..).map(|y| (y, width))),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Without room below the signature the 版记 goes to the foot of a page of its own; without
