@@ -315,7 +315,9 @@ fn imprint_table(x: &mut Xml, imprint: &Imprint) {
             right: Some(indent),
             ..Ind::default()
         }),
-        right_tab: Some(TYPE_WIDTH - 2 * indent),
+        // Tab stops are measured from the cell's edge, not from the indent (ECMA-376
+        // §17.3.1.37; Word and LibreOffice alike): one character in from the right edge.
+        right_tab: Some(TYPE_WIDTH - indent),
         ..base
     };
     row(x, ppr, &format!("{}\t{}", imprint.printer, imprint.date));

@@ -936,6 +936,20 @@ fn imprint_is_a_table_at_the_foot_of_the_type_area() {
     assert_eq!(paras[0].wt(), "抄送：县人民政府办公室，县政务公开办公室。");
     assert_eq!(paras[1].wt(), "示范县人民政府办公室2025年3月20日印发");
     assert!(!paras[1].find_all("w:tab").is_empty());
+    // The right tab one character (280 twips) in from the type area's right edge, measured
+    // from the cell's left edge as tab stops are.
+    let tab = paras[1]
+        .child("w:pPr")
+        .unwrap()
+        .child("w:tabs")
+        .unwrap()
+        .child("w:tab")
+        .unwrap();
+    assert_eq!(tab.attr("w:val"), Some("right"));
+    assert_eq!(
+        tab.attr("w:pos"),
+        Some((TYPE_WIDTH - 280).to_string().as_str())
+    );
     let ind = paras[0].child("w:pPr").unwrap().child("w:ind").unwrap();
     // 4号 is 280 twips a character: one character in, hanging by the three of “抄送：”.
     assert_eq!(ind.attr("w:left"), Some("1120"));
