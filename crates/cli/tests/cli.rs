@@ -65,7 +65,7 @@ fn new_scaffold_builds_only_as_a_draft() {
     assert!(!dir.join("out").exists());
     let o = nianbao(&["build", d, "--format", "docx,xlsx", "--draft"]);
     assert_eq!(o.status.code(), Some(1));
-    // Hidden files (the workbook's edit record, while it is a sidecar) are not outputs.
+    // Only the published files (no hidden files).
     let mut names: Vec<String> = std::fs::read_dir(dir.join("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
