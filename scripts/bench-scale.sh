@@ -47,7 +47,7 @@ PY
   bytes=$(stat -c %s "$pdf")
   hyperfine -N -w 3 -r "$RUNS" --export-json "$WORK/h$n.json" \
     "$NIANBAO_BIN build $dir -o $dir/out" >/dev/null 2>&1
-  ms=$(python3 -c 'import json,sys; print(f"{json.load(open(sys.argv[1]))["results"][0]["median"]*1000:.2f}")' "$WORK/h$n.json")
+  ms=$(python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["results"][0]; print("%.2f" % (r["median"] * 1000))' "$WORK/h$n.json")
   per=""
   if [[ -z "$base_ms" ]]; then
     base_ms=$ms base_pages=$pages per="—"
