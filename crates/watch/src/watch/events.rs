@@ -429,7 +429,10 @@ mod tests {
                 EventKind::Access(AccessKind::Close(AccessMode::Read)),
                 false,
             ),
-            (EventKind::Access(AccessKind::Close(AccessMode::Write)), true),
+            (
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                true,
+            ),
             (EventKind::Access(AccessKind::Read), false),
             (EventKind::Access(AccessKind::Any), false),
             (
