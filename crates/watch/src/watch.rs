@@ -21,7 +21,7 @@ pub mod events;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
@@ -196,12 +196,20 @@ impl Watch {
             // Wait for the next batch to become due.
             loop {
                 let now = Instant::now();
-                if batch.due(now) {
-                    break;
-                }
-                let msg = match batch.deadline() {
-                    None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
-                    Some(d) => self.rx.recv_timeout(d.saturating_duration_since(now)),
+                let msg = if batch.due(now) {
+                    // Due: first take in what is already queued (saves made during the last
+                    // build are one build, not one each; a Stop is not kept waiting behind
+                    // them), then build.
+                    match self.rx.try_recv() {
+                        Ok(msg) => Ok(msg),
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Disconnected) => Err(RecvTimeoutError::Disconnected),
+                    }
+                } else {
+                    match batch.deadline() {
+                        None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                        Some(d) => self.rx.recv_timeout(d.saturating_duration_since(now)),
+                    }
                 };
                 match msg {
                     Ok(Msg::Stop) => return Ok(()),
