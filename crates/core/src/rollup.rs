@@ -120,18 +120,28 @@ pub fn parse_units(id: FileId, sources: &SourceMap) -> (Option<UnitList>, Vec<Di
     let mut diags = Vec::new();
     let at = |range: std::ops::Range<usize>| Span::new(id, range);
     let (root, errors) = DeTable::parse_recoverable(text);
-    if let Some(e) = errors.first() {
-        diags.push(
-            Diagnostic::error(
-                "E-TOML",
-                format!(
-                    "units.toml 格式错误：{}",
-                    crate::load::toml_message(e.message())
-                ),
-            )
-            .at(at(e.span().unwrap_or(0..0)))
-            .hint("检查引号、方括号和逗号是否成对；每个单位写成一段 [[unit]]，其下写 dir = \"文件夹\""),
-        );
+    if !errors.is_empty() {
+        // The same E-TOML as report.toml's (input-method characters, else the parser's first
+        // error, in Chinese), naming units.toml.
+        let file = sources.get(id);
+        let mut found = crate::toml_syntax::ime_characters(id, file);
+        if found.is_empty() {
+            found.extend(
+                errors
+                    .iter()
+                    .min_by_key(|e| e.span().map_or(usize::MAX, |s| s.start))
+                    .map(|e| crate::toml_syntax::parser_error(id, file, e.message(), e.span())),
+            );
+        }
+        for mut d in found {
+            d.message = d.message.replace("report.toml", "units.toml");
+            for h in &mut d.hints {
+                *h = h.replace("report.toml", "units.toml");
+            }
+            d.hints
+                .push("每个单位写成一段 [[unit]]，其下写 dir = \"文件夹\"".to_string());
+            diags.push(d);
+        }
         return (None, diags);
     }
     let root = root.get_ref();
