@@ -302,17 +302,28 @@ pub(crate) fn rollup_cmd(units_dir: &Path, opts: &RollupOptions) -> ExitCode {
     print!("{}", rollup::render_units(&r.rows()));
     let left_out = r.units.iter().filter(|u| !u.status.counted()).count();
     if let Some(a) = &r.aggregate {
-        // Errors in full; the warnings of a new aggregate are its writing prompts, so only
-        // counted here (`nianbao check` lists them).
+        // Errors in full; the writing prompts (E-TODO) and the warnings only counted here
+        // (`nianbao check` lists them).
         let errors: Vec<Diagnostic> = a
             .diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
+            .filter(|d| d.severity == Severity::Error && !nianbao_core::rollup::is_prompt(d))
             .cloned()
             .collect();
         if !errors.is_empty() {
             println!("── 汇总报告 {} ──", opts.out_dir.display());
             print!("{}", diag::render(&errors, &a.sources, c));
+        }
+        let prompts = a
+            .diagnostics
+            .iter()
+            .filter(|d| nianbao_core::rollup::is_prompt(d))
+            .count();
+        if prompts > 0 {
+            println!(
+                "汇总报告待填写：{prompts} 处【待填写】由本机关编写（运行 nianbao check {} 查看）",
+                opts.out_dir.display()
+            );
         }
         let mut by_id: std::collections::BTreeMap<&str, usize> = Default::default();
         for d in a
@@ -346,11 +357,23 @@ pub(crate) fn rollup_cmd(units_dir: &Path, opts: &RollupOptions) -> ExitCode {
     );
     if let Some(a) = &r.aggregate {
         let ac = diag::count(&a.diagnostics);
+        let prompts = a
+            .diagnostics
+            .iter()
+            .filter(|d| nianbao_core::rollup::is_prompt(d))
+            .count();
+        let next = if prompts > 0 {
+            format!(
+                "编写 {prompts} 处【待填写】后运行 nianbao build {}",
+                opts.out_dir.display()
+            )
+        } else {
+            format!("运行 nianbao build {}", opts.out_dir.display())
+        };
         println!(
-            "汇总报告 {}：{}。编写【待填写】部分后运行 nianbao build {}",
+            "汇总报告 {}：{}。{next}",
             opts.out_dir.display(),
-            summary(ac.errors, ac.warnings),
-            opts.out_dir.display()
+            summary(ac.errors - prompts, ac.warnings),
         );
     }
     ExitCode::from(u8::from(r.has_errors()))

@@ -24,6 +24,13 @@ pub const UNITS_FILE: &str = "units.toml";
 /// The 汇总 workbook written next to the aggregate's `report.toml`.
 pub const SUMMARY_FILE: &str = "汇总.xlsx";
 
+/// Whether `d` is one of the aggregate's writing prompts (E-TODO: a 【待填写】 left for the
+/// office to write), not a fault of the sums: a new aggregate has them until the office
+/// writes its prose, so they neither fail the roll-up nor are listed in full.
+pub fn is_prompt(d: &Diagnostic) -> bool {
+    d.id == "E-TODO"
+}
+
 /// First line of the generated part of an aggregate `report.toml`.
 pub const REGION_START: &str =
     "# ==== 汇总数据：由 nianbao rollup 生成，重新汇总时这一部分整体替换，请勿在此修改 ====";
@@ -962,12 +969,12 @@ mod tests {
         let errors: Vec<_> = loaded
             .diagnostics
             .iter()
-            .filter(|d| d.severity == crate::Severity::Error)
+            .filter(|d| d.severity == crate::Severity::Error && !is_prompt(d))
             .collect();
         assert!(errors.is_empty(), "{errors:#?}\n{text}");
         // Only the writing prompts are left for the office.
         assert!(
-            loaded.diagnostics.iter().all(|d| d.id == "W-TODO"),
+            loaded.diagnostics.iter().all(is_prompt),
             "{:#?}",
             loaded.diagnostics
         );

@@ -102,8 +102,8 @@ impl Rollup {
     }
 
     /// Whether the roll-up is incomplete or wrong somewhere: a finding that is an error, a unit
-    /// left out or missing, a unit with errors counted anyway, an aggregate with errors, a
-    /// file not written.
+    /// left out or missing, a unit with errors counted anyway, an aggregate with errors other
+    /// than its writing prompts ([`rollup::is_prompt`]), a file not written.
     pub fn has_errors(&self) -> bool {
         let error = |d: &Diagnostic| d.severity == Severity::Error;
         self.diagnostics.iter().any(error)
@@ -112,10 +112,11 @@ impl Rollup {
                 .units
                 .iter()
                 .any(|u| u.status == Status::IncludedFailing)
-            || self
-                .aggregate
-                .as_ref()
-                .is_some_and(|a| a.diagnostics.iter().any(error))
+            || self.aggregate.as_ref().is_some_and(|a| {
+                a.diagnostics
+                    .iter()
+                    .any(|d| error(d) && !rollup::is_prompt(d))
+            })
             || self
                 .written
                 .iter()
