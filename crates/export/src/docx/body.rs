@@ -9,7 +9,7 @@ use super::styles::{
 };
 use super::xml::{a, Xml};
 use super::{
-    face, Rel, CHAR_SPACE, FOOTER_DISTANCE, HEADER_DISTANCE, LINE_PITCH, MARGIN_BOTTOM,
+    face, Rel, FOOTER_DISTANCE, HEADER_DISTANCE, LINE_PITCH, MARGIN_BOTTOM,
     MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, NS_R, NS_W, PAGE_HEIGHT, PAGE_WIDTH, TABLE_CELL_MARGIN,
     TWIPS_PER_BODY_CHAR, TYPE_WIDTH,
 };
@@ -33,7 +33,7 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
         };
         let mark = format!("（{DRAFT_MARK}）");
         let red = RPr {
-            font: Some(face(ty::DRAFT_LINE.role)),
+            font: Some(ty::DRAFT_LINE.role),
             color: Some(ty::DRAFT_COLOR),
             ..RPr::HINT
         };
@@ -241,8 +241,11 @@ fn table(x: &mut Xml, t: &Table) {
         }
         x.end();
         // Header rows stay with the first body row; a table without repeating header rows
-        // (表二) stays on one page, since a continuation would have no labels.
-        let keep_next = r + 1 < rows && (r < header_rows || header_rows == 0);
+        // (表二) breaks only before a group with its own headings (as the PDF does), so no
+        // page starts an unlabelled continuation.
+        let next_starts_group = u8::try_from(r + 1).is_ok_and(|n| t.shape.starts_group(n));
+        let keep_next =
+            r + 1 < rows && (r < header_rows || (header_rows == 0 && !next_starts_group));
         let mut k = 0;
         while k < cols {
             let cell = owner[r * cols + k]
@@ -350,13 +353,13 @@ fn section(x: &mut Xml, draft: bool) {
         ],
     );
     x.empty("w:cols", &[a("w:space", 425)]);
+    // A line grid (22 lines of 28.95 pt); the 28 characters a line come from Normal's
+    // −0.25 pt character spacing, which Word, WPS and LibreOffice all honour, where a
+    // character grid (`linesAndChars` with a negative `charSpace`) gives 14–19 characters
+    // a line in LibreOffice (`docs/docx-grid.md`).
     x.empty(
         "w:docGrid",
-        &[
-            a("w:type", "linesAndChars"),
-            a("w:linePitch", LINE_PITCH),
-            a("w:charSpace", CHAR_SPACE),
-        ],
+        &[a("w:type", "lines"), a("w:linePitch", LINE_PITCH)],
     );
     x.end();
 }
