@@ -9,7 +9,7 @@ use super::styles::{
 };
 use super::xml::{a, Xml};
 use super::{
-    face, Rel, FOOTER_DISTANCE, HEADER_DISTANCE, LINE_PITCH, MARGIN_BOTTOM,
+    Rel, FOOTER_DISTANCE, HEADER_DISTANCE, LINE_PITCH, MARGIN_BOTTOM,
     MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, NS_R, NS_W, PAGE_HEIGHT, PAGE_WIDTH, TABLE_CELL_MARGIN,
     TWIPS_PER_BODY_CHAR, TYPE_WIDTH,
 };
@@ -56,9 +56,12 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
                 paragraph(&mut x, &ppr, run_texts(runs), RPr::HINT);
             }
             DocBlock::Paragraph { runs, .. } => {
+                // Before the signature: its last line keeps with it, and widow control
+                // brings a second line along (the 落款 keeps two lines of text, as in the PDF).
                 let ppr = PPr {
                     style: Some(STYLE_BODY),
                     keep_next: before_signature,
+                    widow_control: before_signature.then_some(true),
                     ..PPr::default()
                 };
                 paragraph(&mut x, &ppr, run_texts(runs), RPr::HINT);
