@@ -68,8 +68,8 @@ pub(crate) const HEADER_DISTANCE: u32 = ty::Mm(15).twips();
 /// (the 宋体's descent and the dash's raise, [`ty::PAGE_NUMBER_DASH_EM`]).
 pub(crate) const FOOTER_DISTANCE: u32 = MARGIN_BOTTOM
     - ty::PAGE_NUMBER_GAP.twips()
-    - ((ty::PAGE_NUMBER_DASH_EM + ty::PAGE_NUMBER_DESCENT_EM)
-        * TWIPS_PER_PAGE_NUMBER_CHAR as f32) as u32;
+    - ((ty::PAGE_NUMBER_DASH_EM + ty::PAGE_NUMBER_DESCENT_EM) * TWIPS_PER_PAGE_NUMBER_CHAR as f32)
+        as u32;
 
 /// The face Word names for `role` (the official face; Word falls back by the font table's
 /// `altName`).

@@ -33,8 +33,9 @@ use super::linebreak::{is_wide, no_end, no_start, BrokenLine};
 
 /// Tolerance for "fits", in cells.
 const EPS: f32 = 0.002;
-/// The last-line rule tries giving up this many more cells at most.
-const LAST_LINE_TRIES: usize = 4;
+/// A line may end up to this many cells before its greedy break, when that leaves fewer
+/// spread lines or no lone last character.
+const GIVE_CELLS: usize = 4;
 /// Free cells per gap above which a justified line would come out loose (hanzi more than
 /// [`ty::LOOSE_CELLS`] apart), with a margin.
 const LOOSE_SPREAD: f32 = (ty::LOOSE_CELLS - 1.0) * 0.8;
@@ -81,7 +82,6 @@ struct Cursor {
 /// One piece of a line: a whole unit, or part of a cut Latin run.
 #[derive(Clone, Debug)]
 struct Piece {
-    unit: usize,
     items: Range<usize>,
     kind: Kind,
     cells: usize,
@@ -130,7 +130,21 @@ fn units(items: &[(char, f32)]) -> Vec<Unit> {
 fn hangs(c: char) -> bool {
     matches!(
         c,
-        '，' | '。' | '、' | '；' | '：' | '？' | '！' | '）' | '》' | '」' | '』' | '”' | '’' | '〕' | '】' | '〉'
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '》'
+            | '」'
+            | '』'
+            | '”'
+            | '’'
+            | '〕'
+            | '】'
+            | '〉'
     )
 }
 
@@ -320,7 +334,6 @@ impl Setter<'_> {
             };
             if used + cells <= cap {
                 pieces.push(Piece {
-                    unit: c.unit,
                     items: shown,
                     kind: unit.kind,
                     cells,
@@ -355,7 +368,6 @@ impl Setter<'_> {
                 };
                 if bare.end < shown.end && used + bare_cells <= cap && after_ok {
                     pieces.push(Piece {
-                        unit: c.unit,
                         items: bare,
                         kind: unit.kind,
                         cells: bare_cells,
@@ -378,7 +390,6 @@ impl Setter<'_> {
                         let head = self.trim(shown.start..cut, false, true);
                         let head_cells = self.latin_cells(head.clone());
                         pieces.push(Piece {
-                            unit: c.unit,
                             items: head,
                             kind: unit.kind,
                             cells: head_cells,
@@ -410,7 +421,6 @@ impl Setter<'_> {
                             let head = self.trim(shown.start..cut, false, true);
                             let head_cells = self.latin_cells(head.clone()).min(cap);
                             pieces.push(Piece {
-                                unit: c.unit,
                                 items: head,
                                 kind: unit.kind,
                                 cells: head_cells,
@@ -423,7 +433,6 @@ impl Setter<'_> {
                         }
                         None => {
                             pieces.push(Piece {
-                                unit: c.unit,
                                 items: shown,
                                 kind: unit.kind,
                                 cells: cells.min(cap),
@@ -475,29 +484,6 @@ impl Setter<'_> {
         (plan, c)
     }
 
-    /// Lines from `c` to the end of the paragraph (or a forced break); the first with
-    /// `first_cap` cells at most.
-    fn run(&self, mut c: Cursor, mut first: bool, first_cap: Option<usize>) -> Vec<Plan> {
-        let mut out = Vec::new();
-        c = self.skip_spaces(c);
-        let mut cap_override = first_cap;
-        while c.unit < self.u.len() {
-            let indent = if first { self.g.indent.min(self.g.cells) } else { 0 };
-            let mut cap = self.g.cells - indent;
-            if let Some(limit) = cap_override.take() {
-                cap = cap.min(limit);
-            }
-            let (plan, next) = self.line(c, cap, indent);
-            first = false;
-            out.push(plan);
-            if next == c {
-                break;
-            }
-            c = next;
-        }
-        out
-    }
-
     /// Hanzi, digits and letters on a line (what makes a last line more than one character).
     fn core_chars(&self, p: &Plan) -> usize {
         p.pieces
@@ -507,50 +493,131 @@ impl Setter<'_> {
             .count()
     }
 
-    /// The whole paragraph, with the last-line rule applied.
+    /// Lines of a plan that stay short after their Latin runs took a cell each: the free
+    /// cells are spread and the hanzi leave the columns.
+    fn spread_lines(&self, plans: &[Plan]) -> usize {
+        plans
+            .iter()
+            .filter(|p| {
+                let runs = p.pieces.iter().filter(|x| x.kind == Kind::Latin).count();
+                !p.last && p.cap.saturating_sub(p.used) > runs
+            })
+            .count()
+    }
+
+    /// The whole paragraph. Every line may end at the greedy break or give up to
+    /// [`GIVE_CELLS`] cells to an earlier break; a forward search over line starts (each
+    /// start expanded once, so linear in the paragraph) picks, in this order: the fewest
+    /// lines, no one-character last line, the fewest spread lines (short lines whose free
+    /// cells their Latin runs cannot take), the greediest breaks.
     fn paragraph(&self) -> Vec<Plan> {
-        let mut plans = self.run(Cursor { unit: 0, item: 0 }, true, None);
-        // Starts of every line, to re-break the last two.
-        let k = plans.len();
-        if k >= 2 {
-            let last = &plans[k - 1];
-            let prev = &plans[k - 2];
-            let prev_first = k == 2;
-            if last.last && !prev.last && self.core_chars(last) <= 1 {
-                let start = self.start_of(prev);
-                for give in 1..=LAST_LINE_TRIES {
-                    let Some(cap) = prev.used.checked_sub(give) else {
-                        break;
-                    };
-                    let again = self.run(start, prev_first, Some(cap));
-                    if again.len() == 2 && self.core_chars(&again[1]) >= 2 {
-                        plans.truncate(k - 2);
-                        plans.extend(again);
-                        break;
-                    }
+        use std::collections::BTreeMap;
+        type Cost = (usize, usize, usize, usize);
+        let n = self.u.len();
+        let origin = self.skip_spaces(Cursor { unit: 0, item: 0 });
+        // Best cost to reach a line start, and the line that got there.
+        let mut best: BTreeMap<(usize, usize), (Cost, Option<((usize, usize), Plan)>)> =
+            BTreeMap::new();
+        best.insert((origin.unit, origin.item), ((0, 0, 0, 0), None));
+        let mut done: Option<((usize, usize), Cost)> = None;
+        let mut finished: BTreeMap<(usize, usize), (Cost, Option<((usize, usize), Plan)>)> =
+            BTreeMap::new();
+        while let Some((&key, _)) = best.iter().next() {
+            let Some((cost, back)) = best.remove(&key) else {
+                break;
+            };
+            let c = Cursor {
+                unit: key.0,
+                item: key.1,
+            };
+            if c.unit >= n {
+                if done.as_ref().is_none_or(|d| cost < d.1) {
+                    done = Some((key, cost));
+                }
+                // Keep the way back.
+                finished.insert(key, (cost, back));
+                continue;
+            }
+            finished.insert(key, (cost, back));
+            let first = c == origin;
+            let indent = if first {
+                self.g.indent.min(self.g.cells)
+            } else {
+                0
+            };
+            let full = self.g.cells - indent;
+            let mut prev_end = None;
+            for give in 0..=GIVE_CELLS {
+                if give > full {
+                    break;
+                }
+                let (mut plan, next) = self.line(c, full - give, indent);
+                // Justified (and judged) against the whole line.
+                plan.cap = full;
+                // The same break as a smaller give: nothing new.
+                if prev_end == Some(next) {
+                    continue;
+                }
+                prev_end = Some(next);
+                if next == c {
+                    continue;
+                }
+                let end = next.unit >= n;
+                let lone = end && plan.last && self.core_chars(&plan) <= 1 && c != origin;
+                let spread = usize::from(self.spread_lines(std::slice::from_ref(&plan)) > 0);
+                let cand = (
+                    cost.0 + 1,
+                    cost.1 + usize::from(lone),
+                    cost.2 + spread,
+                    cost.3 + give,
+                );
+                let nk = (next.unit, next.item);
+                if finished.contains_key(&nk) {
+                    continue;
+                }
+                let better = best.get(&nk).is_none_or(|(b, _)| cand < *b);
+                if better {
+                    best.insert(nk, (cand, Some((key, plan))));
                 }
             }
         }
-        plans
-    }
-
-    fn start_of(&self, p: &Plan) -> Cursor {
-        match p.pieces.first() {
-            Some(x) => Cursor {
-                unit: x.unit,
-                item: x.items.start,
-            },
-            None => Cursor { unit: 0, item: 0 },
+        let mut plans = Vec::new();
+        let mut at = done.map(|d| d.0);
+        while let Some(k) = at {
+            match finished.remove(&k) {
+                Some((_, Some((prev, plan)))) => {
+                    plans.push(plan);
+                    at = Some(prev);
+                }
+                _ => at = None,
+            }
         }
+        plans.reverse();
+        plans
     }
 
     /// Positions of a planned line.
     fn place(&self, p: &Plan, covered_from: usize) -> BrokenLine {
         let pitch = self.g.pitch;
         let n = p.pieces.len();
-        let spread = self.g.justify && !p.last && n > 1 && p.used < p.cap;
+        // A short justified line first gives its free cells to its Latin runs, a whole cell
+        // each (the space between hanzi and Latin text is where CLREQ adjusts first): the
+        // hanzi stay on the columns. What is left is spread over every gap.
+        let mut extra = vec![0usize; n];
+        let mut free = if self.g.justify && !p.last {
+            p.cap.saturating_sub(p.used)
+        } else {
+            0
+        };
+        for (e, piece) in extra.iter_mut().zip(&p.pieces) {
+            if free > 0 && piece.kind == Kind::Latin {
+                *e = 1;
+                free -= 1;
+            }
+        }
+        let spread = free > 0 && n > 1;
         let gap = if spread {
-            (p.cap - p.used) as f32 * pitch / (n - 1) as f32
+            free as f32 * pitch / (n - 1) as f32
         } else {
             0.0
         };
@@ -559,7 +626,7 @@ impl Setter<'_> {
         let mut x = start;
         let mut pos = Vec::new();
         for (k, piece) in p.pieces.iter().enumerate() {
-            let box_w = piece.cells as f32 * pitch;
+            let box_w = (piece.cells + extra[k]) as f32 * pitch;
             match piece.kind {
                 Kind::Wide | Kind::Newline => {
                     for i in piece.items.clone() {
@@ -574,7 +641,9 @@ impl Setter<'_> {
                     } else if k + 1 == n && full {
                         slack
                     } else {
-                        slack / 2.0
+                        // Centred, but never more than half a cell before it (a cell given to
+                        // a short line's run goes mostly after it).
+                        (slack / 2.0).min(pitch / 2.0)
                     };
                     let mut pen = x + offset;
                     for i in piece.items.clone() {
@@ -643,7 +712,18 @@ mod tests {
 
     fn items(s: &str) -> Vec<(char, f32)> {
         s.chars()
-            .map(|c| (c, if is_wide(c) { 16.0 } else if c == ' ' { 4.0 } else { 8.0 }))
+            .map(|c| {
+                (
+                    c,
+                    if is_wide(c) {
+                        16.0
+                    } else if c == ' ' {
+                        4.0
+                    } else {
+                        8.0
+                    },
+                )
+            })
             .collect()
     }
 

@@ -12,8 +12,8 @@ use super::grid::{break_grid, Grid};
 use super::linebreak::{break_balanced, break_lines, is_wide, BrokenLine, Measure};
 use super::pages::{GlyphRun, Line, LineKind, PlacedGlyph};
 use super::{
-    baseline, char_pitch, grid_tracking, AREA_H, AREA_W, AREA_X, AREA_Y, BODY_SIZE, EM_ASCENT, PAGE_HEIGHT,
-    PAGE_WIDTH, PITCH,
+    baseline, char_pitch, grid_tracking, AREA_H, AREA_W, AREA_X, AREA_Y, BODY_SIZE, EM_ASCENT,
+    PAGE_HEIGHT, PAGE_WIDTH, PITCH,
 };
 use crate::fonts::{FaceId, Faces};
 

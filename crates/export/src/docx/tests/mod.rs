@@ -451,7 +451,14 @@ fn page_margins_grid_and_footer_distance() {
     assert!((22 * 579..23 * 579).contains(&height));
     // 28 characters a line from Normal's own size and its condensed spacing (what
     // LibreOffice reads too): 28 advances fit the width, 29 do not.
-    let sz = num(pkg.style("Normal").child("w:rPr").unwrap().child("w:sz").unwrap(), "w:val");
+    let sz = num(
+        pkg.style("Normal")
+            .child("w:rPr")
+            .unwrap()
+            .child("w:sz")
+            .unwrap(),
+        "w:val",
+    );
     assert_eq!(sz, 32);
     let condense = pkg.style_rpr("BodyText", "w:spacing").unwrap();
     let advance_pt = sz as f64 / 2.0 + num(condense, "w:val") as f64 / 20.0;
