@@ -178,6 +178,21 @@ PY
     fi
 done
 
+# The grid as LibreOffice lays the DOCX out (scripts/grid/check.py docx, NOROLE): median 28
+# characters a full line, 22 lines a page, as many pages as our own PDF beside the DOCX.
+if [[ -n ${GRID_PY:-} ]]; then
+    echo "== grid in LibreOffice"
+    pairs=()
+    for f in "${files[@]}"; do
+        pdf="$work/pdf/$(basename "${f%.docx}").pdf"
+        ours="${f%.docx}.pdf"
+        [[ -s $pdf && -s $ours ]] && pairs+=("$pdf=$ours")
+    done
+    if ((${#pairs[@]})) && ! "$GRID_PY" "$(dirname "$0")/grid/check.py" docx "${pairs[@]}"; then
+        status=1
+    fi
+fi
+
 if [[ -n ${KEEP:-} ]]; then
     echo "PDFs kept in $work/pdf"
 fi

@@ -27,6 +27,9 @@ fn min_height(rest: &[Prep]) -> f32 {
         Some(Prep::Lines { lines, keep_next }) => {
             if *keep_next {
                 lines.len() as f32 * PITCH + min_height(&rest[1..])
+            } else if let (true, Some(Prep::Signature(sig))) = (lines.len() <= 3, rest.get(1)) {
+                // A short paragraph before the signature moves with it whole (the 落款 rule).
+                (lines.len() + ty::SIGNATURE_BLANK_LINES + sig.len()) as f32 * PITCH
             } else {
                 PITCH
             }

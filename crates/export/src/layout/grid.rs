@@ -383,7 +383,13 @@ impl Setter<'_> {
                 // a whole line).
                 let room = cap - used;
                 let gaps = pieces.len().max(1) as f32;
-                let loose = room as f32 / gaps > LOOSE_SPREAD;
+                // Only a URL or a run over half a line is cut for that: numbers and e-mail
+                // addresses stay whole (禁则).
+                let url = self.items[shown.clone()]
+                    .windows(3)
+                    .any(|w| w[0].0 == ':' && w[1].0 == '/' && w[2].0 == '/');
+                let long = url || cells * 2 > cap;
+                let loose = long && room as f32 / gaps > LOOSE_SPREAD;
                 let too_long = cells > cap;
                 if room > 0 && (loose || too_long) {
                     if let Some(cut) = self.cut(shown.clone(), room, at_start && too_long) {
