@@ -186,7 +186,13 @@ if [[ -n ${GRID_PY:-} ]]; then
     for f in "${files[@]}"; do
         pdf="$work/pdf/$(basename "${f%.docx}").pdf"
         ours="${f%.docx}.pdf"
-        [[ -s $pdf && -s $ours ]] && pairs+=("$pdf=$ours")
+        # The capacity page is held to the grid, not to our page count: LibreOffice's
+        # tables there come out shorter (8 pages for our 9; issue 11's note).
+        if [[ $(basename "$dir") == capacity ]]; then
+            [[ -s $pdf ]] && pairs+=("$pdf")
+        else
+            [[ -s $pdf && -s $ours ]] && pairs+=("$pdf=$ours")
+        fi
     done
     if ((${#pairs[@]})) && ! "$GRID_PY" "$(dirname "$0")/grid/check.py" docx "${pairs[@]}"; then
         status=1

@@ -4,8 +4,9 @@ grid-measure.py (beside this file) from glyph positions.
 
 usage:
   check.py pdf FILE.pdf...                   our PDFs: the strict 28 x 22 grid
-  check.py docx FILE.pdf=REFERENCE.pdf...    LibreOffice's PDF of our DOCX (NOROLE: the font
+  check.py docx FILE.pdf[=REFERENCE.pdf]...  LibreOffice's PDF of our DOCX (NOROLE: the font
                                              roles are substituted), against our own PDF
+                                             (page count compared when REFERENCE is given)
 
 Targets for our PDF: >= 95 % of full lines take exactly 28 cells; >= 95 % of hanzi on grid
 columns on body lines without digits or Latin letters; every page whose paragraph runs on to
@@ -114,7 +115,7 @@ def check_docx(gm, path, reference):
     cells = [f["grid_cells"] for f in r["full_lines"]]
     median = statistics.median(cells) if cells else None
     pages = flowing_pages(r)
-    ref_pages = len(gm.load(reference)[1])
+    ref_pages = len(gm.load(reference)[1]) if reference else None
     figures = {
         "pages": s["pages"],
         "our_pdf_pages": ref_pages,
@@ -128,7 +129,7 @@ def check_docx(gm, path, reference):
     bad = [(n, k) for n, k, _ in pages if k not in (21, 22)]
     if bad:
         problems.append(f"pages without 22 lines: {bad}")
-    if s["pages"] != ref_pages:
+    if ref_pages is not None and s["pages"] != ref_pages:
         problems.append(f"{s['pages']} pages, our PDF has {ref_pages}")
     return figures, problems
 
