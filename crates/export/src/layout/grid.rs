@@ -615,9 +615,12 @@ impl Setter<'_> {
         } else {
             0
         };
-        for (e, piece) in extra.iter_mut().zip(&p.pieces) {
-            if free > 0 && piece.kind == Kind::Latin {
-                *e = 1;
+        // A run that starts the line is flush left, so a cell given to it would open a gap
+        // before the next hanzi (`1　　日`): the runs inside the line come first.
+        let order = (1..n).chain(0..1.min(n));
+        for k in order {
+            if free > 0 && p.pieces[k].kind == Kind::Latin {
+                extra[k] = 1;
                 free -= 1;
             }
         }
@@ -803,6 +806,33 @@ mod tests {
         // 2024: 4 × (8 − 0.207) = 31.2 pt → 2 cells; 年 on the column after them.
         let nian = l.pos.iter().find(|&&(i, _)| it[i].0 == '年').unwrap().1;
         assert!((nian / PITCH - 9.0).abs() < 1e-3, "{}", nian / PITCH);
+    }
+
+    #[test]
+    fn a_free_cell_goes_to_a_run_inside_the_line_not_the_one_starting_it() {
+        // demo 2023 page 1 had `1　　日至12月31日。…`: the short line's free cell went to
+        // the flush-left `1`, opening a gap before 日.
+        let mut seen = 0;
+        for k in 0..40 {
+            let s = format!(
+                "{}1日至12月31日。本报告电子版可在青禾县人民政府门户网站（http://www.qinghexian.gov.cn）“政府信息公开”专栏。",
+                "政".repeat(k)
+            );
+            let it = items(&s);
+            for l in break_grid(&it, &grid()) {
+                let Some(&(first, x0)) = l.pos.first() else {
+                    continue;
+                };
+                let inner_latin = l.pos.iter().skip(2).any(|&(i, _)| it[i].0.is_ascii_digit());
+                if it[first].0 != '1' || !is_wide(it[first + 1].0) || !l.full || !inner_latin {
+                    continue;
+                }
+                seen += 1;
+                let ri = l.pos.iter().find(|&&(i, _)| i == first + 1).unwrap().1;
+                assert!((ri - x0 - PITCH).abs() < 1e-3, "{k}: {}", (ri - x0) / PITCH);
+            }
+        }
+        assert!(seen > 0);
     }
 
     #[test]
