@@ -519,15 +519,17 @@ impl Setter<'_> {
     fn paragraph(&self) -> Vec<Plan> {
         use std::collections::BTreeMap;
         type Cost = (usize, usize, usize, usize);
+        /// A line start (unit, item), as a map key.
+        type Start = (usize, usize);
+        /// The best cost to reach a line start, and the line start and line that got there.
+        type Reached = BTreeMap<Start, (Cost, Option<(Start, Plan)>)>;
         let n = self.u.len();
         let origin = self.skip_spaces(Cursor { unit: 0, item: 0 });
         // Best cost to reach a line start, and the line that got there.
-        let mut best: BTreeMap<(usize, usize), (Cost, Option<((usize, usize), Plan)>)> =
-            BTreeMap::new();
+        let mut best: Reached = BTreeMap::new();
         best.insert((origin.unit, origin.item), ((0, 0, 0, 0), None));
-        let mut done: Option<((usize, usize), Cost)> = None;
-        let mut finished: BTreeMap<(usize, usize), (Cost, Option<((usize, usize), Plan)>)> =
-            BTreeMap::new();
+        let mut done: Option<(Start, Cost)> = None;
+        let mut finished: Reached = BTreeMap::new();
         while let Some((&key, _)) = best.iter().next() {
             let Some((cost, back)) = best.remove(&key) else {
                 break;
