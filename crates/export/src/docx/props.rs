@@ -7,7 +7,7 @@
 //! spacing, ind, …, jc, …, outlineLvl`). The tests check every element of every part against
 //! the sequences independently.
 
-use super::xml::{a, Attr, Xml};
+use crate::xml::{a, Attr, Xml};
 
 /// Run properties.
 #[derive(Clone, Copy, Debug, Default)]
