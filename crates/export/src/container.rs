@@ -21,7 +21,9 @@ pub(crate) fn zip<'a>(
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(level))
         .last_modified_time(when)
-        .unix_permissions(0o644);
+        .unix_permissions(0o644)
+        // The zip crate would write DOS on Windows: same bytes on every platform.
+        .system(zip::System::Unix);
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for (name, bytes) in parts {
         w.start_file(name, options)?;

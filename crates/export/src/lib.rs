@@ -12,6 +12,7 @@ pub mod ofd;
 pub mod pdf;
 mod xml;
 pub mod xlsx;
+mod zip_host;
 
 use std::fmt;
 
