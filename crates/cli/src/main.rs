@@ -145,7 +145,10 @@ struct FormatArg(Format);
 
 /// The default of `--format`: the default formats, as they are typed (`docx,pdf,xlsx`).
 static DEFAULT_FORMATS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let names: Vec<&str> = Format::defaults().into_iter().map(Format::extension).collect();
+    let names: Vec<&str> = Format::defaults()
+        .into_iter()
+        .map(Format::extension)
+        .collect();
     names.join(",")
 });
 

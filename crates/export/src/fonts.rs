@@ -300,12 +300,11 @@ pub(crate) fn face_name(face: &ttf_parser::Face<'_>, id: u16) -> Option<String> 
 /// The PostScript name (name ID 6), else the file stem; only characters safe in a PDF name
 /// and in a font's BaseFont (letters, digits, `-`), at most 60 bytes.
 fn postscript_name(face: &ttf_parser::Face<'_>, path: &Path) -> String {
-    let raw = face_name(face, ttf_parser::name_id::POST_SCRIPT_NAME)
-        .unwrap_or_else(|| {
-            path.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        });
+    let raw = face_name(face, ttf_parser::name_id::POST_SCRIPT_NAME).unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
     let clean: String = raw
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')

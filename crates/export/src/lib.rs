@@ -10,8 +10,8 @@ pub mod layout;
 mod num;
 pub mod ofd;
 pub mod pdf;
-mod xml;
 pub mod xlsx;
+mod xml;
 mod zip_host;
 
 use std::fmt;

@@ -328,9 +328,9 @@ fn render_all(
             .map(|f| (f, render(f, doc, fonts)))
             .collect();
         for (f, h) in handles {
-            let done = h.join().unwrap_or_else(|_| {
-                Err(format!("{} 导出意外中止", f.extension().to_uppercase()))
-            });
+            let done = h
+                .join()
+                .unwrap_or_else(|_| Err(format!("{} 导出意外中止", f.extension().to_uppercase())));
             results.push((f, done));
         }
         results

@@ -196,13 +196,18 @@ fn ofd_is_built_when_named_and_shares_the_pdfs_warnings() {
     copy_dir(&examples().join("demo-county-2024"), &src);
     // A character no shipped face has: one W-GLYPH from the shared page layout.
     let opening = std::fs::read_to_string(src.join("opening.md")).unwrap();
-    std::fs::write(src.join("opening.md"), format!("{opening}\n\n缺字\u{E000}测试。\n")).unwrap();
+    std::fs::write(
+        src.join("opening.md"),
+        format!("{opening}\n\n缺字\u{E000}测试。\n"),
+    )
+    .unwrap();
     let out = temp("ofd-out");
     let mut fonts = FontCache::default();
     let opts = BuildOptions {
         out_dir: Some(out.clone()),
         formats: vec![Format::Ofd, Format::Pdf],
         draft: false,
+        force: false,
     };
     let r = build(&src, &opts, &mut fonts);
     assert!(r.refused.is_none(), "{:?}", r.refused);
@@ -210,7 +215,10 @@ fn ofd_is_built_when_named_and_shares_the_pdfs_warnings() {
     assert_eq!(formats, [Format::Pdf, Format::Ofd]);
     let ofd = &r.outputs[1];
     assert_eq!(ofd.status, Written::Written);
-    assert!(ofd.path.to_string_lossy().ends_with("年政府信息公开工作年度报告.ofd"));
+    assert!(ofd
+        .path
+        .to_string_lossy()
+        .ends_with("年政府信息公开工作年度报告.ofd"));
     let bytes = std::fs::read(&ofd.path).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
     assert_eq!(zip.by_index(0).unwrap().name().unwrap(), "OFD.xml");

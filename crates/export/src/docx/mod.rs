@@ -27,8 +27,8 @@ use nianbao_core::document::Document;
 use nianbao_core::model::Date;
 use nianbao_core::typography as ty;
 
-use crate::ExportError;
 use crate::xml::{a, Xml};
+use crate::ExportError;
 
 // The page, the grid and the sizes in Word's units, from [`nianbao_core::typography`].
 
@@ -375,4 +375,3 @@ fn app() -> Vec<u8> {
     x.leaf("DocSecurity", &[], "0");
     x.finish()
 }
-

@@ -70,9 +70,8 @@ pub(super) fn subset_font(
     }
     let subset = subsetter::subset(bytes, data.index, remap)
         .map_err(|e| ExportError::new(format!("字体 {} 取子集失败：{e}", data.path.display())))?;
-    let (flavor, mut tables) = tables_of(&subset).ok_or_else(|| {
-        ExportError::new(format!("字体 {} 的子集无法解析", data.path.display()))
-    })?;
+    let (flavor, mut tables) = tables_of(&subset)
+        .ok_or_else(|| ExportError::new(format!("字体 {} 的子集无法解析", data.path.display())))?;
     tables.insert(*b"cmap", cmap);
     if let Some(os2) = table(b"OS/2") {
         tables.insert(*b"OS/2", os2.to_vec());
@@ -173,7 +172,12 @@ fn format4(pairs: &[(u32, u16)]) -> Option<Vec<u8>> {
     }
     let bmp: Vec<(u16, u16)> = pairs
         .iter()
-        .filter_map(|&(c, g)| u16::try_from(c).ok().filter(|&c| c != 0xFFFF).map(|c| (c, g)))
+        .filter_map(|&(c, g)| {
+            u16::try_from(c)
+                .ok()
+                .filter(|&c| c != 0xFFFF)
+                .map(|c| (c, g))
+        })
         .collect();
     let mut segments: Vec<Segment> = Vec::new();
     let mut glyph_array: Vec<u16> = Vec::new();
@@ -297,7 +301,9 @@ fn assemble(flavor: Tag, mut tables: BTreeMap<Tag, Vec<u8>>) -> Vec<u8> {
     let count = tables.len() as u16;
     let selector = if count == 0 { 0 } else { count.ilog2() as u16 };
     let search = 16u16 << selector;
-    let mut out = Vec::with_capacity(12 + 16 * tables.len() + tables.values().map(|t| t.len() + 3).sum::<usize>());
+    let mut out = Vec::with_capacity(
+        12 + 16 * tables.len() + tables.values().map(|t| t.len() + 3).sum::<usize>(),
+    );
     out.extend_from_slice(&flavor);
     for v in [count, search, selector, (count * 16).saturating_sub(search)] {
         out.extend_from_slice(&v.to_be_bytes());

@@ -185,10 +185,7 @@ fn ofd_xml(doc: &Document) -> Vec<u8> {
     let d = meta.date;
     let date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
     let mut x = Xml::new();
-    x.start(
-        "ofd:OFD",
-        &[ns(), a("Version", "1.0"), a("DocType", "OFD")],
-    );
+    x.start("ofd:OFD", &[ns(), a("Version", "1.0"), a("DocType", "OFD")]);
     x.start("ofd:DocBody", &[]);
     x.start("ofd:DocInfo", &[]);
     x.leaf("ofd:DocID", &[], &doc_id(&meta.title));
@@ -351,9 +348,14 @@ fn text_object(x: &mut Xml, line: &Line, run: &GlyphRun, res: &Resources<'_, '_>
     let glyphs = &shown[first..=last];
     let size = run.size;
     // Pen positions along the baseline, rounded once from the line's start.
-    let pos: Vec<i64> = glyphs.iter().map(|g| units(line.x + g.x) - units(line.x)).collect();
+    let pos: Vec<i64> = glyphs
+        .iter()
+        .map(|g| units(line.x + g.x) - units(line.x))
+        .collect();
     let advance = |g: &PlacedGlyph| res.faces.width_1000(run.face, g.gid) as f32 * size / 1000.0;
-    let end = glyphs.last().map_or(0, |g| units(line.x + g.x + advance(g)) - units(line.x));
+    let end = glyphs
+        .last()
+        .map_or(0, |g| units(line.x + g.x + advance(g)) - units(line.x));
     let (pad, above, below) = (units(PAD * size), units(ABOVE * size), units(BELOW * size));
     let mut attrs = vec![a("ID", ids.next())];
     let (tx, ty_);
@@ -386,7 +388,11 @@ fn text_object(x: &mut Xml, line: &Line, run: &GlyphRun, res: &Resources<'_, '_>
     attrs.push(a("Size", mm(units(size))));
     let stroke = run
         .bold
-        .then(|| res.strokes.get(&stroke_width(size)).map(|&id| (id, stroke_width(size))))
+        .then(|| {
+            res.strokes
+                .get(&stroke_width(size))
+                .map(|&id| (id, stroke_width(size)))
+        })
         .flatten();
     if let Some((id, w)) = stroke {
         attrs.push(a("Stroke", "true"));

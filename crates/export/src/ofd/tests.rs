@@ -139,9 +139,12 @@ fn text_objects(page: &El) -> Vec<TextRead> {
         .collect()
 }
 
+/// One run as the OFD should carry it: the text, each glyph's origin in mm, the size in pt.
+type ExpectedRun = (String, Vec<(f64, f64)>, f32);
+
 /// The glyphs the layout put on a page, as the OFD should carry them: per run, the
 /// characters without the spaces at the ends, with their origins in mm.
-fn expected_runs(page: &Page) -> Vec<(String, Vec<(f64, f64)>, f32)> {
+fn expected_runs(page: &Page) -> Vec<ExpectedRun> {
     let mut out = Vec::new();
     for line in page.lines.iter().filter(|l| l.kind != LineKind::Draft) {
         for run in &line.runs {
@@ -173,7 +176,10 @@ fn entry_and_metadata_come_from_the_report() {
     let body = ofd.child("ofd:DocBody").unwrap();
     let kids: Vec<&str> = body.elements().map(|e| e.name.as_str()).collect();
     assert_eq!(kids, ["ofd:DocInfo", "ofd:DocRoot"]);
-    assert_eq!(body.child("ofd:DocRoot").unwrap().text(), "Doc_0/Document.xml");
+    assert_eq!(
+        body.child("ofd:DocRoot").unwrap().text(),
+        "Doc_0/Document.xml"
+    );
     let info = body.child("ofd:DocInfo").unwrap();
     let kids: Vec<&str> = info.elements().map(|e| e.name.as_str()).collect();
     // CT_DocInfo's sequence (GB/T 33190-2016 表 4), the elements we fill.
@@ -234,7 +240,10 @@ fn document_and_resources_follow_the_schema() {
     assert_eq!(kids, ["ofd:MaxUnitID", "ofd:PageArea", "ofd:PublicRes"]);
     let area = common.child("ofd:PageArea").unwrap();
     assert_eq!(area.child("ofd:PhysicalBox").unwrap().text(), "0 0 210 297");
-    assert_eq!(common.child("ofd:PublicRes").unwrap().text(), "PublicRes.xml");
+    assert_eq!(
+        common.child("ofd:PublicRes").unwrap().text(),
+        "PublicRes.xml"
+    );
 
     // IDs: unique across every part, MaxUnitID the largest; references resolve.
     let mut ids = BTreeSet::new();
@@ -247,13 +256,21 @@ fn document_and_resources_follow_the_schema() {
             }
         }
     }
-    let max: u32 = common.child("ofd:MaxUnitID").unwrap().text().parse().unwrap();
+    let max: u32 = common
+        .child("ofd:MaxUnitID")
+        .unwrap()
+        .text()
+        .parse()
+        .unwrap();
     assert_eq!(ids.last(), Some(&max));
 
     let res = pkg.xml("Doc_0/PublicRes.xml");
     assert_eq!(res.attr("BaseLoc"), Some("Res"));
     let fonts: Vec<&El> = res.find_all("ofd:Font");
-    assert!(fonts.len() >= 4, "title, heading, body and page-number faces");
+    assert!(
+        fonts.len() >= 4,
+        "title, heading, body and page-number faces"
+    );
     let font_ids: BTreeSet<u32> = fonts
         .iter()
         .map(|f| f.attr("ID").unwrap().parse().unwrap())
@@ -261,7 +278,10 @@ fn document_and_resources_follow_the_schema() {
     for f in &fonts {
         assert!(!f.attr("FontName").unwrap().is_empty());
         let file = f.child("ofd:FontFile").unwrap().text();
-        assert!(pkg.entries.iter().any(|(n, _)| *n == format!("Doc_0/Res/{file}")));
+        assert!(pkg
+            .entries
+            .iter()
+            .any(|(n, _)| *n == format!("Doc_0/Res/{file}")));
     }
     for page in pkg.pages() {
         assert_eq!(page.name, "ofd:Page");
@@ -275,7 +295,10 @@ fn document_and_resources_follow_the_schema() {
         }
         for p in page.find_all("ofd:PathObject") {
             let kids: Vec<&str> = p.elements().map(|e| e.name.as_str()).collect();
-            assert_in_sequence(&kids, &["ofd:StrokeColor", "ofd:FillColor", "ofd:AbbreviatedData"]);
+            assert_in_sequence(
+                &kids,
+                &["ofd:StrokeColor", "ofd:FillColor", "ofd:AbbreviatedData"],
+            );
             let b = numbers(p.attr("Boundary").unwrap());
             assert!(b[2] > 0.0 && b[3] > 0.0);
         }
@@ -394,13 +417,19 @@ fn embedded_fonts_are_standalone_opentype_for_every_character() {
                 .unwrap();
             let orig = &faces.parsed[original];
             for c in t.text.chars() {
-                let g = font.glyph_index(c).unwrap_or_else(|| panic!("{c} not in cmap"));
+                let g = font
+                    .glyph_index(c)
+                    .unwrap_or_else(|| panic!("{c} not in cmap"));
                 assert_ne!(g.0, 0);
                 let o = orig.glyph_index(c).unwrap();
                 // Same advance and the same outline as in the face the layout measured.
                 assert_eq!(font.glyph_hor_advance(g), orig.glyph_hor_advance(o), "{c}");
                 assert_eq!(upm, f32::from(orig.units_per_em()));
-                assert_eq!(font.glyph_bounding_box(g), orig.glyph_bounding_box(o), "{c}");
+                assert_eq!(
+                    font.glyph_bounding_box(g),
+                    orig.glyph_bounding_box(o),
+                    "{c}"
+                );
                 checked += 1;
             }
         }
@@ -448,8 +477,14 @@ fn draft_mark_is_grey_outlines_under_the_text() {
             .expect("the mark");
         assert_eq!(mark.name, "ofd:PathObject");
         assert_eq!(mark.attr("Stroke"), Some("false"));
-        assert_eq!(mark.child("ofd:FillColor").unwrap().attr("Value"), Some("217 217 217"));
-        let at = layer.elements().position(|e| std::ptr::eq(e, mark)).unwrap();
+        assert_eq!(
+            mark.child("ofd:FillColor").unwrap().attr("Value"),
+            Some("217 217 217")
+        );
+        let at = layer
+            .elements()
+            .position(|e| std::ptr::eq(e, mark))
+            .unwrap();
         let first_text = kinds.iter().position(|k| *k == "ofd:TextObject").unwrap();
         assert!(at < first_text, "drawn before (under) the text");
         let data = mark.child("ofd:AbbreviatedData").unwrap().text();
@@ -517,7 +552,10 @@ fn two_exports_are_byte_identical() {
 
 #[test]
 fn delta_lists_use_the_repeat_form_for_runs() {
-    assert_eq!(delta_list(&[5644, 5644, 5644, 5644, 2822, 2822]), "g 4 5.644 2.822 2.822");
+    assert_eq!(
+        delta_list(&[5644, 5644, 5644, 5644, 2822, 2822]),
+        "g 4 5.644 2.822 2.822"
+    );
     assert_eq!(delta_list(&[1000, 2000, 2000, 2000]), "1 g 3 2");
     assert_eq!(deltas("1 g 3 2 0.5"), [1.0, 2.0, 2.0, 2.0, 0.5]);
     assert_eq!(delta_list(&[]), "");
@@ -562,5 +600,8 @@ fn golden_package_of_the_sample() {
         std::fs::write(&path, &got).unwrap();
     }
     let want = std::fs::read_to_string(&path).expect("golden file (UPDATE_GOLDEN=1 to create)");
-    assert!(got == want, "package changed; UPDATE_GOLDEN=1 to accept:\n{got}");
+    assert!(
+        got == want,
+        "package changed; UPDATE_GOLDEN=1 to accept:\n{got}"
+    );
 }
