@@ -289,28 +289,31 @@ fn load_face(path: &Path, role: Role) -> Result<FaceData, ExportError> {
     Ok(data)
 }
 
-/// The PostScript name (name ID 6), else the file stem; only characters safe in a PDF name
-/// and in a font's BaseFont (letters, digits, `-`), at most 60 bytes.
-fn postscript_name(face: &ttf_parser::Face<'_>, path: &Path) -> String {
-    let raw = face
-        .names()
+/// The face's name `id` (`ttf_parser::name_id`), Unicode records first.
+pub(crate) fn face_name(face: &ttf_parser::Face<'_>, id: u16) -> Option<String> {
+    face.names()
         .into_iter()
-        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+        .filter(|n| n.name_id == id)
         .find_map(|n| n.to_string())
         .or_else(|| {
             // Fandol stores its names for the Macintosh platform only, which ttf-parser does
             // not decode; those are plain ASCII.
             face.names()
                 .into_iter()
-                .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+                .filter(|n| n.name_id == id)
                 .find(|n| n.platform_id == ttf_parser::PlatformId::Macintosh)
                 .map(|n| n.name.iter().map(|&b| char::from(b)).collect())
         })
-        .unwrap_or_else(|| {
-            path.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        });
+}
+
+/// The PostScript name (name ID 6), else the file stem; only characters safe in a PDF name
+/// and in a font's BaseFont (letters, digits, `-`), at most 60 bytes.
+fn postscript_name(face: &ttf_parser::Face<'_>, path: &Path) -> String {
+    let raw = face_name(face, ttf_parser::name_id::POST_SCRIPT_NAME).unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
     let clean: String = raw
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')

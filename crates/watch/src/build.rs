@@ -10,7 +10,7 @@ use nianbao_core::diag::{count, Counts};
 use nianbao_core::load::Loaded;
 use nianbao_core::{document, Diagnostic, Document};
 use nianbao_export::fonts::{self, Fonts};
-use nianbao_export::{docx, pdf, xlsx, ExportError, Format};
+use nianbao_export::{docx, ofd, pdf, xlsx, ExportError, Format};
 
 use crate::write::{write_all, Written};
 
@@ -19,7 +19,7 @@ use crate::write::{write_all, Written};
 pub struct BuildOptions {
     /// Output folder (default: `<report>/out`).
     pub out_dir: Option<PathBuf>,
-    /// Formats to produce.
+    /// Formats to produce (default: [`Format::defaults`], every format but the opt-in OFD).
     pub formats: Vec<Format>,
     /// Build even when the report has errors, marking every output as a draft.
     pub draft: bool,
@@ -32,7 +32,7 @@ impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             out_dir: None,
-            formats: Format::ALL.to_vec(),
+            formats: Format::defaults(),
             draft: false,
             force: false,
         }
@@ -196,7 +196,12 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     for (format, outcome) in render_all(&formats, &doc, fonts.as_ref()) {
         match outcome {
             Ok((bytes, warnings)) => {
-                loaded.diagnostics.extend(warnings);
+                // The PDF and the OFD share one page layout and so its W-GLYPH warnings.
+                for w in warnings {
+                    if !loaded.diagnostics.contains(&w) {
+                        loaded.diagnostics.push(w);
+                    }
+                }
                 let path = out_dir.join(output_name(&doc.meta.title, draft, format));
                 rendered.push((format, path, bytes));
             }
@@ -281,23 +286,29 @@ type Rendered = Result<(Vec<u8>, Vec<Diagnostic>), String>;
 fn render(format: Format, doc: &Document, fonts: Option<&Result<Arc<Fonts>, String>>) -> Rendered {
     let plain =
         |bytes: Result<Vec<u8>, ExportError>| bytes.map(|b| (b, Vec::new())).map_err(|e| e.message);
+    let fonts = || {
+        fonts
+            .ok_or_else(|| "字体未加载".to_string())?
+            .as_ref()
+            .map_err(Clone::clone)
+    };
     match format {
         Format::Docx => plain(docx::export(doc)),
         Format::Pdf => {
-            let fonts = fonts
-                .ok_or_else(|| "字体未加载".to_string())?
-                .as_ref()
-                .map_err(Clone::clone)?;
-            let out = pdf::export(doc, fonts).map_err(|e| e.message)?;
+            let out = pdf::export(doc, fonts()?).map_err(|e| e.message)?;
+            Ok((out.bytes, out.warnings))
+        }
+        Format::Ofd => {
+            let out = ofd::export(doc, fonts()?).map_err(|e| e.message)?;
             Ok((out.bytes, out.warnings))
         }
         Format::Xlsx => plain(xlsx::export(doc)),
     }
 }
 
-/// Renders every format, in format order. The formats laid out with the fonts (the PDF) are
-/// the long pole: they run on a second thread while this one makes the others (cold
-/// three-format build ~15 → ~12 ms on two cores; batch builds already use both).
+/// Renders every format, in format order. The formats laid out with the fonts (the PDF, the
+/// OFD) are the long poles: each runs on a thread of its own while this one makes the others
+/// (cold three-format build ~15 → ~12 ms on two cores; batch builds already use both).
 fn render_all(
     formats: &[Format],
     doc: &Document,
@@ -305,25 +316,19 @@ fn render_all(
 ) -> Vec<(Format, Rendered)> {
     let (slow, quick): (Vec<Format>, Vec<Format>) = formats.iter().partition(|f| f.uses_fonts());
     let mut results = std::thread::scope(|s| {
-        let handle = (!slow.is_empty()).then(|| {
-            s.spawn(|| {
-                slow.iter()
-                    .map(|&f| (f, render(f, doc, fonts)))
-                    .collect::<Vec<_>>()
-            })
-        });
+        let handles: Vec<_> = slow
+            .iter()
+            .map(|&f| (f, s.spawn(move || render(f, doc, fonts))))
+            .collect();
         let mut results: Vec<(Format, Rendered)> = quick
             .into_iter()
             .map(|f| (f, render(f, doc, fonts)))
             .collect();
-        if let Some(h) = handle {
-            match h.join() {
-                Ok(done) => results.extend(done),
-                Err(_) => results.extend(slow.iter().map(|&f| {
-                    let why = format!("{} 导出意外中止", f.extension().to_uppercase());
-                    (f, Err(why))
-                })),
-            }
+        for (f, h) in handles {
+            let done = h
+                .join()
+                .unwrap_or_else(|_| Err(format!("{} 导出意外中止", f.extension().to_uppercase())));
+            results.push((f, done));
         }
         results
     });

@@ -191,6 +191,58 @@ fn exporter_failure_replaces_nothing() {
     std::fs::remove_dir_all(&src_copy).unwrap();
 }
 
+/// The OFD is opt-in: a build without named formats makes DOCX, PDF and XLSX; named, the
+/// OFD is written with the others (atomically, like every output), rebuilt to the same
+/// bytes, and the layout's warnings that the PDF and the OFD share are reported once.
+#[test]
+fn ofd_is_built_when_named_and_shares_the_pdfs_warnings() {
+    assert_eq!(
+        BuildOptions::default().formats,
+        [Format::Docx, Format::Pdf, Format::Xlsx]
+    );
+    let src = temp("ofd-src");
+    copy_dir(&examples().join("demo-county-2024"), &src);
+    // A character no shipped face has: one W-GLYPH from the shared page layout.
+    let opening = std::fs::read_to_string(src.join("opening.md")).unwrap();
+    std::fs::write(
+        src.join("opening.md"),
+        format!("{opening}\n\n缺字\u{E000}测试。\n"),
+    )
+    .unwrap();
+    let out = temp("ofd-out");
+    let mut fonts = FontCache::default();
+    let opts = BuildOptions {
+        out_dir: Some(out.clone()),
+        formats: vec![Format::Ofd, Format::Pdf],
+        draft: false,
+        force: false,
+    };
+    let r = build(&src, &opts, &mut fonts);
+    assert!(r.refused.is_none(), "{:?}", r.refused);
+    let formats: Vec<Format> = r.outputs.iter().map(|o| o.format).collect();
+    assert_eq!(formats, [Format::Pdf, Format::Ofd]);
+    let ofd = &r.outputs[1];
+    assert_eq!(ofd.status, Written::Written);
+    assert!(ofd
+        .path
+        .to_string_lossy()
+        .ends_with("年政府信息公开工作年度报告.ofd"));
+    let bytes = std::fs::read(&ofd.path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    assert_eq!(zip.by_index(0).unwrap().name().unwrap(), "OFD.xml");
+    let glyph: Vec<_> = r
+        .loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.id == "W-GLYPH")
+        .collect();
+    assert_eq!(glyph.len(), 1, "{glyph:?}");
+    let again = build(&src, &opts, &mut fonts);
+    assert!(again.outputs.iter().all(|o| o.status == Written::Unchanged));
+    std::fs::remove_dir_all(&src).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
 /// No fonts (a binary copied without its `fonts/` folder): E-FONT says where it looked, the
 /// formats that need no fonts are still written, the PDF is not.
 #[test]

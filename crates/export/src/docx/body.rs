@@ -7,12 +7,12 @@ use super::props::{Ind, PPr, RPr, Spacing};
 use super::styles::{
     self, STYLE_BODY, STYLE_HEADINGS, STYLE_TABLE_GRID, STYLE_TABLE_TEXT, STYLE_TITLE,
 };
-use super::xml::{a, Xml};
 use super::{
     Rel, FOOTER_DISTANCE, HEADER_DISTANCE, LINE_PITCH, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT,
     MARGIN_TOP, NS_R, NS_W, PAGE_HEIGHT, PAGE_WIDTH, TABLE_CELL_MARGIN, TWIPS_PER_BODY_CHAR,
     TYPE_WIDTH,
 };
+use crate::xml::{a, Xml};
 
 /// `word/document.xml` for `doc`.
 pub(crate) fn document(doc: &Document) -> Vec<u8> {

@@ -17,21 +17,18 @@
 mod body;
 mod props;
 mod styles;
-mod xml;
 
 // Tests may unwrap: a panic is the failure report.
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests;
-
-use std::io::{Cursor, Write};
+pub(crate) mod tests;
 
 use nianbao_core::document::Document;
 use nianbao_core::model::Date;
 use nianbao_core::typography as ty;
 
+use crate::xml::{a, Xml};
 use crate::ExportError;
-use xml::{a, Xml};
 
 // The page, the grid and the sizes in Word's units, from [`nianbao_core::typography`].
 
@@ -87,8 +84,13 @@ const REL_OFFICE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/
 /// Renders `doc` as a DOCX. Identical documents give identical bytes: every date comes from
 /// `doc.meta.date` and the parts are zipped in a fixed order.
 pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
-    zip(&parts(doc), doc.meta.date)
-        .map_err(|e| ExportError::new(format!("生成 DOCX 文件失败（打包）：{e}")))
+    let parts = parts(doc);
+    crate::container::zip(
+        parts.iter().map(|p| (p.name, p.bytes.as_slice())),
+        doc.meta.date,
+        6,
+    )
+    .map_err(|e| ExportError::new(format!("生成 DOCX 文件失败（打包）：{e}")))
 }
 
 /// The document part's relationships, with fixed ids.
@@ -368,26 +370,4 @@ fn app() -> Vec<u8> {
     x.leaf("Application", &[], "nianbao");
     x.leaf("DocSecurity", &[], "0");
     x.finish()
-}
-
-/// Zips `parts` in order, deflated, every entry dated `date` (midnight; 1980-01-01 if the
-/// date is outside what zip can store).
-fn zip(parts: &[Part], date: Date) -> zip::result::ZipResult<Vec<u8>> {
-    let when = u16::try_from(date.year)
-        .ok()
-        .and_then(|y| zip::DateTime::from_date_and_time(y, date.month, date.day, 0, 0, 0).ok())
-        .unwrap_or_default();
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(6))
-        .last_modified_time(when)
-        .unix_permissions(0o644)
-        // The zip crate would write DOS on Windows: same bytes on every platform.
-        .system(zip::System::Unix);
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for p in parts {
-        w.start_file(p.name, options)?;
-        w.write_all(&p.bytes)?;
-    }
-    Ok(w.finish()?.into_inner())
 }

@@ -10,7 +10,7 @@
 use nianbao_core::typography::Role;
 
 use super::face;
-use super::xml::{a, Attr, Xml};
+use crate::xml::{a, Attr, Xml};
 
 /// Run properties.
 #[derive(Clone, Copy, Debug, Default)]

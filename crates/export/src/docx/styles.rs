@@ -4,8 +4,8 @@ use nianbao_core::document::DRAFT_MARK;
 use nianbao_core::typography::{self as ty, Role};
 
 use super::props::{Ind, PPr, RPr, Spacing};
-use super::xml::{a, Xml};
 use super::{face, NS_R, NS_W, SZ_BODY, TWIPS_PER_BODY_CHAR, TWIPS_PER_PAGE_NUMBER_CHAR};
+use crate::xml::{a, Xml};
 
 /// Style ids (Word's built-in ids, so Word and WPS show their localised names and the
 /// navigation pane picks up the headings).
@@ -132,7 +132,7 @@ const FONTS: [FontDef; 6] = [
     },
 ];
 
-fn ns() -> Vec<super::xml::Attr> {
+fn ns() -> Vec<crate::xml::Attr> {
     vec![a("xmlns:w", NS_W), a("xmlns:r", NS_R)]
 }
 

@@ -118,7 +118,7 @@ impl<'a, 'f> Setter<'a, 'f> {
             return;
         }
         let message = format!(
-            "PDF 缺字：“{c}”（U+{:04X}）不在任何已配置的字体中，PDF 里省略了这个字",
+            "版式文件缺字：“{c}”（U+{:04X}）不在任何已配置的字体中，PDF 和 OFD 里省略了这个字",
             c as u32
         );
         let d = match loc {

@@ -324,7 +324,7 @@ struct Program {
 /// Subsets a face to the glyphs of `remap` and wraps the program in a stream.
 ///
 /// CID-keyed CFF faces (every shipped face) go through our own subsetter, which copies the
-/// charstrings instead of desubroutinizing them (see [`super::cff`]); anything it declines, and
+/// charstrings instead of desubroutinizing them (see [`crate::cff`]); anything it declines, and
 /// TrueType faces, through `subsetter`.
 fn program(
     data: &FaceData,
@@ -336,7 +336,7 @@ fn program(
         let fast = ttf_parser::RawFace::parse(bytes, data.index)
             .ok()
             .and_then(|f| f.table(ttf_parser::Tag::from_bytes(b"CFF ")))
-            .and_then(|cff| super::cff::subset_cid(cff, remap));
+            .and_then(|cff| crate::cff::subset_cid(cff, remap));
         if let Some(cff) = fast {
             return Ok(cff_program(&cff, deflater));
         }

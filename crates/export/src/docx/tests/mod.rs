@@ -2,7 +2,7 @@
 //! document, against format.rs, against the ECMA-376 child sequences, and against golden
 //! projections (`UPDATE_GOLDEN=1` refreshes them).
 
-mod dom;
+pub(crate) mod dom;
 mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
