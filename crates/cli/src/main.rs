@@ -259,7 +259,11 @@ fn verify(dir: &Path, out: &Path) -> ExitCode {
             println!("{line}");
         }
         let listed = v.parsed.files.len();
-        let same = v.files.iter().filter(|(_, s)| *s == FileState::Same).count();
+        let same = v
+            .files
+            .iter()
+            .filter(|(_, s)| *s == FileState::Same)
+            .count();
         let sources_ok = match (&sources, &v.parsed.sources) {
             (Some(now), Some(then)) if now == then => {
                 println!("  源文件与生成时相同（{}）", dir.display());
@@ -273,7 +277,10 @@ fn verify(dir: &Path, out: &Path) -> ExitCode {
                 false
             }
             (None, _) => {
-                println!("  未核对源文件：“{}”中没有可读取的 report.toml", dir.display());
+                println!(
+                    "  未核对源文件：“{}”中没有可读取的 report.toml",
+                    dir.display()
+                );
                 true
             }
             (Some(_), None) => {

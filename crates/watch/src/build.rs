@@ -277,7 +277,10 @@ fn render(format: Format, doc: &Document, fonts: Option<&Result<Arc<Fonts>, Stri
         Format::Xlsx => plain(xlsx::export(doc)),
         Format::Html => {
             let out = html::export(doc).map_err(|e| e.message)?;
-            Ok((vec![out.page.into_bytes(), out.fragment.into_bytes()], Vec::new()))
+            Ok((
+                vec![out.page.into_bytes(), out.fragment.into_bytes()],
+                Vec::new(),
+            ))
         }
     }
 }

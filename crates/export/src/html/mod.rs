@@ -129,7 +129,11 @@ enum El {
     Para,
     /// The page's scrolling box around a table (narrow screens).
     TableBox,
-    Table,
+    /// A table; `whole` when it may not break across printed pages (no header rows to
+    /// repeat: 表二).
+    Table {
+        whole: bool,
+    },
     Caption,
     /// A column header.
     ColHeader,
@@ -141,7 +145,7 @@ enum El {
 
 impl El {
     /// Every element with a class in the page's style sheet.
-    const CLASSED: [El; 14] = [
+    const CLASSED: [El; 15] = [
         El::Title,
         El::Draft,
         El::Heading(1),
@@ -150,7 +154,8 @@ impl El {
         El::Heading(4),
         El::Para,
         El::TableBox,
-        El::Table,
+        El::Table { whole: false },
+        El::Table { whole: true },
         El::Caption,
         El::ColHeader,
         El::RowLabel,
@@ -163,13 +168,14 @@ impl El {
             El::Root => "report",
             El::Title => "title",
             El::Draft => "draft",
-            El::Heading(1) => "h1",
-            El::Heading(2) => "h2",
-            El::Heading(3) => "h3",
-            El::Heading(_) => "h4",
+            El::Heading(1) => "heading-1",
+            El::Heading(2) => "heading-2",
+            El::Heading(3) => "heading-3",
+            El::Heading(_) => "heading-4",
             El::Para => "p",
             El::TableBox => "table-box",
-            El::Table => "table",
+            El::Table { whole: false } => "table",
+            El::Table { whole: true } => "table whole",
             El::Caption => "caption",
             El::ColHeader => "col",
             El::RowLabel => "row",
@@ -211,9 +217,12 @@ impl El {
                     font_family(style.role)
                 )
             }
-            El::Para => format!("{first_line};text-align:justify;margin:0"),
+            // Ragged right on screen: a URL or an e-mail address that cannot break would
+            // stretch a justified line into gaps; any string longer than the line breaks
+            // anywhere rather than widen the page (reflow at 200 %, print without shrinking).
+            El::Para => format!("{first_line};text-align:start;overflow-wrap:anywhere;margin:0"),
             El::TableBox => "overflow-x:auto;margin:0.5em 0".to_string(),
-            El::Table => format!(
+            El::Table { .. } => format!(
                 "border-collapse:collapse;width:100%;table-layout:fixed;\
                  font-family:{};font-size:{TABLE_EM_SCREEN}em;line-height:1.4;margin:0.5em 0",
                 font_family(ty::TABLE.role)
@@ -278,7 +287,8 @@ fn style_sheet() -> String {
         line_height()
     );
     for el in El::CLASSED {
-        let _ = writeln!(css, ".{}{{{}}}", el.class(), el.css());
+        let class = el.class().replace(' ', ".");
+        let _ = writeln!(css, ".{class}{{{}}}", el.css());
     }
     // On a narrow screen the tables keep a readable width and scroll sideways in their box.
     let _ = writeln!(css, ".table{{min-width:36em}}");
@@ -319,10 +329,12 @@ fn print_css() -> String {
          main{{max-width:none;margin:0;padding:0}}\
          .title{{font-size:{title};line-height:{pitch}pt;margin-bottom:{title_gap}pt}}\
          .draft{{font-size:{draft};color:#{draft_color}}}\
-         .p,.h1,.h2,.h3,.h4{{letter-spacing:{tracking}}}\
-         .h1,.h2,.h3,.h4{{break-after:avoid}}\
+         .p{{text-align:justify}}\
+         .p,.heading-1,.heading-2,.heading-3,.heading-4{{letter-spacing:{tracking}}}\
+         .heading-1,.heading-2,.heading-3,.heading-4{{break-after:avoid}}\
          .table-box{{overflow:visible}}\
          .table{{min-width:0;font-size:{table};line-height:1.3}}\
+         .whole{{break-inside:avoid}}\
          thead{{display:table-header-group}}\
          tr{{break-inside:avoid}}\
          .signature{{break-inside:avoid;break-before:avoid}}\
@@ -454,7 +466,8 @@ impl Writer {
             self.open("div", El::TableBox, &attrs);
             self.out.push('\n');
         }
-        self.open("table", El::Table, "");
+        let whole = t.shape.header_rows == 0;
+        self.open("table", El::Table { whole }, "");
         self.out.push('\n');
         self.open("caption", El::Caption, &format!(" id=\"{caption_id}\""));
         let _ = writeln!(self.out, "{}</caption>", escape(&caption));
@@ -469,8 +482,11 @@ impl Writer {
         let header_rows = t.shape.header_rows;
         for row in 0..t.shape.rows {
             if row == 0 {
-                self.out
-                    .push_str(if header_rows > 0 { "<thead>\n" } else { "<tbody>\n" });
+                self.out.push_str(if header_rows > 0 {
+                    "<thead>\n"
+                } else {
+                    "<tbody>\n"
+                });
             } else if row == header_rows {
                 self.out.push_str("</thead>\n<tbody>\n");
             }
@@ -569,12 +585,11 @@ impl<'t> Grid<'t> {
 
     /// The label cells a number cell belongs to: its row labels from the outermost (left) in,
     /// then its column headers from the outermost (top) down. Column headers are the header
-    /// cells straight above it up to the next number (table 二 repeats its header rows inside
-    /// the table); row labels the label cells to its left in its row.
+    /// cells straight above it, past the numbers below them, up to the first cell that is not
+    /// a header (table 二 repeats its header rows inside the table); row labels the row
+    /// labels to its left in its row, past the numbers.
     fn headers(&self, t: &Table, cell: &Cell) -> Vec<&'t Cell> {
-        let is = |c: &Cell, header: bool| {
-            matches!(c.content, CellContent::Label { header: h, .. } if h == header)
-        };
+        let is = |c: &Cell, header: bool| matches!(c.content, CellContent::Label { header: h, .. } if h == header);
         let mut rows: Vec<&'t Cell> = Vec::new();
         for k in (0..usize::from(cell.col)).rev() {
             match self.at(usize::from(cell.row), k) {
@@ -583,6 +598,8 @@ impl<'t> Grid<'t> {
                         rows.push(c);
                     }
                 }
+                // Other numbers of the row: keep looking left for its labels.
+                Some(c) if rows.is_empty() && !is(c, true) => {}
                 _ => break,
             }
         }

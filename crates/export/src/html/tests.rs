@@ -111,7 +111,9 @@ impl PTable {
         ids.split_whitespace()
             .map(|id| {
                 assert!(seen.insert(id), "{id} named twice");
-                let h = self.by_id(id).unwrap_or_else(|| panic!("{id} not in the table"));
+                let h = self
+                    .by_id(id)
+                    .unwrap_or_else(|| panic!("{id} not in the table"));
                 assert!(h.th, "{id} is not a header cell");
                 h
             })
@@ -279,7 +281,13 @@ fn tables_keep_the_template_grid_headers_and_numbers() {
         for (pt, t) in tables.iter().zip(&doc_tables) {
             let name = format!("{file} {}", t.shape.name);
             assert_eq!(pt.caption, caption(t), "{name}");
-            assert!(!pt.caption.is_empty() && !pt.caption.contains('、'));
+            // The section heading without its number: 三、收到和处理… → 收到和处理….
+            let heading = format::SECTIONS[t.shape.section];
+            assert!(
+                !pt.caption.is_empty() && heading.ends_with(&pt.caption),
+                "{name}"
+            );
+            assert!(heading[..heading.len() - pt.caption.len()].ends_with('、'));
             // Label cells: exactly format.rs's, at their positions with their spans.
             let got: BTreeSet<(u8, u8, u8, u8, String, bool)> = pt
                 .cells
@@ -310,7 +318,10 @@ fn tables_keep_the_template_grid_headers_and_numbers() {
                 .iter()
                 .map(|c| usize::from(c.rowspan) * usize::from(c.colspan))
                 .sum();
-            assert_eq!(covered, usize::from(t.shape.rows) * usize::from(t.shape.cols));
+            assert_eq!(
+                covered,
+                usize::from(t.shape.rows) * usize::from(t.shape.cols)
+            );
 
             let mut seen_paths = BTreeSet::new();
             let numbers: Vec<&PCell> = pt.cells.iter().filter(|c| !c.th).collect();
@@ -353,7 +364,10 @@ fn tables_keep_the_template_grid_headers_and_numbers() {
                     assert!(h.row <= td.row && td.row < h.row + h.rowspan);
                 }
                 let path: Vec<&str> = headers.iter().map(|h| h.text.as_str()).collect();
-                assert!(seen_paths.insert(path.join("/")), "{at}: headers not unique");
+                assert!(
+                    seen_paths.insert(path.join("/")),
+                    "{at}: headers not unique"
+                );
             }
         }
         // Known paths, spelled from format.rs.
@@ -389,14 +403,14 @@ fn tables_keep_the_template_grid_headers_and_numbers() {
         assert_eq!(T4_GROUPS[1].0, "suit_direct");
         let t2 = &tables[0];
         let fee = t2.cells.iter().find(|c| !c.th && c.row == 13).unwrap();
-        let path: Vec<&str> = t2
-            .headers_of(fee)
-            .iter()
-            .map(|h| h.text.as_str())
-            .collect();
+        let path: Vec<&str> = t2.headers_of(fee).iter().map(|h| h.text.as_str()).collect();
         assert_eq!(
             path,
-            ["行政事业性收费", "第二十条第（八）项", "本年收费金额（单位：万元）"]
+            [
+                "行政事业性收费",
+                "第二十条第（八）项",
+                "本年收费金额（单位：万元）"
+            ]
         );
     }
 }
@@ -449,7 +463,10 @@ fn prose_is_the_documents() {
         .collect();
     let html = fragment(&doc);
     for b in bold {
-        assert!(html.contains(&format!("<strong>{}</strong>", escape(b))), "{b}");
+        assert!(
+            html.contains(&format!("<strong>{}</strong>", escape(b))),
+            "{b}"
+        );
     }
 }
 
@@ -463,7 +480,10 @@ fn the_fragment_has_inline_styles_only() {
         let Tok::Tag(root) = &toks[0] else {
             panic!("starts with a tag")
         };
-        assert_eq!((root.name.as_str(), root.attrs["lang"].as_str()), ("div", "zh-CN"));
+        assert_eq!(
+            (root.name.as_str(), root.attrs["lang"].as_str()),
+            ("div", "zh-CN")
+        );
         for t in toks.iter().filter_map(|t| match t {
             Tok::Tag(t) => Some(t),
             _ => None,
@@ -500,7 +520,9 @@ fn the_page_is_self_contained_with_a4_print_rules() {
     for draft in [false, true] {
         let (_, doc) = sample_doc(draft);
         let html = page(&doc);
-        for banned in ["<script", " src=", " href=", "url(", "@import", "<link", "<iframe"] {
+        for banned in [
+            "<script", " src=", " href=", "url(", "@import", "<link", "<iframe",
+        ] {
             assert!(!html.contains(banned), "{banned}");
         }
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"));
@@ -509,7 +531,9 @@ fn the_page_is_self_contained_with_a4_print_rules() {
         assert!(html.contains(".table{min-width:0;font-size:10.5pt"));
         assert!(html.contains("counter(page)"));
         // Fonts by role with fallbacks: 仿宋 body, 黑体 level-1 headings.
-        assert!(html.contains("font-family:'仿宋_GB2312','仿宋','FangSong','Noto Serif CJK SC',serif"));
+        assert!(
+            html.contains("font-family:'仿宋_GB2312','仿宋','FangSong','Noto Serif CJK SC',serif")
+        );
         assert!(html.contains("font-family:'黑体','SimHei','Noto Sans CJK SC',sans-serif"));
         assert_eq!(html.contains(crate::xlsx::DRAFT_MARK), draft);
         assert_eq!(html.contains("（草稿）</title>"), draft);
@@ -522,7 +546,8 @@ fn the_page_is_self_contained_with_a4_print_rules() {
 #[test]
 fn signature_indents_follow_the_rule() {
     let (_, mut doc) = sample_doc(false);
-    doc.blocks.retain(|b| !matches!(b, DocBlock::Signature { .. }));
+    doc.blocks
+        .retain(|b| !matches!(b, DocBlock::Signature { .. }));
     doc.blocks.push(DocBlock::Signature {
         agency: "青禾县人民政府办公室".into(),
         date: "2025年1月20日".into(),
@@ -545,4 +570,55 @@ fn every_example_renders() {
         assert_eq!(parse_tables(&out.page).len(), 3, "{name}");
         assert_eq!(parse_tables(&out.fragment).len(), 3, "{name}");
     }
+}
+
+/// A readable projection of a file: its headings and paragraphs, then every table cell as the
+/// table model places it (`th row,col rowspan×colspan scope text`, `td row,col text ←
+/// headers`).
+fn describe(html: &str) -> String {
+    let mut out = String::new();
+    for (tag, text) in texts_of(html, &["h1", "h2", "h3", "h4", "h5", "p"]) {
+        out.push_str(&format!("{tag} {}\n", text.replace('\n', "⏎")));
+    }
+    for t in parse_tables(html) {
+        out.push_str(&format!("table {}\n", t.caption));
+        for c in &t.cells {
+            if c.th {
+                out.push_str(&format!(
+                    "  th {},{} {}×{} {} {}\n",
+                    c.row, c.col, c.rowspan, c.colspan, c.attrs["scope"], c.text
+                ));
+            } else {
+                let headers: Vec<&str> = t.headers_of(c).iter().map(|h| h.text.as_str()).collect();
+                out.push_str(&format!(
+                    "  td {},{} {} ← {}\n",
+                    c.row,
+                    c.col,
+                    c.text,
+                    headers.join(" / ")
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn golden_projection_of_the_sample() {
+    let (_, doc) = sample_doc(false);
+    let got = describe(&fragment(&doc));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/html/sample.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).expect("golden file (UPDATE_GOLDEN=1 to create)");
+    assert!(
+        got == want,
+        "HTML changed; UPDATE_GOLDEN=1 to accept:\n{got}"
+    );
+    // The page has the same projection plus the title.
+    let page = describe(&page(&doc));
+    let title = format!("h1 {}\n", doc.title.join("⏎"));
+    assert_eq!(page, format!("{title}{got}"));
 }

@@ -26,11 +26,7 @@ pub(super) const SRGB_ICC: &[u8] = include_bytes!("../../icc/sRGB-v2-magic.icc")
 
 /// The `/OutputIntents` array of the catalog: one PDF/A intent with the sRGB profile.
 pub(super) fn output_intents(pdf: &mut lopdf::Document, deflater: &mut Deflater) -> Object {
-    let profile = pdf.add_object(flate_stream(
-        dictionary! { "N" => 3 },
-        SRGB_ICC,
-        deflater,
-    ));
+    let profile = pdf.add_object(flate_stream(dictionary! { "N" => 3 }, SRGB_ICC, deflater));
     let intent = pdf.add_object(dictionary! {
         "Type" => "OutputIntent",
         "S" => "GTS_PDFA1",
