@@ -66,10 +66,7 @@ pub fn page(doc: &Document) -> String {
         title = escape(&title),
         css = style_sheet(),
     );
-    let mut w = Writer {
-        out,
-        mode: Mode::Page,
-    };
+    let mut w = Writer::new(out, Mode::Page);
     w.open("h1", El::Title, "");
     for (i, line) in doc.title.iter().enumerate() {
         if i > 0 {
@@ -85,10 +82,7 @@ pub fn page(doc: &Document) -> String {
 
 /// The CMS body: one `<div lang="zh-CN">` with inline styles only.
 pub fn fragment(doc: &Document) -> String {
-    let mut w = Writer {
-        out: String::with_capacity(96 * 1024),
-        mode: Mode::Fragment,
-    };
+    let mut w = Writer::new(String::with_capacity(96 * 1024), Mode::Fragment);
     let lang = format!(" lang=\"{}\"", escape(doc.meta.lang));
     w.open("div", El::Root, &lang);
     w.out.push('\n');
@@ -378,17 +372,39 @@ fn escape(s: &str) -> String {
 struct Writer {
     out: String,
     mode: Mode,
+    /// The `class="…"` or `style="…"` attribute of each kind of element, made once (the
+    /// fragment repeats a cell's declarations some 300 times).
+    attrs: Vec<(El, String)>,
 }
 
 impl Writer {
+    fn new(out: String, mode: Mode) -> Self {
+        Writer {
+            out,
+            mode,
+            attrs: Vec::new(),
+        }
+    }
+
     /// `<tag` with the element's class or style, then `attrs` (each with its leading space)
     /// and `>`.
     fn open(&mut self, tag: &str, el: El, attrs: &str) {
-        let style = match self.mode {
-            Mode::Page => format!(" class=\"{}\"", el.class()),
-            Mode::Fragment => format!(" style=\"{}\"", el.css()),
+        let k = match self.attrs.iter().position(|(e, _)| *e == el) {
+            Some(k) => k,
+            None => {
+                let attr = match self.mode {
+                    Mode::Page => format!(" class=\"{}\"", el.class()),
+                    Mode::Fragment => format!(" style=\"{}\"", el.css()),
+                };
+                self.attrs.push((el, attr));
+                self.attrs.len() - 1
+            }
         };
-        let _ = write!(self.out, "<{tag}{style}{attrs}>");
+        self.out.push('<');
+        self.out.push_str(tag);
+        self.out.push_str(&self.attrs[k].1);
+        self.out.push_str(attrs);
+        self.out.push('>');
     }
 
     /// Everything below the title: the draft mark, the blocks in order.
@@ -522,13 +538,16 @@ impl Writer {
                 let _ = write!(self.out, "{}</th>", escape(text));
             }
             CellContent::Number { value, .. } => {
-                let ids: Vec<String> = grid
-                    .headers(t, cell)
-                    .iter()
-                    .map(|h| cell_id(key, h))
-                    .collect();
-                let attrs = format!(" headers=\"{}\"{attrs}", ids.join(" "));
-                self.open("td", El::Number, &attrs);
+                let mut ids = String::from(" headers=\"");
+                for (i, h) in grid.headers(t, cell).iter().enumerate() {
+                    if i > 0 {
+                        ids.push(' ');
+                    }
+                    ids.push_str(&cell_id(key, h));
+                }
+                ids.push('"');
+                ids.push_str(&attrs);
+                self.open("td", El::Number, &ids);
                 let _ = write!(self.out, "{}</td>", escape(&value.display()));
             }
         }

@@ -1138,7 +1138,10 @@ fn timing_breakdown() {
 /// Preflight in CI, scripts/interop-pdf.sh.)
 #[test]
 fn pdfa_2b_markers() {
-    for (draft, doc) in [(false, sample()), (true, document::build(&sample_report(), true))] {
+    for (draft, doc) in [
+        (false, sample()),
+        (true, document::build(&sample_report(), true)),
+    ] {
         let bytes = export(&doc, fonts()).unwrap().bytes;
         assert!(bytes.starts_with(b"%PDF-1.7\n%"));
         assert!(bytes[10..14].iter().all(|&b| b > 127), "binary comment");
@@ -1253,7 +1256,9 @@ fn pdfa_2b_markers() {
             } else {
                 let tt = stream(b"FontFile2").unwrap();
                 let data = tt.decompressed_content().unwrap_or(tt.content);
-                ttf_parser::Face::parse(&data, 0).unwrap().number_of_glyphs()
+                ttf_parser::Face::parse(&data, 0)
+                    .unwrap()
+                    .number_of_glyphs()
             };
             assert_eq!(bits, u32::from(glyphs));
             // The set bits are CIDs 0..n, high bit first.
