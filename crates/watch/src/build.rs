@@ -133,10 +133,15 @@ impl Output {
     }
 }
 
-/// The output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）]<suffix>`, with
+/// The name of a format's (first) file: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）].<ext>`.
+pub fn output_name(title: &str, draft: bool, format: Format) -> String {
+    file_name(title, draft, format.files()[0])
+}
+
+/// An output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）]<suffix>`, with
 /// `suffix` one of [`Format::files`] (`.pdf`, `.fragment.html`, …) or
 /// [`checksums::SUFFIX`].
-pub fn output_name(title: &str, draft: bool, suffix: &str) -> String {
+pub fn file_name(title: &str, draft: bool, suffix: &str) -> String {
     let safe: String = title
         .chars()
         .map(|c| {
@@ -195,7 +200,7 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
             Ok((files, warnings)) => {
                 loaded.diagnostics.extend(warnings);
                 for (suffix, bytes) in format.files().iter().zip(files) {
-                    let path = out_dir.join(output_name(&doc.meta.title, draft, suffix));
+                    let path = out_dir.join(file_name(&doc.meta.title, draft, suffix));
                     rendered.push((Some(format), path, bytes));
                 }
             }
@@ -209,7 +214,7 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     nianbao_core::diag::sort(&mut loaded.diagnostics);
     // The checksum list goes with the files it lists, in the same all-or-nothing set.
     let sources = checksums::sources_digest(&loaded, report, &report_dir(dir));
-    let list_path = out_dir.join(output_name(&doc.meta.title, draft, checksums::SUFFIX));
+    let list_path = out_dir.join(file_name(&doc.meta.title, draft, checksums::SUFFIX));
     let list = checksum_list(&rendered, &sources, &list_path);
     rendered.push((None, list_path, list.into_bytes()));
     if let Err(e) = std::fs::create_dir_all(&out_dir) {

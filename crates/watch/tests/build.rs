@@ -9,7 +9,7 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use nianbao_core::format::T3_ROWS;
 use nianbao_export::xlsx::{CHECK_SHEET, FAIL, PASS};
 use nianbao_export::Format;
-use nianbao_watch::build::{build, output_name, BuildOptions, FontCache};
+use nianbao_watch::build::{build, file_name, output_name, BuildOptions, FontCache};
 use nianbao_watch::checksums::{self, FileState};
 use nianbao_watch::write::Written;
 
@@ -69,7 +69,7 @@ fn examples_build_and_read_back() {
         assert_eq!(r.outputs.len(), 2);
         assert_eq!(r.outputs[1].format, None);
         let report = r.loaded.report.as_ref().unwrap();
-        let expected = out.join(output_name(&report.title(), false, ".xlsx"));
+        let expected = out.join(output_name(&report.title(), false, Format::Xlsx));
         assert_eq!(r.outputs[0].path, expected);
         assert_eq!(r.outputs[0].status, Written::Written);
         assert!(expected
@@ -218,7 +218,7 @@ fn every_format_and_a_checksum_list_that_verifies() {
     let paths: Vec<PathBuf> = r.outputs.iter().map(|o| o.path.clone()).collect();
     let want: Vec<PathBuf> = suffixes
         .iter()
-        .map(|s| out.join(output_name(&title, false, s)))
+        .map(|s| out.join(file_name(&title, false, s)))
         .collect();
     assert_eq!(paths, want);
     assert!(r.outputs.iter().all(|o| o.status == Written::Written));
@@ -262,7 +262,7 @@ fn every_format_and_a_checksum_list_that_verifies() {
     // A changed copy, a missing one, a stray one.
     std::fs::write(&paths[1], b"%PDF-1.7 not the published file").unwrap();
     std::fs::remove_file(&paths[2]).unwrap();
-    let stray = out.join(output_name(&title, false, ".ofd"));
+    let stray = out.join(file_name(&title, false, ".ofd"));
     std::fs::write(&stray, b"x").unwrap();
     let v = checksums::verify(list_path).unwrap();
     assert!(!v.ok());
