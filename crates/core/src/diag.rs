@@ -18,6 +18,9 @@ pub enum Severity {
     Error,
     /// Needs a human look.
     Warning,
+    /// A finding the report itself explains (e.g. W-STOCK with a stated clean-up): shown, not
+    /// counted as a warning.
+    Note,
 }
 
 /// One finding, with where it is and what to do about it.
@@ -44,6 +47,11 @@ impl Diagnostic {
     /// A new warning.
     pub fn warning(id: &'static str, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, id, message)
+    }
+
+    /// A new note.
+    pub fn note(id: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, id, message)
     }
 
     fn new(severity: Severity, id: &'static str, message: impl Into<String>) -> Self {
@@ -74,7 +82,7 @@ impl Diagnostic {
 pub struct Counts {
     /// Number of errors.
     pub errors: usize,
-    /// Number of warnings.
+    /// Number of warnings (notes are not counted).
     pub warnings: usize,
 }
 
@@ -84,10 +92,11 @@ pub fn count(diags: &[Diagnostic]) -> Counts {
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    Counts {
-        errors,
-        warnings: diags.len() - errors,
-    }
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    Counts { errors, warnings }
 }
 
 /// Sorts diagnostics into a stable reading order: by file, position, then ID.
@@ -105,7 +114,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
 /// Diagnostic in the shape printed by `--format json`.
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic<'a> {
-    /// "error" or "warning".
+    /// "error", "warning" or "note".
     pub severity: Severity,
     /// Stable check ID.
     pub id: &'static str,
@@ -177,6 +186,7 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
     let (word, code) = match d.severity {
         Severity::Error => ("错误", "1;31"),
         Severity::Warning => ("警告", "1;33"),
+        Severity::Note => ("说明", "1;36"),
     };
     let _ = writeln!(
         out,

@@ -24,6 +24,9 @@ pub struct BuildOptions {
     pub formats: Vec<Format>,
     /// Build even when the report has errors, marking every output as a draft.
     pub draft: bool,
+    /// Overwrite a workbook whose numbers the clerk changed in Excel or WPS (otherwise the
+    /// build stops and names the cells; `nianbao sync-xlsx` takes them into the sources).
+    pub force: bool,
 }
 
 impl Default for BuildOptions {
@@ -32,6 +35,7 @@ impl Default for BuildOptions {
             out_dir: None,
             formats: Format::ALL.to_vec(),
             draft: false,
+            force: false,
         }
     }
 }
@@ -212,6 +216,25 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         }
     }
     nianbao_core::diag::sort(&mut loaded.diagnostics);
+    // A workbook the clerk typed numbers into is never silently overwritten with others.
+    let mut snapshot = None;
+    if let Some((_, path, bytes)) = rendered
+        .iter()
+        .find(|(f, _, _)| *f == Some(Format::Xlsx))
+    {
+        if !opts.force {
+            if let Some(why) = workbook_guard(path, report) {
+                return result(loaded, Vec::new(), Some(why), draft);
+            }
+        }
+        // A workbook open in Excel/WPS is skipped by write_all: then its record stays too.
+        if crate::write::office_lock(path).is_none() {
+            snapshot = Some((
+                snapshot_path(path),
+                nianbao_import::workbook::snapshot(report, bytes).into_bytes(),
+            ));
+        }
+    }
     // The checksum list goes with the files it lists, in the same all-or-nothing set.
     let sources = checksums::sources_digest(&loaded, report, &report_dir(dir));
     let list_path = out_dir.join(file_name(&doc.meta.title, draft, checksums::SUFFIX));
@@ -221,11 +244,17 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         let why = format!("无法创建输出文件夹“{}”：{e}", out_dir.display());
         return result(loaded, Vec::new(), Some(why), draft);
     }
-    let files: Vec<(&Path, &[u8])> = rendered
+    let mut files: Vec<(&Path, &[u8])> = rendered
         .iter()
         .map(|(_, p, b)| (p.as_path(), b.as_slice()))
         .collect();
-    let statuses = write_all(&files);
+    if let Some((path, bytes)) = &snapshot {
+        // Written with the outputs, all or nothing; its own status is not an output's (a
+        // snapshot that could not be written only makes the next build more careful).
+        files.push((path.as_path(), bytes.as_slice()));
+    }
+    let mut statuses = write_all(&files);
+    statuses.truncate(rendered.len());
     let outputs = rendered
         .iter()
         .zip(statuses)
@@ -237,6 +266,46 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         })
         .collect();
     result(loaded, outputs, None, draft)
+}
+
+/// Where the numbers a build wrote into `workbook` are kept: `.<file name>.nianbao` beside it.
+pub fn snapshot_path(workbook: &Path) -> PathBuf {
+    let name = workbook
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    workbook.with_file_name(format!(".{name}.nianbao"))
+}
+
+/// Why the workbook at `path` may not be replaced: the cells whose numbers were changed in it
+/// since it was built and differ from the sources. None when there is nothing to lose.
+fn workbook_guard(path: &Path, report: &nianbao_core::Report) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > nianbao_import::MAX_BYTES as u64 {
+        return None;
+    }
+    let existing = std::fs::read(path).ok()?;
+    let snapshot = std::fs::read_to_string(snapshot_path(path)).ok();
+    let edits = nianbao_import::workbook::edits(&existing, snapshot.as_deref(), report);
+    if edits.is_empty() {
+        return None;
+    }
+    let mut why = format!(
+        "工作簿“{}”中有 {} 个数字在 Excel/WPS 中改过、与源文件不同，为免覆盖，未生成文件：",
+        path.display(),
+        edits.len()
+    );
+    for e in &edits {
+        why.push_str(&format!(
+            "\n  {} {}：工作簿中为 {}，源文件为 {}",
+            e.cell, e.label, e.workbook, e.sources
+        ));
+    }
+    why.push_str(&format!(
+        "\n  提示：运行 nianbao sync-xlsx \"{}\" 把这些数字写回 report.toml；或加 --force 用源文件覆盖工作簿",
+        path.display()
+    ));
+    Some(why)
 }
 
 /// The checksum list of the rendered files, by file name.
