@@ -8,6 +8,7 @@ pub mod html;
 pub mod layout;
 pub mod pdf;
 pub mod xlsx;
+mod zip_host;
 
 use std::fmt;
 
