@@ -167,6 +167,7 @@ fn prepare(doc: &Document, setter: &mut Setter<'_, '_>) -> Vec<Prep> {
             DocBlock::Signature { agency, date } => {
                 preps.push(Prep::Signature(setter.signature(agency, date)));
             }
+            DocBlock::Imprint(imprint) => preps.push(Prep::Imprint(setter.imprint(imprint))),
         }
     }
     preps
