@@ -76,6 +76,8 @@ fn new_scaffold_builds_only_as_a_draft() {
         names,
         [
             "某某县某某镇人民政府2025年政府信息公开工作年度报告（草稿）.docx",
+            // The checksum list of the draft's set.
+            "某某县某某镇人民政府2025年政府信息公开工作年度报告（草稿）.sha256",
             "某某县某某镇人民政府2025年政府信息公开工作年度报告（草稿）.xlsx"
         ]
     );
