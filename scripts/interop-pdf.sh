@@ -117,6 +117,14 @@ for pdf in "$dir"/*.pdf; do
     echo "done $name: $(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}') pages, $(stat -c %s "$pdf") bytes, $(wc -l <<<"$fonts") fonts"
 done
 
+# The GB/T 9704 grid, measured from glyph positions (scripts/grid/check.py; GRID_PY is a
+# python with pymupdf and numpy, set by .ci/run).
+if [[ -n ${GRID_PY:-} && $count -gt 0 ]]; then
+    if ! "$GRID_PY" "$(dirname "$0")/grid/check.py" pdf "$dir"/*.pdf; then
+        fail=1
+    fi
+fi
+
 if [[ $count -eq 0 ]]; then
     echo "no PDF files in $dir"
     exit 1

@@ -218,6 +218,15 @@ impl Faces<'_> {
         })
     }
 
+    /// The height of the middle of glyph `gid`'s ink above the baseline, in em (`None` for a
+    /// glyph without outlines).
+    pub fn ink_middle(&self, face: FaceId, gid: u16) -> Option<f32> {
+        let parsed = self.parsed.get(face)?;
+        let bb = parsed.glyph_bounding_box(ttf_parser::GlyphId(gid))?;
+        let upm = f32::from(parsed.units_per_em().max(1));
+        Some((f32::from(bb.y_min) + f32::from(bb.y_max)) / 2.0 / upm)
+    }
+
     /// Advance of glyph `gid` of `face` in 1/1000 em, as written to the PDF's `/W`.
     pub fn width_1000(&self, face: FaceId, gid: u16) -> i64 {
         let Some(parsed) = self.parsed.get(face) else {

@@ -246,6 +246,8 @@ fn line_height() -> f32 {
 fn font_family(role: Role) -> String {
     let (open, generic) = match role {
         Role::Hei => ("Noto Sans CJK SC", "sans-serif"),
+        // Times New Roman's metric twin on Linux desktops.
+        Role::Latin => ("Liberation Serif", "serif"),
         Role::Fang | Role::Kai | Role::Title | Role::Song | Role::Fallback => {
             ("Noto Serif CJK SC", "serif")
         }
