@@ -296,8 +296,8 @@ fn save(
     hash: &Fnv,
 ) -> Result<Vec<u8>, ExportError> {
     let id = hash.digest();
-    // A classic xref table: PDF/A-2 allows cross-reference streams, PDF/A-1 readers and
-    // validators (PDFBox Preflight) do not; the table costs ~1 KB.
+    // The save options below write a cross-reference stream (PDF/A-2 allows it; only a
+    // PDF/A-1 validator such as PDFBox Preflight objects, see scripts/interop-pdf.sh).
     pdf.reference_table.cross_reference_type = lopdf::xref::XrefType::CrossReferenceTable;
     pdf.trailer.set("Root", catalog);
     pdf.trailer.set("Info", info);
