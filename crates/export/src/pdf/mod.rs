@@ -9,6 +9,7 @@
 //! never be compiled into the binary.
 
 mod content;
+mod pdfa;
 mod writer;
 
 #[cfg(test)]
