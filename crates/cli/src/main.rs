@@ -571,6 +571,6 @@ mod tests {
                 [f]
             );
         }
-        assert!(Cli::try_parse_from(["nianbao", "build", "r", "--format", "ofd"]).is_err());
+        assert!(Cli::try_parse_from(["nianbao", "build", "r", "--format", "rtf"]).is_err());
     }
 }
