@@ -16,6 +16,7 @@ use nianbao_watch::build::{self, BuildOptions, FontCache};
 use nianbao_watch::write::Written;
 
 mod import_cmd;
+mod serve_cmd;
 mod watch_cmd;
 
 const EXIT_HELP: &str = "退出码 / exit codes:
@@ -100,6 +101,22 @@ enum Command {
         dir: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
+    },
+    /// 在浏览器中编写、检查、生成报告（本机网页，无需命令行） / write, check and publish in the browser
+    #[command(after_help = EXIT_HELP)]
+    Serve {
+        /// 工作文件夹：其中的报告文件夹都会列出（默认：当前文件夹） / workspace folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// 端口（默认 4817，被占用时另选；0 为任选） / port on 127.0.0.1
+        #[arg(long)]
+        port: Option<u16>,
+        /// 不自动打开浏览器 / do not open the browser
+        #[arg(long)]
+        no_open: bool,
+        /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
+        #[arg(long)]
+        fonts: Option<PathBuf>,
     },
 }
 
@@ -209,6 +226,12 @@ fn main() -> ExitCode {
         Command::SyncXlsx { file, dir } => import_cmd::sync_xlsx(&file, dir.as_deref()),
         Command::Build { dirs, output } => build_cmd(&dirs, &output.options(), output.fonts),
         Command::Watch { dir, output } => watch_cmd::run(&dir, output.options(), output.fonts),
+        Command::Serve {
+            dir,
+            port,
+            no_open,
+            fonts,
+        } => serve_cmd::run(&dir, port, !no_open, fonts),
     }
 }
 

@@ -204,6 +204,10 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
             ));
         }
     }
+    // A build of no formats (`nianbao serve`'s check-only rebuilds) leaves no empty folder.
+    if rendered.is_empty() {
+        return result(loaded, Vec::new(), None, draft);
+    }
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         let why = format!("无法创建输出文件夹“{}”：{e}", out_dir.display());
         return result(loaded, Vec::new(), Some(why), draft);
