@@ -119,11 +119,15 @@ impl FontCache {
 }
 
 /// The output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）].<ext>`.
+///
+/// Valid on Windows too: the characters Windows forbids in a name, and control characters
+/// (a tab typed into the agency name), become `_`. The title always ends in 报告, so no
+/// trailing dot or space and no reserved name (`CON`, `NUL`…) can arise.
 pub fn output_name(title: &str, draft: bool, format: Format) -> String {
     let safe: String = title
         .chars()
         .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '_'
             } else {
                 c
@@ -350,4 +354,24 @@ pub fn errors(report: &BuildReport) -> impl Iterator<Item = &Diagnostic> {
         .diagnostics
         .iter()
         .filter(|d| d.severity == nianbao_core::Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names_are_valid_on_windows() {
+        let title = "某县\t“A/B”:局*?<>|\\2024年政府信息公开工作年度报告";
+        let name = output_name(title, true, Format::Pdf);
+        assert_eq!(
+            name,
+            "某县_“A_B”_局______2024年政府信息公开工作年度报告（草稿）.pdf"
+        );
+        let stem = name.trim_end_matches(".pdf");
+        assert!(!stem.ends_with(['.', ' ']));
+        assert!(!name
+            .chars()
+            .any(|c| c.is_control() || "/\\:*?\"<>|".contains(c)));
+    }
 }
