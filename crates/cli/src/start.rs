@@ -11,7 +11,9 @@ use nianbao_watch::build::BuildOptions;
 use crate::console;
 
 /// The commands, so that a folder named like one is never mistaken for a dropped folder.
-const COMMANDS: [&str; 5] = ["check", "new", "build", "watch", "help"];
+const COMMANDS: [&str; 8] = [
+    "check", "new", "build", "watch", "serve", "import", "sync-xlsx", "help",
+];
 
 /// Handles a command line without a command; `None` leaves it to clap.
 ///
@@ -41,9 +43,12 @@ pub fn without_command(args: &[OsString]) -> Option<ExitCode> {
 /// `nianbao` with no arguments.
 fn without_arguments() -> ExitCode {
     if console::own_window() {
-        // Double-clicked in Explorer. Once `nianbao serve` exists (issue 18) this line
-        // becomes opening the local web app instead.
-        return keep_open(quick_start(true));
+        // Double-clicked in Explorer: the local web app on the folder nianbao.exe is in (the
+        // current folder of a double-click; the shipped examples are in it). Its window stays
+        // open while it serves; closing it stops the server.
+        let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let code = crate::serve_cmd::run(&here, None, true, None);
+        return keep_open(code);
     }
     quick_start(false)
 }
@@ -82,6 +87,7 @@ fn quick_start_text(window: bool, examples: Option<&Path>, guide: bool) -> Strin
         "  nianbao build 我的报告\n      检查并生成 DOCX、PDF、XLSX，文件在“我的报告{sep}out”中\n"
     ));
     t.push_str("  nianbao watch 我的报告\n      每次保存后自动重新生成（按 Ctrl+C 停止）\n");
+    t.push_str("  nianbao serve\n      在浏览器中编写、检查、生成当前文件夹中的报告（按 Ctrl+C 停止）\n");
     if let Some(dir) = examples {
         let demo = dir.join("demo-county-2024").display().to_string();
         let demo = if demo.contains(' ') {
@@ -159,6 +165,7 @@ mod tests {
             "nianbao check",
             "nianbao build",
             "nianbao watch",
+            "nianbao serve",
         ] {
             assert!(t.contains(cmd), "{t}");
         }
