@@ -26,10 +26,10 @@ const EXIT_HELP: &str = "退出码 / exit codes:
   1  报告有错误，或有文件未能写入 / the report has errors, or an output could not be written
   2  用法或读写错误 / usage or I/O failure";
 
-/// nianbao（年报）：用纯文本编写政府信息公开工作年度报告，生成 DOCX、PDF 和 XLSX。
+/// nianbao（年报）：用纯文本编写政府信息公开工作年度报告，生成 DOCX、PDF（PDF/A-2b）、XLSX 和网页（HTML）。
 ///
 /// Write a 政府信息公开工作年度报告 as plain files; check it against the national format
-/// (国办公开办函〔2021〕30号) and publish DOCX, PDF and XLSX.
+/// (国办公开办函〔2021〕30号) and publish DOCX, PDF/A-2b, XLSX and the portal's HTML.
 #[derive(Parser)]
 #[command(name = "nianbao", version, after_help = EXIT_HELP)]
 struct Cli {
@@ -48,6 +48,12 @@ enum Command {
         /// 输出格式 / output format
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        /// 不检查报告，而是按校验清单（*.sha256）核对这个输出文件夹中的文件是否为同一版本，
+        /// 并核对报告文件夹的源文件是否与生成时相同
+        /// / verify the files in this output folder against its checksum list, and the
+        /// report's sources against the digest recorded there
+        #[arg(long, value_name = "输出文件夹")]
+        verify: Option<PathBuf>,
     },
     /// 新建报告文件夹；--from 从上年度报告开始 / scaffold a new report, or next year's
     #[command(after_help = EXIT_HELP)]
@@ -85,7 +91,7 @@ enum Command {
         /// 报告文件夹（默认：工作簿在 DIR/out/ 中时为 DIR，否则为当前文件夹） / report folder
         dir: Option<PathBuf>,
     },
-    /// 生成 DOCX、PDF、XLSX / build the outputs
+    /// 生成 DOCX、PDF、XLSX、HTML 和校验清单 / build the outputs and their checksum list
     #[command(after_help = EXIT_HELP)]
     Build {
         /// 报告文件夹；可以给多个，或给一个包含多个报告的上级文件夹（并行生成）
@@ -206,7 +212,12 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { dir, format } => check(&dir, format),
+        Command::Check {
+            dir,
+            verify: Some(out),
+            ..
+        } => verify(&dir, &out),
+        Command::Check { dir, format, .. } => check(&dir, format),
         Command::New {
             dir,
             agency,
@@ -286,6 +297,83 @@ fn check(dir: &Path, format: OutputFormat) -> ExitCode {
         println!("{}", summary(c.errors, c.warnings));
     }
     ExitCode::from(u8::from(c.errors > 0))
+}
+
+/// `check --verify OUT`: every checksum list in `out` against its files, and the sources of
+/// the report in `dir` (when it is one) against the digest each list records.
+fn verify(dir: &Path, out: &Path) -> ExitCode {
+    use nianbao_watch::checksums::{self, FileState};
+    let lists = match checksums::find_lists(out) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{}", e.message);
+            return ExitCode::from(2);
+        }
+    };
+    let sources = checksums::current_sources(dir);
+    let mut all_ok = true;
+    for list in lists {
+        let v = match checksums::verify(&list) {
+            Ok(v) => v,
+            Err(e) => {
+                eprintln!("{}", e.message);
+                all_ok = false;
+                continue;
+            }
+        };
+        let version = v.parsed.version.as_deref().unwrap_or("未知版本");
+        println!("校验清单 {}（nianbao {version} 生成）", list.display());
+        for (name, state) in &v.files {
+            let line = match state {
+                FileState::Same => format!("  一致   {name}"),
+                FileState::Changed => format!("  不一致 {name}：生成后被修改或损坏，请重新生成"),
+                FileState::Missing => format!("  缺失   {name}"),
+                FileState::Unlisted => {
+                    format!("  未列入 {name}：不是这次生成的文件（可能是旧版本），请删除或重新生成")
+                }
+                FileState::Unreadable(e) => format!("  无法读取 {name}：{e}"),
+            };
+            println!("{line}");
+        }
+        let listed = v.parsed.files.len();
+        let same = v
+            .files
+            .iter()
+            .filter(|(_, s)| *s == FileState::Same)
+            .count();
+        let sources_ok = match (&sources, &v.parsed.sources) {
+            (Some(now), Some(then)) if now == then => {
+                println!("  源文件与生成时相同（{}）", dir.display());
+                true
+            }
+            (Some(_), Some(_)) => {
+                println!(
+                    "  源文件在生成后有改动（{}）：这些文件不是最新版本，请重新运行 nianbao build",
+                    dir.display()
+                );
+                false
+            }
+            (None, _) => {
+                println!(
+                    "  未核对源文件：“{}”中没有可读取的 report.toml",
+                    dir.display()
+                );
+                true
+            }
+            (Some(_), None) => {
+                println!("  未核对源文件：校验清单中没有源文件摘要");
+                true
+            }
+        };
+        let ok = v.ok() && sources_ok;
+        all_ok &= ok;
+        if ok {
+            println!("核对通过：{listed} 个文件与校验清单一致，为同一版本");
+        } else {
+            println!("核对未通过：{listed} 个文件中 {same} 个一致");
+        }
+    }
+    ExitCode::from(u8::from(!all_ok))
 }
 
 fn kind_of(kind: KindArg) -> Kind {
@@ -498,6 +586,6 @@ mod tests {
                 [f]
             );
         }
-        assert!(Cli::try_parse_from(["nianbao", "build", "r", "--format", "html"]).is_err());
+        assert!(Cli::try_parse_from(["nianbao", "build", "r", "--format", "ofd"]).is_err());
     }
 }

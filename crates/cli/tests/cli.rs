@@ -110,11 +110,37 @@ fn build_writes_named_outputs_and_drafts() {
         .filter(|n| !n.starts_with('.'))
         .collect();
     names.sort();
+    // Every format by default (HTML is two files) and the checksum list.
     assert_eq!(
         names,
-        ["docx", "pdf", "xlsx"]
+        ["docx", "fragment.html", "html", "pdf", "sha256", "xlsx"]
             .map(|e| format!("吴忠市信访局2024年政府信息公开工作年度报告.{e}"))
             .to_vec()
+    );
+    // The list confirms the set.
+    let o = nianbao(&[
+        "check",
+        ex.to_str().unwrap(),
+        "--verify",
+        out.to_str().unwrap(),
+    ]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("核对通过：5 个文件与校验清单一致"), "{text}");
+    assert!(text.contains("源文件与生成时相同"), "{text}");
+    let pdf = out.join("吴忠市信访局2024年政府信息公开工作年度报告.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7 changed").unwrap();
+    let o = nianbao(&[
+        "check",
+        ex.to_str().unwrap(),
+        "--verify",
+        pdf.parent().unwrap().to_str().unwrap(),
+    ]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("不一致 吴忠市信访局2024年政府信息公开工作年度报告.pdf"),
+        "{text}"
     );
     std::fs::remove_dir_all(&out).unwrap();
 
@@ -145,7 +171,8 @@ fn build_writes_named_outputs_and_drafts() {
         // `.<workbook>.nianbao`: the numbers the build wrote into the workbook, not an output.
         .filter(|n| !n.starts_with('.'))
         .collect();
-    assert_eq!(names.len(), 2);
+    // The two formats and their checksum list.
+    assert_eq!(names.len(), 3, "{names:?}");
     assert!(
         names.iter().all(|n| n.contains("年度报告（草稿）.")),
         "{names:?}"
@@ -183,7 +210,8 @@ fn batch_build_of_a_parent_folder() {
                     .starts_with('.')
             })
             .count();
-        assert_eq!(outputs, 1);
+        // The workbook and its checksum list.
+        assert_eq!(outputs, 2);
     }
     // One broken report among good ones: the others still build, the exit code says error.
     let o = nianbao(&[

@@ -43,6 +43,13 @@ fn exporters(c: &mut Criterion) {
         });
     }
     g.finish();
+    let mut g = c.benchmark_group("html");
+    for (name, doc) in &docs {
+        g.bench_function(name, |b| {
+            b.iter(|| nianbao_export::html::export(std::hint::black_box(doc)).unwrap())
+        });
+    }
+    g.finish();
     let mut g = c.benchmark_group("pdf");
     for (name, doc) in &docs {
         g.bench_function(name, |b| {

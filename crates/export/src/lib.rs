@@ -1,9 +1,10 @@
 //! nianbao-export: plain functions from the format-neutral [`nianbao_core::Document`] to the
-//! bytes of a DOCX, a PDF or an XLSX. Exporters never see the report's sources and never spell
+//! bytes of a DOCX, a PDF (PDF/A-2b), an XLSX or the portal's HTML. Exporters never see the report's sources and never spell
 //! an official label themselves; the pipeline in `nianbao-watch` owns all file I/O.
 
 pub mod docx;
 pub mod fonts;
+pub mod html;
 pub mod layout;
 pub mod pdf;
 pub mod xlsx;
@@ -43,16 +44,18 @@ impl std::error::Error for ExportError {}
 pub enum Format {
     /// Word document.
     Docx,
-    /// PDF with embedded fonts.
+    /// PDF/A-2b with embedded fonts: the portal's download and the archive's copy.
     Pdf,
     /// Workbook of the statistical tables.
     Xlsx,
+    /// The portal's HTML: the complete page and the CMS fragment.
+    Html,
 }
 
 impl Format {
     /// All formats in output order (a new variant goes here too: [`Format::position`] names
     /// it, and a check at compile time keeps the two in the same order).
-    pub const ALL: [Format; 3] = [Format::Docx, Format::Pdf, Format::Xlsx];
+    pub const ALL: [Format; 4] = [Format::Docx, Format::Pdf, Format::Xlsx, Format::Html];
 
     /// Index in [`Format::ALL`].
     pub const fn position(self) -> usize {
@@ -60,6 +63,7 @@ impl Format {
             Format::Docx => 0,
             Format::Pdf => 1,
             Format::Xlsx => 2,
+            Format::Html => 3,
         }
     }
 
@@ -69,6 +73,18 @@ impl Format {
             Format::Docx => "docx",
             Format::Pdf => "pdf",
             Format::Xlsx => "xlsx",
+            Format::Html => "html",
+        }
+    }
+
+    /// The files the format writes, as what follows the report's file name: one file per
+    /// format, two for HTML (the page, and the fragment for a CMS editor).
+    pub const fn files(self) -> &'static [&'static str] {
+        match self {
+            Format::Docx => &[".docx"],
+            Format::Pdf => &[".pdf"],
+            Format::Xlsx => &[".xlsx"],
+            Format::Html => &[".html", ".fragment.html"],
         }
     }
 
@@ -76,7 +92,7 @@ impl Format {
     /// loaded and is worth a thread of its own.
     pub const fn uses_fonts(self) -> bool {
         match self {
-            Format::Docx | Format::Xlsx => false,
+            Format::Docx | Format::Xlsx | Format::Html => false,
             Format::Pdf => true,
         }
     }

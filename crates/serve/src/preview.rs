@@ -1,5 +1,6 @@
-//! The live preview: the portal's HTML page of the report (`nianbao_export::html::page`), as
-//! `nianbao build --format html` writes it, for the report as it is on disk.
+//! The live preview: the portal's HTML page of the report (`nianbao_export::html::page`,
+//! issue 12's renderer), exactly as `nianbao build --format html` writes it, for the report
+//! as it is on disk.
 
 use nianbao_core::diag::count;
 use nianbao_core::document;
@@ -13,16 +14,5 @@ pub fn page(loaded: &Loaded) -> String {
             .into();
     };
     let draft = count(&loaded.diagnostics).errors > 0;
-    let doc = document::build(report, draft);
-    // Issue 12's HTML exporter replaces this placeholder (merge pending).
-    let mut s = String::from("<!DOCTYPE html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><body>");
-    s.push_str(&escape(&doc.meta.title));
-    s.push_str("</body></html>");
-    s
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    nianbao_export::html::page(&document::build(report, draft))
 }

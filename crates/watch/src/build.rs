@@ -10,8 +10,9 @@ use nianbao_core::diag::{count, Counts};
 use nianbao_core::load::Loaded;
 use nianbao_core::{document, Diagnostic, Document};
 use nianbao_export::fonts::{self, Fonts};
-use nianbao_export::{docx, pdf, xlsx, ExportError, Format};
+use nianbao_export::{docx, html, pdf, xlsx, ExportError, Format};
 
+use crate::checksums;
 use crate::write::{write_all, Written};
 
 /// What to build.
@@ -42,8 +43,8 @@ impl Default for BuildOptions {
 /// Result for one output file.
 #[derive(Debug)]
 pub struct Output {
-    /// Format.
-    pub format: Format,
+    /// The format the file is of; `None` for the checksum list (`.sha256`) of the set.
+    pub format: Option<Format>,
     /// Target path.
     pub path: PathBuf,
     /// Size in bytes of what was produced.
@@ -118,12 +119,37 @@ impl FontCache {
     }
 }
 
-/// The output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）].<ext>`.
+impl Output {
+    /// Short name for status lines: the format (`PDF`), `HTML 片段` for the CMS fragment,
+    /// `校验清单` for the checksum list.
+    pub fn kind(&self) -> String {
+        match self.format {
+            None => "校验清单".to_string(),
+            Some(Format::Html) if self.is_fragment() => "HTML 片段".to_string(),
+            Some(f) => f.extension().to_uppercase(),
+        }
+    }
+
+    fn is_fragment(&self) -> bool {
+        self.path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(Format::Html.files()[1]))
+    }
+}
+
+/// The name of a format's (first) file: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）].<ext>`.
+pub fn output_name(title: &str, draft: bool, format: Format) -> String {
+    file_name(title, draft, format.files()[0])
+}
+
+/// An output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）]<suffix>`, with
+/// `suffix` one of [`Format::files`] (`.pdf`, `.fragment.html`, …) or
+/// [`checksums::SUFFIX`].
 ///
 /// Valid on Windows too: the characters Windows forbids in a name, and control characters
 /// (a tab typed into the agency name), become `_`. The title always ends in 报告, so no
 /// trailing dot or space and no reserved name (`CON`, `NUL`…) can arise.
-pub fn output_name(title: &str, draft: bool, format: Format) -> String {
+pub fn file_name(title: &str, draft: bool, suffix: &str) -> String {
     let safe: String = title
         .chars()
         .map(|c| {
@@ -134,8 +160,8 @@ pub fn output_name(title: &str, draft: bool, format: Format) -> String {
             }
         })
         .collect();
-    let suffix = if draft { "（草稿）" } else { "" };
-    format!("{safe}{suffix}.{}", format.extension())
+    let draft = if draft { "（草稿）" } else { "" };
+    format!("{safe}{draft}{suffix}")
 }
 
 /// Loads, checks and (unless there are errors and no `draft`) renders and writes the report
@@ -176,13 +202,15 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         .iter()
         .any(|f| f.uses_fonts())
         .then(|| fonts.get(&loaded.fonts));
-    let mut rendered: Vec<(Format, PathBuf, Vec<u8>)> = Vec::new();
+    let mut rendered: Vec<(Option<Format>, PathBuf, Vec<u8>)> = Vec::new();
     for (format, outcome) in render_all(&formats, &doc, fonts.as_ref()) {
         match outcome {
-            Ok((bytes, warnings)) => {
+            Ok((files, warnings)) => {
                 loaded.diagnostics.extend(warnings);
-                let path = out_dir.join(output_name(&doc.meta.title, draft, format));
-                rendered.push((format, path, bytes));
+                for (suffix, bytes) in format.files().iter().zip(files) {
+                    let path = out_dir.join(file_name(&doc.meta.title, draft, suffix));
+                    rendered.push((Some(format), path, bytes));
+                }
             }
             Err(message) => {
                 nianbao_core::diag::sort(&mut loaded.diagnostics);
@@ -192,9 +220,17 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         }
     }
     nianbao_core::diag::sort(&mut loaded.diagnostics);
+    // A build of no formats (`nianbao serve`'s check-only rebuilds) writes nothing: no empty
+    // folder, no checksum list of no files.
+    if rendered.is_empty() {
+        return result(loaded, Vec::new(), None, draft);
+    }
     // A workbook the clerk typed numbers into is never silently overwritten with others.
     let mut snapshot = None;
-    if let Some((_, path, bytes)) = rendered.iter().find(|(f, _, _)| *f == Format::Xlsx) {
+    if let Some((_, path, bytes)) = rendered
+        .iter()
+        .find(|(f, _, _)| *f == Some(Format::Xlsx))
+    {
         if !opts.force {
             if let Some(why) = workbook_guard(path, report) {
                 return result(loaded, Vec::new(), Some(why), draft);
@@ -208,10 +244,11 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
             ));
         }
     }
-    // A build of no formats (`nianbao serve`'s check-only rebuilds) leaves no empty folder.
-    if rendered.is_empty() {
-        return result(loaded, Vec::new(), None, draft);
-    }
+    // The checksum list goes with the files it lists, in the same all-or-nothing set.
+    let sources = checksums::sources_digest(&loaded, report, &report_dir(dir));
+    let list_path = out_dir.join(file_name(&doc.meta.title, draft, checksums::SUFFIX));
+    let list = checksum_list(&rendered, &sources, &list_path);
+    rendered.push((None, list_path, list.into_bytes()));
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         let why = format!("无法创建输出文件夹“{}”：{e}", out_dir.display());
         return result(loaded, Vec::new(), Some(why), draft);
@@ -280,14 +317,36 @@ fn workbook_guard(path: &Path, report: &nianbao_core::Report) -> Option<String> 
     Some(why)
 }
 
-/// What an exporter made: the bytes and its warnings (W-GLYPH from the page layout).
-type Rendered = Result<(Vec<u8>, Vec<Diagnostic>), String>;
+/// The checksum list of the rendered files, by file name.
+fn checksum_list(
+    rendered: &[(Option<Format>, PathBuf, Vec<u8>)],
+    sources: &str,
+    list_path: &Path,
+) -> String {
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let names: Vec<String> = rendered.iter().map(|(_, p, _)| name(p)).collect();
+    let files: Vec<(&str, &[u8])> = names
+        .iter()
+        .zip(rendered)
+        .map(|(n, (_, _, b))| (n.as_str(), b.as_slice()))
+        .collect();
+    checksums::list(&files, sources, &name(list_path))
+}
+
+/// What an exporter made: the bytes of each of its files (in [`Format::files`] order) and
+/// its warnings (W-GLYPH from the page layout).
+type Rendered = Result<(Vec<Vec<u8>>, Vec<Diagnostic>), String>;
 
 /// Renders `doc` as `format`. `fonts` is the result of loading them, for the formats that
 /// use them.
 fn render(format: Format, doc: &Document, fonts: Option<&Result<Arc<Fonts>, String>>) -> Rendered {
-    let plain =
-        |bytes: Result<Vec<u8>, ExportError>| bytes.map(|b| (b, Vec::new())).map_err(|e| e.message);
+    let plain = |bytes: Result<Vec<u8>, ExportError>| {
+        bytes.map(|b| (vec![b], Vec::new())).map_err(|e| e.message)
+    };
     match format {
         Format::Docx => plain(docx::export(doc)),
         Format::Pdf => {
@@ -296,9 +355,16 @@ fn render(format: Format, doc: &Document, fonts: Option<&Result<Arc<Fonts>, Stri
                 .as_ref()
                 .map_err(Clone::clone)?;
             let out = pdf::export(doc, fonts).map_err(|e| e.message)?;
-            Ok((out.bytes, out.warnings))
+            Ok((vec![out.bytes], out.warnings))
         }
         Format::Xlsx => plain(xlsx::export(doc)),
+        Format::Html => {
+            let out = html::export(doc).map_err(|e| e.message)?;
+            Ok((
+                vec![out.page.into_bytes(), out.fragment.into_bytes()],
+                Vec::new(),
+            ))
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod build;
+pub mod checksums;
 pub mod watch;
 pub mod write;
 

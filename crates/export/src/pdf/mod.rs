@@ -10,6 +10,7 @@
 
 mod cff;
 mod content;
+mod pdfa;
 mod writer;
 
 #[cfg(test)]

@@ -1130,3 +1130,142 @@ fn timing_breakdown() {
         all * 1e3
     );
 }
+
+/// What PDF/A-2b asks beyond a plain PDF, read back: the binary header comment, a classic
+/// xref table, the sRGB OutputIntent with the vendored profile, an XMP packet that claims
+/// part 2 / conformance B and repeats the Info dictionary, a CIDSet that lists exactly the
+/// glyphs of each embedded program. (veraPDF's other rules: pdfa2b-check.py and PDFBox
+/// Preflight in CI, scripts/interop-pdf.sh.)
+#[test]
+fn pdfa_2b_markers() {
+    for (draft, doc) in [
+        (false, sample()),
+        (true, document::build(&sample_report(), true)),
+    ] {
+        let bytes = export(&doc, fonts()).unwrap().bytes;
+        assert!(bytes.starts_with(b"%PDF-1.7\n%"));
+        assert!(bytes[10..14].iter().all(|&b| b > 127), "binary comment");
+        assert!(
+            bytes.windows(6).any(|w| w == b"\nxref\n"),
+            "a classic xref table"
+        );
+        let pdf = lopdf::Document::load_mem(&bytes).unwrap();
+        let catalog = pdf.catalog().unwrap();
+        let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+        assert_eq!(intents.len(), 1);
+        let intent = pdf
+            .get_dictionary(intents[0].as_reference().unwrap())
+            .unwrap();
+        assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFA1");
+        let profile = pdf
+            .get_object(
+                intent
+                    .get(b"DestOutputProfile")
+                    .unwrap()
+                    .as_reference()
+                    .unwrap(),
+            )
+            .unwrap()
+            .as_stream()
+            .unwrap();
+        assert_eq!(profile.dict.get(b"N").unwrap().as_i64().unwrap(), 3);
+        let icc = profile.decompressed_content().unwrap();
+        assert_eq!(icc, super::pdfa::SRGB_ICC);
+
+        let info = pdf
+            .get_dictionary(pdf.trailer.get(b"Info").unwrap().as_reference().unwrap())
+            .unwrap();
+        let info_text = |key: &[u8]| -> String {
+            let b = info.get(key).unwrap().as_str().unwrap();
+            match b.strip_prefix(&[0xFE, 0xFF]) {
+                Some(u) => String::from_utf16(
+                    &u.chunks(2)
+                        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                        .collect::<Vec<_>>(),
+                )
+                .unwrap(),
+                None => String::from_utf8(b.to_vec()).unwrap(),
+            }
+        };
+        let xmp_stream = pdf
+            .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_stream()
+            .unwrap();
+        assert!(xmp_stream.dict.get(b"Filter").is_err(), "XMP unfiltered");
+        let xmp = String::from_utf8(xmp_stream.content.clone()).unwrap();
+        let element = |name: &str| -> String {
+            let open = format!("<{name}>");
+            let start = xmp.find(&open).unwrap_or_else(|| panic!("{name}")) + open.len();
+            let end = start + xmp[start..].find(&format!("</{name}>")).unwrap();
+            let inner = &xmp[start..end];
+            // rdf:Alt / rdf:Seq: the one rdf:li.
+            match inner.find("<rdf:li") {
+                Some(li) => {
+                    let from = li + inner[li..].find('>').unwrap() + 1;
+                    inner[from..from + inner[from..].find("</rdf:li>").unwrap()].to_string()
+                }
+                None => inner.to_string(),
+            }
+        };
+        assert_eq!(element("pdfaid:part"), "2");
+        assert_eq!(element("pdfaid:conformance"), "B");
+        assert_eq!(element("dc:title"), info_text(b"Title"));
+        assert_eq!(element("dc:creator"), info_text(b"Author"));
+        assert_eq!(element("xmp:CreatorTool"), info_text(b"Creator"));
+        assert_eq!(element("pdf:Producer"), info_text(b"Producer"));
+        // D:20250320000000+08'00' ↔ 2025-03-20T00:00:00+08:00
+        let d = info_text(b"CreationDate");
+        let iso = format!(
+            "{}-{}-{}T{}:{}:{}{}:{}",
+            &d[2..6],
+            &d[6..8],
+            &d[8..10],
+            &d[10..12],
+            &d[12..14],
+            &d[14..16],
+            &d[16..19],
+            &d[20..22]
+        );
+        assert_eq!(element("xmp:CreateDate"), iso, "draft {draft}");
+        assert_eq!(info_text(b"ModDate"), d);
+        assert_eq!(element("xmp:ModifyDate"), iso);
+
+        // CIDSet: one bit per glyph of the embedded program.
+        let mut fonts_seen = 0;
+        for (_, obj) in pdf.objects.iter() {
+            let Ok(desc) = obj.as_dict() else { continue };
+            if desc.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor") {
+                continue;
+            }
+            fonts_seen += 1;
+            let stream = |key: &[u8]| {
+                desc.get(key)
+                    .ok()
+                    .and_then(|r| r.as_reference().ok())
+                    .map(|r| pdf.get_object(r).unwrap().as_stream().unwrap().clone())
+            };
+            let set = stream(b"CIDSet").expect("CIDSet");
+            let set = set.decompressed_content().unwrap_or(set.content);
+            let bits: u32 = set.iter().map(|b| b.count_ones()).sum();
+            let glyphs = if let Some(cff) = stream(b"FontFile3") {
+                let data = cff.decompressed_content().unwrap_or(cff.content);
+                ttf_parser::cff::Table::parse(&data)
+                    .unwrap()
+                    .number_of_glyphs()
+            } else {
+                let tt = stream(b"FontFile2").unwrap();
+                let data = tt.decompressed_content().unwrap_or(tt.content);
+                ttf_parser::Face::parse(&data, 0)
+                    .unwrap()
+                    .number_of_glyphs()
+            };
+            assert_eq!(bits, u32::from(glyphs));
+            // The set bits are CIDs 0..n, high bit first.
+            let n = usize::from(glyphs);
+            assert_eq!(set.len(), n.div_ceil(8));
+            assert!(set[..n / 8].iter().all(|&b| b == 0xFF));
+        }
+        assert!(fonts_seen >= 4);
+    }
+}
