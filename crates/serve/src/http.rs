@@ -84,7 +84,7 @@ impl Reply {
 
 /// Checks a request and reads its body. `Err` is the refusal to send as it is.
 pub fn accept(req: &mut Request, port: u16, token: &str) -> Result<Incoming, Reply> {
-    let header = |name: &str| -> Option<String> {
+    let header = |name: &'static str| -> Option<String> {
         req.headers()
             .iter()
             .find(|h| h.field.equiv(name))

@@ -428,7 +428,7 @@ fn build_json(app: &App, dir: &ReportDir, draft: bool) -> Reply {
                 Written::Failed(m) => ("failed", m.clone()),
             };
             json!({
-                "format": o.format.extension(),
+                "format": o.format.map(|f| f.extension()),
                 "name": o.path.file_name().map(|n| n.to_string_lossy().into_owned()),
                 "size": o.size,
                 "status": status,

@@ -146,13 +146,12 @@ fn refuses_other_hosts_missing_tokens_and_large_bodies() {
     let port = s.addr.port();
     let ok = s.get("/api/workspace");
     assert_eq!(ok.status, 200);
-    let ids: Vec<&str> = ok.json()["reports"]
+    let listed = ok.json();
+    let ids: Vec<&str> = listed["reports"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["id"].as_str().unwrap())
-        .collect::<Vec<_>>()
-        .into_iter()
         .collect();
     assert_eq!(ids, ["demo-county-2023", "demo-county-2024"]);
     assert!(ok.headers.contains("Cache-Control: no-store"));
