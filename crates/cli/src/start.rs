@@ -12,7 +12,14 @@ use crate::console;
 
 /// The commands, so that a folder named like one is never mistaken for a dropped folder.
 const COMMANDS: [&str; 8] = [
-    "check", "new", "build", "watch", "serve", "import", "sync-xlsx", "help",
+    "check",
+    "new",
+    "build",
+    "watch",
+    "serve",
+    "import",
+    "sync-xlsx",
+    "help",
 ];
 
 /// Handles a command line without a command; `None` leaves it to clap.
@@ -87,7 +94,9 @@ fn quick_start_text(window: bool, examples: Option<&Path>, guide: bool) -> Strin
         "  nianbao build 我的报告\n      检查并生成 DOCX、PDF、XLSX，文件在“我的报告{sep}out”中\n"
     ));
     t.push_str("  nianbao watch 我的报告\n      每次保存后自动重新生成（按 Ctrl+C 停止）\n");
-    t.push_str("  nianbao serve\n      在浏览器中编写、检查、生成当前文件夹中的报告（按 Ctrl+C 停止）\n");
+    t.push_str(
+        "  nianbao serve\n      在浏览器中编写、检查、生成当前文件夹中的报告（按 Ctrl+C 停止）\n",
+    );
     if let Some(dir) = examples {
         let demo = dir.join("demo-county-2024").display().to_string();
         let demo = if demo.contains(' ') {

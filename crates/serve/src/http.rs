@@ -239,7 +239,11 @@ pub fn encode(s: &str) -> String {
 /// every save), no MIME sniffing, no referrer (the token is in some URLs), and a content
 /// security policy that allows nothing from elsewhere.
 pub fn send(req: Request, reply: Reply) {
-    let mut response = Response::from_data(reply.body).with_status_code(StatusCode(reply.status));
+    // Always a Content-Length (tiny_http would chunk bodies above 32 KB): the browser shows a
+    // download's progress, and every body is in memory anyway.
+    let mut response = Response::from_data(reply.body)
+        .with_status_code(StatusCode(reply.status))
+        .with_chunked_threshold(usize::MAX);
     let mut headers: Vec<(&str, String)> = vec![
         ("Content-Type", reply.content_type.to_string()),
         ("Cache-Control", "no-store".into()),

@@ -227,10 +227,7 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     }
     // A workbook the clerk typed numbers into is never silently overwritten with others.
     let mut snapshot = None;
-    if let Some((_, path, bytes)) = rendered
-        .iter()
-        .find(|(f, _, _)| *f == Some(Format::Xlsx))
-    {
+    if let Some((_, path, bytes)) = rendered.iter().find(|(f, _, _)| *f == Some(Format::Xlsx)) {
         if !opts.force {
             if let Some(why) = workbook_guard(path, report) {
                 return result(loaded, Vec::new(), Some(why), draft);
