@@ -27,7 +27,8 @@
   var folderTouched = false;
   folder.addEventListener('input', function () { folderTouched = true; });
   function suggest() {
-    if (!folderTouched && agency.value.trim()) folder.value = agency.value.trim() + '-' + year.value;
+    var name = agency.value.trim() || agency.placeholder;
+    if (!folderTouched && name) folder.value = name + '-' + year.value;
   }
   agency.addEventListener('input', suggest);
   year.addEventListener('input', suggest);
@@ -35,6 +36,11 @@
     document.getElementById('agency-hint').textContent = from.value
       ? '（可不填：沿用上年度的机关全称；年度默认为上年度加一，类型沿用上年度）'
       : '（例如：某某县人民政府办公室）';
+    // A report of the workspace: its agency and the next year as the defaults.
+    var src = data.sources.filter(function (s) { return s.value === from.value; })[0];
+    agency.placeholder = src && src.agency ? src.agency : '';
+    if (src && src.year) year.value = String(src.year + 1);
+    suggest();
   });
   document.getElementById('form').addEventListener('submit', async function (ev) {
     ev.preventDefault();
@@ -47,10 +53,9 @@
       kind: kind.value,
       from: from.value,
     };
-    if (from.value) {
-      // With last year's report, what is left empty is taken from it.
-      if (!folderTouched && !form.agency) form.folder = '';
-      if (!kind.dataset.touched) form.kind = '';
+    if (from.value && !kind.dataset.touched) {
+      // With last year's report, the kind is taken from it unless chosen here.
+      form.kind = '';
     }
     if (!form.folder) {
       NB.banner('请填写文件夹名');
