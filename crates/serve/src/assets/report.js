@@ -332,11 +332,14 @@
       var cells = d.target && d.target.cells;
       if (!cells) return;
       var t = null;
+      // A diagnostic about one cell marks it; one about a whole row (a 总计 column that does
+      // not balance) marks the row's cells as involved, its failing check marks the totals.
+      var cls = cells.length > 1 ? 'involved' : d.severity === 'error' ? 'bad' : 'warn';
       cells.forEach(function (k) {
         var at = byKey[k];
         if (!at) return;
         t = at.t;
-        mark(at.t, at.pos, d.severity === 'error' ? 'bad' : 'warn', d.message);
+        mark(at.t, at.pos, cls, d.message);
       });
       if (t !== null) issues[t].push(d);
     });
