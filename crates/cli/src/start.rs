@@ -2,7 +2,7 @@
 //! dropped onto it, or typed bare in a terminal.
 
 use std::ffi::OsString;
-use std::io::BufRead as _;
+use std::io::{BufRead as _, IsTerminal as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -49,13 +49,17 @@ pub fn without_command(args: &[OsString]) -> Option<ExitCode> {
 
 /// `nianbao` with no arguments.
 fn without_arguments() -> ExitCode {
-    if console::own_window() {
-        // Double-clicked in Explorer: the local web app on the folder nianbao.exe is in (the
-        // current folder of a double-click; the shipped examples are in it). Its window stays
-        // open while it serves; closing it stops the server.
+    // Double-clicked in Explorer (a window of its own, typed into by a person): the local web
+    // app on the folder nianbao.exe is in (the current folder of a double-click; the shipped
+    // examples are in it). Its window stays open while it serves; closing it stops the
+    // server. Started with no console input (a script, a smoke test): the quick start.
+    if console::own_window() && std::io::stdin().is_terminal() {
         let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         let code = crate::serve_cmd::run(&here, None, true, None);
         return keep_open(code);
+    }
+    if console::own_window() {
+        return keep_open(quick_start(true));
     }
     quick_start(false)
 }
