@@ -327,27 +327,27 @@ fn workspace_json(app: &App) -> Reply {
         .collect();
     // Last year's report to start from: a report folder (with its agency and year, for the
     // form's defaults) or a published file to import.
-    let sources: Vec<Value> =
-        reports
-            .iter()
-            .map(|r| {
-                let id = r["id"].as_str().unwrap_or_default();
-                let label = r["meta"]["title"]
-                    .as_str()
-                    .map_or_else(|| id.to_string(), |t| format!("{t}（{id}）"));
-                json!({
-                    "value": id,
-                    "label": label,
-                    "agency": r["meta"]["agency"],
-                    "year": r["meta"]["year"],
-                })
+    let sources: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            let id = r["id"].as_str().unwrap_or_default();
+            let label = r["meta"]["title"]
+                .as_str()
+                .map_or_else(|| id.to_string(), |t| format!("{t}（{id}）"));
+            json!({
+                "value": id,
+                "label": label,
+                "agency": r["meta"]["agency"],
+                "year": r["meta"]["year"],
             })
-            .chain(
-                app.ws.importable().into_iter().map(
-                    |f| json!({ "value": format!("file:{f}"), "label": format!("{f}（导入）") }),
-                ),
-            )
-            .collect();
+        })
+        .chain(
+            app.ws
+                .importable()
+                .into_iter()
+                .map(|f| json!({ "value": format!("file:{f}"), "label": format!("{f}（导入）") })),
+        )
+        .collect();
     Reply::json(
         200,
         &json!({
