@@ -226,19 +226,11 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         return result(loaded, Vec::new(), None, draft);
     }
     // A workbook the clerk typed numbers into is never silently overwritten with others.
-    let mut snapshot = None;
     if let Some((_, path, bytes)) = rendered.iter().find(|(f, _, _)| *f == Some(Format::Xlsx)) {
         if !opts.force {
-            if let Some(why) = workbook_guard(path, report) {
+            if let Some(why) = workbook_guard(path, bytes, report) {
                 return result(loaded, Vec::new(), Some(why), draft);
             }
-        }
-        // A workbook open in Excel/WPS is skipped by write_all: then its record stays too.
-        if crate::write::office_lock(path).is_none() {
-            snapshot = Some((
-                snapshot_path(path),
-                nianbao_import::workbook::snapshot(report, bytes).into_bytes(),
-            ));
         }
     }
     // The checksum list goes with the files it lists, in the same all-or-nothing set.
@@ -250,17 +242,11 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         let why = format!("无法创建输出文件夹“{}”：{e}", out_dir.display());
         return result(loaded, Vec::new(), Some(why), draft);
     }
-    let mut files: Vec<(&Path, &[u8])> = rendered
+    let files: Vec<(&Path, &[u8])> = rendered
         .iter()
         .map(|(_, p, b)| (p.as_path(), b.as_slice()))
         .collect();
-    if let Some((path, bytes)) = &snapshot {
-        // Written with the outputs, all or nothing; its own status is not an output's (a
-        // snapshot that could not be written only makes the next build more careful).
-        files.push((path.as_path(), bytes.as_slice()));
-    }
-    let mut statuses = write_all(&files);
-    statuses.truncate(rendered.len());
+    let statuses = write_all(&files);
     let outputs = rendered
         .iter()
         .zip(statuses)
@@ -274,25 +260,20 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     result(loaded, outputs, None, draft)
 }
 
-/// Where the numbers a build wrote into `workbook` are kept: `.<file name>.nianbao` beside it.
-pub fn snapshot_path(workbook: &Path) -> PathBuf {
-    let name = workbook
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    workbook.with_file_name(format!(".{name}.nianbao"))
-}
-
 /// Why the workbook at `path` may not be replaced: the cells whose numbers were changed in it
 /// since it was built and differ from the sources. None when there is nothing to lose.
-fn workbook_guard(path: &Path, report: &nianbao_core::Report) -> Option<String> {
+/// `new` is the workbook this build is about to write.
+fn workbook_guard(path: &Path, new: &[u8], report: &nianbao_core::Report) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > nianbao_import::MAX_BYTES as u64 {
         return None;
     }
     let existing = std::fs::read(path).ok()?;
-    let snapshot = std::fs::read_to_string(snapshot_path(path)).ok();
-    let edits = nianbao_import::workbook::edits(&existing, snapshot.as_deref(), report);
+    if existing == new {
+        // Nothing changed since the last build (the common case while watching).
+        return None;
+    }
+    let edits = nianbao_import::workbook::edits(&existing, report);
     if edits.is_empty() {
         return None;
     }
