@@ -16,8 +16,9 @@
 #   - PDF/A-2b: tests/tools/pdfa2b-check.py (a subset of veraPDF's PDF/A-2B rules) finds
 #     nothing, and Apache PDFBox Preflight (which validates PDF/A-1b only) reports nothing
 #     but the findings a good PDF/A-2b file gets from a PDF/A-1 validator: `pdfaid:part`
-#     is 2, not 1 (7.11.2), and — were the OutputIntent's ICC profile version 4 — the ICC
-#     version. veraPDF is not run (not installable here; docs/pdfa.md says how to run it).
+#     is 2, not 1 (7.11.2), the cross-reference stream (1.4; PDF/A-1 is PDF 1.4, PDF/A-2
+#     allows PDF 1.5's streams), and — were the OutputIntent's ICC profile version 4 — the
+#     ICC version. veraPDF is not run (not installable here; docs/pdfa.md says how to run it).
 #
 # Needs: poppler-utils (pdffonts, pdftotext, pdfinfo) and qpdf (apt-get install -y
 # poppler-utils qpdf); Java with Debian libpdfbox2-java libactivation-java
@@ -105,7 +106,8 @@ for pdf in "$dir"/*.pdf; do
     preflight=$(java -cp "$preflight_cp" org.apache.pdfbox.preflight.Validator_A1b "$pdf" 2>&1 || true)
     # Findings are `<code> : <message>` lines; allowed: the A-1-only ones.
     findings=$(grep -E '^[0-9]+(\.[0-9]+)* : ' <<<"$preflight" || true)
-    others=$(grep -vE '^7\.11\.2 : .*part must be 1|^[0-9.]+ : .*ICC.*[Vv]ersion' <<<"$findings" || true)
+    # The cross-reference stream (PDF 1.5, allowed by PDF/A-2) is A-1-only too.
+    others=$(grep -vE '^7\.11\.2 : .*part must be 1|^[0-9.]+ : .*ICC.*[Vv]ersion|^1\.4 : .*/XRef cross reference streams are not allowed' <<<"$findings" || true)
     if ! grep -qE 'is a valid PDF/A-1b file|is not a valid PDF/A-1b file' <<<"$preflight"; then
         bad "$name" "PDFBox Preflight did not run: $preflight"
     elif [[ -n "$others" ]]; then
@@ -116,6 +118,14 @@ for pdf in "$dir"/*.pdf; do
 
     echo "done $name: $(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}') pages, $(stat -c %s "$pdf") bytes, $(wc -l <<<"$fonts") fonts"
 done
+
+# The GB/T 9704 grid, measured from glyph positions (scripts/grid/check.py; GRID_PY is a
+# python with pymupdf and numpy, set by .ci/run).
+if [[ -n ${GRID_PY:-} && $count -gt 0 ]]; then
+    if ! "$GRID_PY" "$(dirname "$0")/grid/check.py" pdf "$dir"/*.pdf; then
+        fail=1
+    fi
+fi
 
 if [[ $count -eq 0 ]]; then
     echo "no PDF files in $dir"

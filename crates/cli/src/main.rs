@@ -3,7 +3,6 @@
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -13,13 +12,40 @@ use nianbao_core::load::Loaded;
 use nianbao_export::Format;
 use nianbao_watch::batch;
 use nianbao_watch::build::{self, BuildOptions, FontCache};
+use nianbao_watch::rollup::RollupOptions;
 use nianbao_watch::write::Written;
 
 mod console;
 mod import_cmd;
+mod many;
 mod serve_cmd;
 mod start;
 mod watch_cmd;
+mod zh;
+
+use many::{build_batch, check_cmd, rollup_cmd};
+
+const CHECK_HELP: &str = "给多份报告（或一个上级文件夹）时，逐份列出问题，再列出汇总表（报告、年度、类型、错误、警告、发布期限、结论），并核对报告之间的问题（年度不一致、同一机关两份报告、表格全为 0、与上年相比变化 5 倍以上）。
+With several reports (or a parent folder): every report's findings, then a summary table, plus the checks across reports.
+
+退出码 / exit codes:
+  0  没有错误（可能有警告） / clean, or warnings only
+  1  有报告有错误 / a report has errors
+  2  用法或读写错误 / usage or I/O failure";
+
+const ROLLUP_HELP: &str = "单位清单 units.toml（可选，放在单位报告所在的文件夹中）：
+  agency = \"某某县人民政府\"   # 汇总报告的机关全称
+  year = 2024
+  [[unit]]
+  dir = \"县教育局\"            # 单位报告的文件夹
+  role = \"部门\"               # 本级 / 部门 / 乡镇 / 下级政府
+没有 units.toml 时，文件夹中的每个报告都是一个单位。有错误的单位不计入（--include-failing 可计入）。
+汇总报告文件夹中的 report.toml 只更新“汇总数据”部分；已有的文字文件不会被覆盖。
+
+退出码 / exit codes:
+  0  全部单位计入，汇总报告没有错误 / every unit counted, the aggregate is clean
+  1  有单位未计入或未报送，或汇总报告有错误 / a unit left out or missing, or the aggregate has errors
+  2  用法或读写错误 / usage or I/O failure";
 
 const EXIT_HELP: &str = "退出码 / exit codes:
   0  没有错误（可能有警告） / clean, or warnings only
@@ -39,14 +65,15 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 检查报告（勾稽关系、章节、文字与表格是否一致等） / check a report
-    #[command(after_help = EXIT_HELP)]
+    /// 检查报告（勾稽关系、章节、文字与表格是否一致等）；可一次检查多份 / check reports
+    #[command(after_help = CHECK_HELP)]
     Check {
-        /// 报告文件夹（含 report.toml） / report folder
-        #[arg(default_value = ".")]
-        dir: PathBuf,
+        /// 报告文件夹（含 report.toml）；可以给多个，或给一个包含多个报告的上级文件夹
+        /// / report folder(s), or a parent folder of reports
+        #[arg(default_value = ".", value_name = "文件夹")]
+        dirs: Vec<PathBuf>,
         /// 输出格式 / output format
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text, value_name = "格式")]
         format: OutputFormat,
         /// 不检查报告，而是按校验清单（*.sha256）核对这个输出文件夹中的文件是否为同一版本，
         /// 并核对报告文件夹的源文件是否与生成时相同
@@ -59,36 +86,41 @@ enum Command {
     #[command(after_help = EXIT_HELP)]
     New {
         /// 要创建的文件夹 / folder to create
+        #[arg(value_name = "文件夹")]
         dir: PathBuf,
         /// 机关全称（有 --from 时默认取上年度的） / full agency name
-        #[arg(long, required_unless_present = "from")]
+        #[arg(long, required_unless_present = "from", value_name = "机关全称")]
         agency: Option<String>,
         /// 报告年度（有 --from 时默认为上年度加一） / report year
-        #[arg(long, required_unless_present = "from")]
+        #[arg(long, required_unless_present = "from", value_name = "年度")]
         year: Option<i32>,
-        /// 机关类型（默认 department；有 --from 时取上年度的） / kind of agency
-        #[arg(long, value_enum)]
-        kind: Option<KindArg>,
+        /// 机关类型：部门（department，默认）、乡镇（township，含街道）或政府（government）；
+        /// 有 --from 时取上年度的 / kind of agency
+        #[arg(long, value_parser = kind_arg, value_name = "类型")]
+        kind: Option<Kind>,
         /// 上年度报告：报告文件夹，或可导入的文件（DOCX、XLSX、HTML、文本），导入到 DIR/上年度/
         /// / last year's report: a report folder, or a file to import (into DIR/上年度/)
-        #[arg(long)]
+        #[arg(long, value_name = "文件夹或文件")]
         from: Option<PathBuf>,
     },
     /// 导入已发布的报告（DOCX、XLSX、HTML 网页、纯文本）为源文件 / import a published report
     #[command(after_help = EXIT_HELP)]
     Import {
         /// 要导入的文件 / file to import
+        #[arg(value_name = "文件")]
         file: PathBuf,
         /// 输出的报告文件夹（默认：文件旁同名文件夹） / report folder to create
-        #[arg(short, long)]
+        #[arg(short, long, value_name = "文件夹")]
         out: Option<PathBuf>,
     },
     /// 把在 Excel/WPS 中修改过的工作簿中的数字写回 report.toml / write an edited workbook's numbers back
     #[command(name = "sync-xlsx", after_help = EXIT_HELP)]
     SyncXlsx {
         /// 工作簿（nianbao build 生成的 XLSX） / the workbook
+        #[arg(value_name = "工作簿")]
         file: PathBuf,
         /// 报告文件夹（默认：工作簿在 DIR/out/ 中时为 DIR，否则为当前文件夹） / report folder
+        #[arg(value_name = "文件夹")]
         dir: Option<PathBuf>,
     },
     /// 生成 DOCX、PDF、XLSX、HTML 和校验清单 / build the outputs and their checksum list
@@ -96,16 +128,39 @@ enum Command {
     Build {
         /// 报告文件夹；可以给多个，或给一个包含多个报告的上级文件夹（并行生成）
         /// / report folder(s), or a parent folder of reports (built in parallel)
-        #[arg(default_value = ".")]
+        #[arg(default_value = ".", value_name = "文件夹")]
         dirs: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
+        /// 批量生成时只列出错误，不列出警告 / batch: list errors only, not warnings
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// 汇总所属单位的报告，生成本级政府的汇总报告文件夹和 汇总.xlsx / roll up units' reports
+    #[command(after_help = ROLLUP_HELP)]
+    Rollup {
+        /// 单位报告所在的文件夹（每个单位一个子文件夹；可有 units.toml 单位清单）
+        /// / folder of the units' report folders (optionally with units.toml)
+        #[arg(value_name = "文件夹")]
+        units_dir: PathBuf,
+        /// 汇总报告的文件夹（不存在则新建） / the aggregate report's folder
+        #[arg(short, long, value_name = "文件夹")]
+        out: PathBuf,
+        /// 有错误的单位也计入汇总（默认不计入） / count units that have errors too
+        #[arg(long)]
+        include_failing: bool,
+        /// 汇总报告的机关全称（首次生成时使用；也可写在 units.toml） / the aggregate's agency
+        #[arg(long, value_name = "机关全称")]
+        agency: Option<String>,
+        /// 汇总年度（默认取各单位报告中最多的年度） / the year to sum
+        #[arg(long, value_name = "年度")]
+        year: Option<i32>,
     },
     /// 生成后监视报告文件，保存即重新生成 / build, then rebuild on every save
     #[command(after_help = watch_cmd::HELP)]
     Watch {
         /// 报告文件夹 / report folder
-        #[arg(default_value = ".")]
+        #[arg(default_value = ".", value_name = "文件夹")]
         dir: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
@@ -132,10 +187,16 @@ enum Command {
 #[derive(Args)]
 struct OutputArgs {
     /// 输出文件夹（默认：报告文件夹下的 out/） / output folder
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "文件夹")]
     out: Option<PathBuf>,
-    /// 要生成的格式，逗号分隔 / formats, comma separated
-    #[arg(long, value_delimiter = ',', default_value = ALL_FORMATS.as_str())]
+    /// 要生成的格式，逗号分隔（OFD 需点名：--format docx,pdf,ofd,xlsx） / formats, comma
+    /// separated (OFD only when named)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = DEFAULT_FORMATS.as_str(),
+        value_name = "格式"
+    )]
     format: Vec<FormatArg>,
     /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
     #[arg(long)]
@@ -145,7 +206,7 @@ struct OutputArgs {
     #[arg(long)]
     force: bool,
     /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
-    #[arg(long)]
+    #[arg(long, value_name = "文件夹")]
     fonts: Option<PathBuf>,
 }
 
@@ -165,9 +226,14 @@ impl OutputArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct FormatArg(Format);
 
-/// The default of `--format`: every format, as it is typed (`docx,pdf,xlsx`).
-static ALL_FORMATS: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| Format::ALL.map(Format::extension).join(","));
+/// The default of `--format`: the default formats, as they are typed (`docx,pdf,xlsx`).
+static DEFAULT_FORMATS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let names: Vec<&str> = Format::defaults()
+        .into_iter()
+        .map(Format::extension)
+        .collect();
+    names.join(",")
+});
 
 impl ValueEnum for FormatArg {
     fn value_variants<'a>() -> &'a [Self] {
@@ -188,20 +254,24 @@ impl ValueEnum for FormatArg {
     }
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum OutputFormat {
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// 文字（终端） / text for a terminal
     Text,
+    /// JSON（一份报告：诊断列表；多份：每份报告的汇总行和诊断） / JSON
     Json,
+    /// CSV 汇总表，每份报告一行（Excel 可直接打开） / CSV summary, one row per report
+    Csv,
+    /// CSV 问题清单，每条诊断一行 / CSV findings, one row per diagnostic
+    CsvFindings,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum KindArg {
-    /// 县级以上人民政府部门
-    Department,
-    /// 乡镇人民政府、街道办事处
-    Township,
-    /// 县级以上地方人民政府
-    Government,
+/// `--kind`: the keyword or the Chinese a clerk types (部门, 乡镇, 街道, 政府…), as in
+/// `report.toml`.
+fn kind_arg(s: &str) -> Result<Kind, String> {
+    Kind::from_word(s).ok_or_else(|| {
+        "请写 部门（department）、乡镇（township，含街道）或 政府（government）".to_string()
+    })
 }
 
 fn main() -> ExitCode {
@@ -210,14 +280,31 @@ fn main() -> ExitCode {
     if let Some(code) = start::without_command(&args) {
         return code;
     }
-    let cli = Cli::parse();
+    let cli: Cli = match zh::parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(shown) => {
+            if shown.error {
+                eprint!("{}", shown.text);
+            } else {
+                print!("{}", shown.text);
+            }
+            return ExitCode::from(shown.code);
+        }
+    };
     match cli.command {
         Command::Check {
-            dir,
+            dirs,
             verify: Some(out),
             ..
-        } => verify(&dir, &out),
-        Command::Check { dir, format, .. } => check(&dir, format),
+        } => match dirs.as_slice() {
+            // --verify compares one report's sources with one output folder.
+            [dir] => verify(dir, &out),
+            _ => {
+                eprintln!("错误：--verify 只能核对一个报告文件夹");
+                ExitCode::from(2)
+            }
+        },
+        Command::Check { dirs, format, .. } => check_cmd(&dirs, format),
         Command::New {
             dir,
             agency,
@@ -228,21 +315,37 @@ fn main() -> ExitCode {
             (Some(from), agency, year) => import_cmd::new_from(
                 &dir,
                 &from,
-                &nianbao_import::next_year::Options {
-                    agency,
-                    year,
-                    kind: import_cmd::kind(kind),
-                },
+                &nianbao_import::next_year::Options { agency, year, kind },
             ),
             (None, Some(agency), Some(year)) => {
-                new(&dir, &agency, year, kind.unwrap_or(KindArg::Department))
+                new(&dir, &agency, year, kind.unwrap_or(Kind::Department))
             }
             // clap requires --agency and --year without --from.
             (None, _, _) => ExitCode::from(2),
         },
         Command::Import { file, out } => import_cmd::import(&file, out.as_deref()),
         Command::SyncXlsx { file, dir } => import_cmd::sync_xlsx(&file, dir.as_deref()),
-        Command::Build { dirs, output } => build_cmd(&dirs, &output.options(), output.fonts),
+        Command::Build {
+            dirs,
+            output,
+            quiet,
+        } => build_cmd(&dirs, &output.options(), output.fonts, quiet),
+        Command::Rollup {
+            units_dir,
+            out,
+            include_failing,
+            agency,
+            year,
+        } => rollup_cmd(
+            &units_dir,
+            &RollupOptions {
+                out_dir: out,
+                include_failing,
+                agency,
+                year,
+                threads: 0,
+            },
+        ),
         Command::Watch { dir, output } => watch_cmd::run(&dir, output.options(), output.fonts),
         Command::Serve {
             dir,
@@ -253,7 +356,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn color() -> bool {
+pub(crate) fn color() -> bool {
     std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none()
         && console::ansi_colors()
@@ -267,7 +370,7 @@ fn print_diagnostics(loaded: &Loaded, format: OutputFormat) {
                 diag::render(&loaded.diagnostics, &loaded.sources, color())
             );
         }
-        OutputFormat::Json => {
+        OutputFormat::Json | OutputFormat::Csv | OutputFormat::CsvFindings => {
             let json = diag::to_json(&loaded.diagnostics, &loaded.sources);
             match serde_json::to_string_pretty(&json) {
                 Ok(s) => println!("{s}"),
@@ -277,7 +380,7 @@ fn print_diagnostics(loaded: &Loaded, format: OutputFormat) {
     }
 }
 
-fn summary(errors: usize, warnings: usize) -> String {
+pub(crate) fn summary(errors: usize, warnings: usize) -> String {
     match (errors, warnings) {
         (0, 0) => "检查通过：没有错误和警告".to_string(),
         (0, w) => format!("检查通过：0 个错误，{w} 个警告"),
@@ -285,7 +388,8 @@ fn summary(errors: usize, warnings: usize) -> String {
     }
 }
 
-fn check(dir: &Path, format: OutputFormat) -> ExitCode {
+/// One report, as before batches: its diagnostics and one summary line.
+pub(crate) fn check(dir: &Path, format: OutputFormat) -> ExitCode {
     let loaded = nianbao_core::load_and_check(dir);
     print_diagnostics(&loaded, format);
     let c = count(&loaded.diagnostics);
@@ -376,16 +480,7 @@ fn verify(dir: &Path, out: &Path) -> ExitCode {
     ExitCode::from(u8::from(!all_ok))
 }
 
-fn kind_of(kind: KindArg) -> Kind {
-    match kind {
-        KindArg::Department => Kind::Department,
-        KindArg::Township => Kind::Township,
-        KindArg::Government => Kind::Government,
-    }
-}
-
-fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
-    let kind = kind_of(kind);
+fn new(dir: &Path, agency: &str, year: i32, kind: Kind) -> ExitCode {
     if dir.join(nianbao_core::load::REPORT_FILE).exists() {
         eprintln!("“{}”中已有 report.toml，未覆盖", dir.display());
         return ExitCode::from(2);
@@ -407,7 +502,8 @@ fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
         println!("  新建 {}", path.display());
     }
     println!(
-        "已新建报告：{}。按【待填写】提示编写文字、填写 report.toml 中的数字，然后运行：\n  nianbao check {}\n  nianbao build {}",
+        "已新建报告：{}。按【待填写】提示编写文字、填写 report.toml 中的数字，然后运行：\n  nianbao check {}\n  nianbao build {}\n提示写完之前，nianbao build {} --draft 可生成标有“草稿”的文件。",
+        dir.display(),
         dir.display(),
         dir.display(),
         dir.display()
@@ -415,27 +511,27 @@ fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn build_cmd(args: &[PathBuf], opts: &BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
-    let (dirs, bad) = batch::expand(args);
-    for b in &bad {
-        eprintln!(
-            "“{}”不是报告文件夹（没有 report.toml），其中也没有报告文件夹",
-            b.display()
-        );
-    }
-    if dirs.is_empty() {
+fn build_cmd(
+    args: &[PathBuf],
+    opts: &BuildOptions,
+    fonts: Option<PathBuf>,
+    quiet: bool,
+) -> ExitCode {
+    let e = batch::expand(args);
+    many::report_expansion(&e);
+    if e.reports.is_empty() {
         return ExitCode::from(2);
     }
-    let code = if dirs.len() == 1 && bad.is_empty() {
-        build_one(&dirs[0], opts, fonts)
+    let code = if e.reports.len() == 1 && e.bad.is_empty() {
+        build_one(&e.reports[0], opts, fonts)
     } else {
-        build_batch(&dirs, opts, fonts)
+        build_batch(&e.reports, opts, fonts, quiet)
     };
-    ExitCode::from(if bad.is_empty() { code } else { code.max(2) })
+    ExitCode::from(if e.bad.is_empty() { code } else { code.max(2) })
 }
 
 /// Exit code of one build: 2 when report.toml could not be read, 1 on errors or write failures.
-fn exit_code(report: &build::BuildReport) -> u8 {
+pub(crate) fn exit_code(report: &build::BuildReport) -> u8 {
     if report.loaded.sources.files().next().is_none() {
         2
     } else {
@@ -477,109 +573,21 @@ fn build_one(dir: &Path, opts: &BuildOptions, fonts: Option<PathBuf>) -> u8 {
     exit_code(&report)
 }
 
-/// Many reports in parallel: a progress line on a terminal, one summary line per report (plus
-/// its errors), totals at the end.
-fn build_batch(dirs: &[PathBuf], opts: &BuildOptions, fonts: Option<PathBuf>) -> u8 {
-    struct Tally {
-        finished: usize,
-        built: usize,
-        with_errors: usize,
-        warnings: usize,
-        worst: u8,
-    }
-    let tally = Mutex::new(Tally {
-        finished: 0,
-        built: 0,
-        with_errors: 0,
-        warnings: 0,
-        worst: 0,
-    });
-    let progress = std::io::stderr().is_terminal();
-    let total = dirs.len();
-    let start = std::time::Instant::now();
-    let done = |i: usize, report: &build::BuildReport| {
-        let c = report.counts();
-        let code = exit_code(report);
-        let errors_text = if c.errors > 0 {
-            let errors: Vec<_> = report
-                .loaded
-                .diagnostics
-                .iter()
-                .filter(|d| d.severity == nianbao_core::Severity::Error)
-                .cloned()
-                .collect();
-            diag::render(&errors, &report.loaded.sources, color())
-        } else {
-            String::new()
-        };
-        let Ok(mut t) = tally.lock() else {
-            return;
-        };
-        t.finished += 1;
-        t.warnings += c.warnings;
-        t.worst = t.worst.max(code);
-        let status = if report.outputs.is_empty() {
-            t.with_errors += usize::from(c.errors > 0);
-            "未生成"
-        } else if report.write_failed() {
-            "部分写入失败"
-        } else {
-            t.built += 1;
-            if report.draft {
-                "已生成草稿"
-            } else {
-                "已生成"
-            }
-        };
-        if progress {
-            eprint!("\r\x1b[2K");
-        }
-        print!("{errors_text}");
-        println!(
-            "[{}/{total}] {} {status}：{} 个错误，{} 个警告，{:.0} ms",
-            i + 1,
-            dirs[i].display(),
-            c.errors,
-            c.warnings,
-            report.elapsed.as_secs_f64() * 1000.0
-        );
-        for o in &report.outputs {
-            if let Written::Failed(m) = &o.status {
-                eprintln!("  失败 {m}");
-            }
-        }
-        if progress {
-            eprint!("生成中 {}/{total}", t.finished);
-        }
-    };
-    batch::build_many(dirs, opts, fonts, 0, &done);
-    if progress {
-        eprint!("\r\x1b[2K");
-    }
-    let t = tally.into_inner().unwrap_or_else(|p| p.into_inner());
-    println!(
-        "共 {total} 份报告：{} 份已生成，{} 份有错误未生成，警告 {} 条，用时 {:.2} s",
-        t.built,
-        t.with_errors,
-        t.warnings,
-        start.elapsed().as_secs_f64()
-    );
-    t.worst
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// `--format` takes exactly the library's formats, by extension, and defaults to all.
+    /// `--format` takes exactly the library's formats, by extension, and defaults to the
+    /// library's default set (every format but the OFD).
     #[test]
     fn format_values_are_the_library_formats() {
         let parse = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
             Command::Build { output, .. } => output.options().formats,
             _ => unreachable!("a build command"),
         };
-        assert_eq!(parse(&["nianbao", "build", "r"]), Format::ALL.to_vec());
+        assert_eq!(parse(&["nianbao", "build", "r"]), Format::defaults());
+        assert!(!Format::defaults().contains(&Format::Ofd));
         for f in Format::ALL {
             assert_eq!(
                 parse(&["nianbao", "build", "r", "--format", f.extension()]),

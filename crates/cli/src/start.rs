@@ -10,17 +10,15 @@ use nianbao_watch::build::BuildOptions;
 
 use crate::console;
 
-/// The commands, so that a folder named like one is never mistaken for a dropped folder.
-const COMMANDS: [&str; 8] = [
-    "check",
-    "new",
-    "build",
-    "watch",
-    "serve",
-    "import",
-    "sync-xlsx",
-    "help",
-];
+/// Whether `s` names a command (or `help`), so that a folder named like one is never mistaken
+/// for a dropped folder. Asks clap, so a new command is covered without a list to keep in step.
+fn is_command(s: &str) -> bool {
+    use clap::CommandFactory as _;
+    s == "help"
+        || crate::Cli::command()
+            .get_subcommands()
+            .any(|c| c.get_name() == s)
+}
 
 /// Handles a command line without a command; `None` leaves it to clap.
 ///
@@ -33,13 +31,13 @@ pub fn without_command(args: &[OsString]) -> Option<ExitCode> {
     }
     let dropped = args.iter().all(|a| {
         let s = a.to_string_lossy();
-        !s.starts_with('-') && !COMMANDS.contains(&s.as_ref()) && Path::new(a).is_dir()
+        !s.starts_with('-') && !is_command(&s) && Path::new(a).is_dir()
     });
     if !dropped {
         return None;
     }
     let dirs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
-    let code = crate::build_cmd(&dirs, &BuildOptions::default(), None);
+    let code = crate::build_cmd(&dirs, &BuildOptions::default(), None, false);
     Some(if console::own_window() {
         keep_open(code)
     } else {
@@ -92,7 +90,9 @@ fn quick_start_text(window: bool, examples: Option<&Path>, guide: bool) -> Strin
     );
     t.push_str("快速开始：\n");
     t.push_str("  nianbao new 我的报告 --agency \"某某县某某局\" --year 2025\n");
-    t.push_str("      新建报告文件夹（乡镇、街道加 --kind township，县级以上人民政府加 --kind government）\n");
+    t.push_str(
+        "      新建报告文件夹（乡镇、街道加 --kind 乡镇，县级以上人民政府加 --kind 政府）\n",
+    );
     t.push_str("  nianbao check 我的报告\n      只检查，列出问题所在的文件、行、列和修改建议\n");
     t.push_str(&format!(
         "  nianbao build 我的报告\n      检查并生成 DOCX、PDF、XLSX，文件在“我的报告{sep}out”中\n"
@@ -213,6 +213,23 @@ mod tests {
         // A file is not a folder either.
         let file = OsString::from(root.join("Cargo.toml"));
         assert!(without_command(&[file]).is_none());
+    }
+
+    #[test]
+    fn every_command_is_known() {
+        for c in [
+            "check",
+            "new",
+            "build",
+            "watch",
+            "rollup",
+            "import",
+            "sync-xlsx",
+            "help",
+        ] {
+            assert!(is_command(c), "{c}");
+        }
+        assert!(!is_command("示例"));
     }
 
     #[test]

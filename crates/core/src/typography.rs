@@ -92,6 +92,24 @@ pub const CHARS: usize = 28;
 /// 28.95 pt).
 pub const LINE_PITCH_TWIPS: u32 = TYPE_HEIGHT.twips() / LINES as u32;
 
+/// Character pitch of the grid: one cell, 156 mm / 28 ≈ 15.79 pt, a little narrower than a
+/// 3号 character (16 pt): each full-width character takes one cell, its origin on the cell's
+/// left edge.
+pub fn char_pitch_pt() -> f32 {
+    TYPE_WIDTH.pt() / CHARS as f32
+}
+
+/// The DOCX's character spacing of grid text, in twentieths of a point (`w:spacing`): −0.25
+/// pt, so that 28 characters of 16 pt (15.75 pt each, 441 pt) fit the 442.2 pt line and 29
+/// do not, in Word, WPS and LibreOffice alike (the DOCX grid is a line grid; why:
+/// `docs/docx-grid.md`).
+pub const GRID_CONDENSE_TWENTIETHS: i32 = -5;
+
+/// A justified line is *loose* when the space between two hanzi exceeds this many cells
+/// (grid-measure's definition); the line breaker splits a long Latin run (a URL) rather than
+/// leave such a line.
+pub const LOOSE_CELLS: f32 = 1.25;
+
 // ---------------------------------------------------------------------------------------------
 // Faces
 
@@ -110,6 +128,9 @@ pub enum Role {
     Song,
     /// Characters the role's own face lacks.
     Fallback,
+    /// Digits and Latin letters in 仿宋 and 楷体 text: Times New Roman (GB/T 9704 practice;
+    /// the PDF embeds a metric-compatible face).
+    Latin,
 }
 
 /// The names of a face: what the DOCX names, what a system installs, the Latin name.
@@ -126,13 +147,14 @@ pub struct FaceNames {
 
 impl Role {
     /// Every role, in the order of `fonts.toml` and `[fonts]`.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Fang,
         Role::Kai,
         Role::Hei,
         Role::Title,
         Role::Song,
         Role::Fallback,
+        Role::Latin,
     ];
 
     /// The key in `fonts.toml` and in the `[fonts]` table of `report.toml`.
@@ -144,6 +166,7 @@ impl Role {
             Role::Title => "title",
             Role::Song => "song",
             Role::Fallback => "fallback",
+            Role::Latin => "latin",
         }
     }
 
@@ -161,6 +184,19 @@ impl Role {
             Role::Title => "小标宋（标题）",
             Role::Song => "宋体（页码）",
             Role::Fallback => "后备字体（缺字）",
+            Role::Latin => "西文字体（数字、字母）",
+        }
+    }
+
+    /// The role whose face sets the digits, Latin letters and ASCII punctuation of text in
+    /// this role: Times New Roman for 仿宋 and 楷体 text (the official templates' practice:
+    /// 仿宋_GB2312's own digits are not used); 黑体, 小标宋 and 宋体 keep their own (a
+    /// heading's or the title's digits match its weight; page numbers are 宋体 by the
+    /// standard).
+    pub fn western(self) -> Role {
+        match self {
+            Role::Fang | Role::Kai => Role::Latin,
+            r => r,
         }
     }
 
@@ -180,6 +216,7 @@ impl Role {
             Role::Hei => f("黑体", "黑体", "SimHei"),
             Role::Title => f("方正小标宋简体", "宋体", "SimSun"),
             Role::Song => f("宋体", "宋体", "SimSun"),
+            Role::Latin => f("Times New Roman", "Times New Roman", "Times New Roman"),
             Role::Fallback => None,
         }
     }
@@ -234,8 +271,7 @@ pub const PAGE_NUMBER: Style = Style {
 };
 /// The signature (署名 and date): like the body.
 pub const SIGNATURE: Style = BODY;
-/// 版记 (抄送, 印发机关和印发日期, GB/T 9704 §7.4): 4号 仿宋. Reports have none yet; here so an
-/// output that adds one does not invent its size.
+/// 版记 (抄送, 印发机关和印发日期, GB/T 9704 §7.4): 4号 仿宋.
 pub const IMPRINT: Style = Style {
     size: SIZE_4,
     role: Role::Fang,
@@ -286,8 +322,17 @@ pub const TABLE_CELL_INSET: Mm = Mm(1);
 pub const PAGE_NUMBER_BEFORE: &str = "\u{2014} ";
 /// See [`PAGE_NUMBER_BEFORE`].
 pub const PAGE_NUMBER_AFTER: &str = " \u{2014}";
-/// The number's line sits this far below the type area.
+/// The 一字线 (the dashes' stroke) sits this far below the type area: GB/T 9704 §7.5
+/// “一字线上距版心下边缘7mm”, read literally (the dash, not the top of the number's line).
 pub const PAGE_NUMBER_GAP: Mm = Mm(7);
+/// Height of the em dash's stroke above the baseline in a 宋体, in em: what the DOCX, which
+/// cannot measure the reader's font, assumes (SimSun and the shipped Song face: ≈ 0.27–0.33;
+/// the PDF measures the face it embeds).
+pub const PAGE_NUMBER_DASH_EM: f32 = 0.3;
+/// Descent of a 宋体 below the baseline in a single-spaced Word line, in em (SimSun: 0.141):
+/// with [`PAGE_NUMBER_DASH_EM`], where the DOCX's footer line must end for its dash to sit
+/// [`PAGE_NUMBER_GAP`] below the type area.
+pub const PAGE_NUMBER_DESCENT_EM: f32 = 0.141;
 /// Odd pages: right-aligned this many characters in from the type area's right edge; even
 /// pages left-aligned as many in from its left edge.
 pub const PAGE_NUMBER_INSET_CHARS: u32 = 1;
@@ -325,6 +370,38 @@ pub const SIGNATURE_INDENT_CHARS: u32 = 2;
 /// The date starts this many characters to the right of the agency's first character.
 pub const SIGNATURE_DATE_OFFSET_CHARS: u32 = 2;
 
+/// The most body characters one line of the signature's agency holds: the line less its
+/// right indent.
+pub const SIGNATURE_MAX_CHARS: f32 = (CHARS as u32 - SIGNATURE_INDENT_CHARS) as f32;
+
+/// The signing agency's lines: one when it fits [`SIGNATURE_MAX_CHARS`], else as few lines
+/// of similar width as hold it (a line never starts with a closing mark). Every output sets
+/// these same lines, each right-aligned, the date against the widest ([`signature_x`]).
+pub fn signature_lines(agency: &str) -> Vec<String> {
+    let total = text_chars(agency);
+    if total <= SIGNATURE_MAX_CHARS {
+        return vec![agency.to_string()];
+    }
+    let n = (total / SIGNATURE_MAX_CHARS).ceil();
+    let target = total / n;
+    let mut lines: Vec<String> = vec![String::new()];
+    let mut width = 0.0;
+    for c in agency.chars() {
+        let w = text_chars(c.encode_utf8(&mut [0; 4]));
+        let closing = "）】》」』”’，。、；：？！".contains(c);
+        let full = width + w > SIGNATURE_MAX_CHARS || (width >= target - 0.25 && !closing);
+        if full && lines.len() < n as usize && !lines.last().is_some_and(String::is_empty) {
+            lines.push(String::new());
+            width = 0.0;
+        }
+        if let Some(last) = lines.last_mut() {
+            last.push(c);
+        }
+        width += w;
+    }
+    lines
+}
+
 /// Where the two lines of the signature start, as x positions in any unit in which one
 /// character is `char_w` and the type area ends at `right` (GB/T 9704 §7.3.5.2, no seal): the
 /// agency right-indented two characters, the date starting two characters right of the
@@ -343,6 +420,56 @@ pub fn signature_x(right: f32, agency_w: f32, date_w: f32, char_w: f32) -> (f32,
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The 版记 (GB/T 9704 §7.4)
+
+/// A rule's thickness in micrometres (GB/T 9704 gives them in tenths of millimetres).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Micron(pub u32);
+
+impl Micron {
+    /// In points.
+    pub const fn pt(self) -> f32 {
+        self.0 as f32 * PT_PER_MM / 1000.0
+    }
+
+    /// In eighths of a point (`w:sz` of a DOCX border), rounded to the nearest.
+    pub fn eighth_points(self) -> u32 {
+        (self.pt() * 8.0).round() as u32
+    }
+}
+
+/// The first and last rule of the 版记: 0.35 mm, as wide as the type area; the last one lies
+/// on the bottom edge of the type area of the last page (§7.4.1).
+pub const IMPRINT_RULE_THICK: Micron = Micron(350);
+/// The rules between the 版记's lines: 0.25 mm (§7.4.1).
+pub const IMPRINT_RULE_THIN: Micron = Micron(250);
+/// The 抄送 line is indented one character on both sides (continuation lines align with the
+/// first character after `抄送：`); the 印发机关 is indented one character from the left and
+/// the 印发日期 one from the right (§7.4.2, §7.4.3).
+pub const IMPRINT_INDENT_CHARS: u32 = 1;
+/// Each 版记 line takes one line of the body grid.
+pub const IMPRINT_LINE_PITCH_TWIPS: u32 = LINE_PITCH_TWIPS;
+
+/// Width of `text` in full-width characters: Chinese characters and full-width marks 1,
+/// ASCII ½. For limits a check applies without the fonts (the exporters measure glyphs; the
+/// shipped faces set digits and Latin at about half a character).
+pub fn text_chars(text: &str) -> f32 {
+    unicode_width::UnicodeWidthStr::width(text) as f32 / 2.0
+}
+
+/// Full-width characters of `size` a line of the type area holds.
+pub fn chars_per_line(size: Size) -> f32 {
+    TYPE_WIDTH.pt() / size.pt()
+}
+
+/// Whether 印发机关 and 印发日期 fit on one 版记 line with their indents and a character
+/// between them.
+pub fn imprint_line_fits(printer: &str, date: &str) -> bool {
+    let indents = 2.0 * IMPRINT_INDENT_CHARS as f32;
+    text_chars(printer) + 1.0 + text_chars(date) + indents <= chars_per_line(IMPRINT.size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,6 +485,38 @@ mod tests {
         assert_eq!(page_number_text(3), "— 3 —");
         assert_eq!(page_number_side(1), Side::Right);
         assert_eq!(page_number_side(2), Side::Left);
+    }
+
+    #[test]
+    fn imprint_geometry() {
+        // 0.35 mm ≈ 1 pt and 0.25 mm ≈ ¾ pt: Word's border widths 8 and 6.
+        assert_eq!(IMPRINT_RULE_THICK.eighth_points(), 8);
+        assert_eq!(IMPRINT_RULE_THIN.eighth_points(), 6);
+        assert!((chars_per_line(IMPRINT.size) - 31.59).abs() < 0.01);
+        assert!(imprint_line_fits(
+            "某某县人民政府办公室",
+            "2025年12月31日印发"
+        ));
+        assert!(!imprint_line_fits(&"某".repeat(20), "2025年12月31日印发"));
+        assert!(imprint_line_fits(&"某".repeat(19), "2025年1月1日印发"));
+    }
+
+    #[test]
+    fn long_signatures_break_into_balanced_lines() {
+        assert_eq!(signature_lines("某某县交通运输局"), ["某某县交通运输局"]);
+        let long = "某某县交通运输局机关党委办公室某某某某某某某某某某某某某某某某某某某某某某";
+        let lines = signature_lines(long);
+        assert_eq!(lines.concat(), long);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| text_chars(l) <= SIGNATURE_MAX_CHARS));
+        let widths: Vec<f32> = lines.iter().map(|l| text_chars(l)).collect();
+        assert!((widths[0] - widths[1]).abs() <= 1.0, "{lines:?}");
+        // A closing bracket stays with what it closes.
+        let lines = signature_lines(&format!(
+            "{}（某某某某某某某某某某某某某某某某某某某某）",
+            "某".repeat(6)
+        ));
+        assert!(lines.iter().all(|l| !l.starts_with('）')), "{lines:?}");
     }
 
     #[test]

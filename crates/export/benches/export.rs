@@ -57,6 +57,13 @@ fn exporters(c: &mut Criterion) {
         });
     }
     g.finish();
+    let mut g = c.benchmark_group("ofd");
+    for (name, doc) in &docs {
+        g.bench_function(name, |b| {
+            b.iter(|| nianbao_export::ofd::export(std::hint::black_box(doc), &fonts).unwrap())
+        });
+    }
+    g.finish();
     let mut g = c.benchmark_group("pdf_layout_only");
     for (name, doc) in &docs {
         g.bench_function(name, |b| {

@@ -60,6 +60,9 @@ fn odd_documents_export_in_every_format() {
         let pdf =
             nianbao_export::pdf::export(&doc, &fonts).unwrap_or_else(|e| panic!("pdf {k}: {e}"));
         assert!(pdf.bytes.starts_with(b"%PDF-"));
+        let ofd =
+            nianbao_export::ofd::export(&doc, &fonts).unwrap_or_else(|e| panic!("ofd {k}: {e}"));
+        assert!(ofd.bytes.starts_with(b"PK"));
         let html = nianbao_export::html::export(&doc).unwrap_or_else(|e| panic!("html {k}: {e}"));
         for (name, text) in [("page", &html.page), ("fragment", &html.fragment)] {
             // No raw control characters (HTML forbids them) and no markup from the text.

@@ -10,7 +10,7 @@ use nianbao_core::diag::{count, Counts};
 use nianbao_core::load::Loaded;
 use nianbao_core::{document, Diagnostic, Document};
 use nianbao_export::fonts::{self, Fonts};
-use nianbao_export::{docx, html, pdf, xlsx, ExportError, Format};
+use nianbao_export::{docx, html, ofd, pdf, xlsx, ExportError, Format};
 
 use crate::checksums;
 use crate::write::{write_all, Written};
@@ -20,7 +20,7 @@ use crate::write::{write_all, Written};
 pub struct BuildOptions {
     /// Output folder (default: `<report>/out`).
     pub out_dir: Option<PathBuf>,
-    /// Formats to produce.
+    /// Formats to produce (default: [`Format::defaults`], every format but the opt-in OFD).
     pub formats: Vec<Format>,
     /// Build even when the report has errors, marking every output as a draft.
     pub draft: bool,
@@ -33,7 +33,7 @@ impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             out_dir: None,
-            formats: Format::ALL.to_vec(),
+            formats: Format::defaults(),
             draft: false,
             force: false,
         }
@@ -98,6 +98,12 @@ impl FontCache {
     /// A cache that looks for the shipped fonts by the documented rule (or in `dir`).
     pub fn new(dir: Option<PathBuf>) -> Self {
         FontCache { dir, loaded: None }
+    }
+
+    /// The font folder the shipped fonts are taken from, or where it was looked for (a few
+    /// file-existence checks).
+    pub fn find_dir(&self) -> Result<PathBuf, String> {
+        fonts::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)
     }
 
     /// Forgets loaded fonts (a font file changed).
@@ -198,6 +204,16 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     let mut formats = opts.formats.clone();
     formats.sort();
     formats.dedup();
+    // Without a font folder (a binary copied without its `fonts/`) the PDF cannot be made,
+    // but the DOCX and XLSX need no fonts: they are still written, and E-FONT (an error, so
+    // the exit status says something is missing) tells where the fonts were looked for. A
+    // font folder whose files cannot be loaded is an exporter failure like any other.
+    if formats.iter().any(|f| f.uses_fonts()) {
+        if let Err(message) = fonts.find_dir() {
+            loaded.diagnostics.push(font_error(&message));
+            formats.retain(|f| !f.uses_fonts());
+        }
+    }
     let fonts = formats
         .iter()
         .any(|f| f.uses_fonts())
@@ -206,7 +222,12 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     for (format, outcome) in render_all(&formats, &doc, fonts.as_ref()) {
         match outcome {
             Ok((files, warnings)) => {
-                loaded.diagnostics.extend(warnings);
+                // The PDF and the OFD share one page layout and so its W-GLYPH warnings.
+                for w in warnings {
+                    if !loaded.diagnostics.contains(&w) {
+                        loaded.diagnostics.push(w);
+                    }
+                }
                 for (suffix, bytes) in format.files().iter().zip(files) {
                     let path = out_dir.join(file_name(&doc.meta.title, draft, suffix));
                     rendered.push((Some(format), path, bytes));
@@ -325,14 +346,20 @@ fn render(format: Format, doc: &Document, fonts: Option<&Result<Arc<Fonts>, Stri
     let plain = |bytes: Result<Vec<u8>, ExportError>| {
         bytes.map(|b| (vec![b], Vec::new())).map_err(|e| e.message)
     };
+    let fonts = || {
+        fonts
+            .ok_or_else(|| "字体未加载".to_string())?
+            .as_ref()
+            .map_err(Clone::clone)
+    };
     match format {
         Format::Docx => plain(docx::export(doc)),
         Format::Pdf => {
-            let fonts = fonts
-                .ok_or_else(|| "字体未加载".to_string())?
-                .as_ref()
-                .map_err(Clone::clone)?;
-            let out = pdf::export(doc, fonts).map_err(|e| e.message)?;
+            let out = pdf::export(doc, fonts()?).map_err(|e| e.message)?;
+            Ok((vec![out.bytes], out.warnings))
+        }
+        Format::Ofd => {
+            let out = ofd::export(doc, fonts()?).map_err(|e| e.message)?;
             Ok((vec![out.bytes], out.warnings))
         }
         Format::Xlsx => plain(xlsx::export(doc)),
@@ -346,9 +373,9 @@ fn render(format: Format, doc: &Document, fonts: Option<&Result<Arc<Fonts>, Stri
     }
 }
 
-/// Renders every format, in format order. The formats laid out with the fonts (the PDF) are
-/// the long pole: they run on a second thread while this one makes the others (cold
-/// three-format build ~15 → ~12 ms on two cores; batch builds already use both).
+/// Renders every format, in format order. The formats laid out with the fonts (the PDF, the
+/// OFD) are the long poles: each runs on a thread of its own while this one makes the others
+/// (cold three-format build ~15 → ~12 ms on two cores; batch builds already use both).
 fn render_all(
     formats: &[Format],
     doc: &Document,
@@ -356,30 +383,34 @@ fn render_all(
 ) -> Vec<(Format, Rendered)> {
     let (slow, quick): (Vec<Format>, Vec<Format>) = formats.iter().partition(|f| f.uses_fonts());
     let mut results = std::thread::scope(|s| {
-        let handle = (!slow.is_empty()).then(|| {
-            s.spawn(|| {
-                slow.iter()
-                    .map(|&f| (f, render(f, doc, fonts)))
-                    .collect::<Vec<_>>()
-            })
-        });
+        let handles: Vec<_> = slow
+            .iter()
+            .map(|&f| (f, s.spawn(move || render(f, doc, fonts))))
+            .collect();
         let mut results: Vec<(Format, Rendered)> = quick
             .into_iter()
             .map(|f| (f, render(f, doc, fonts)))
             .collect();
-        if let Some(h) = handle {
-            match h.join() {
-                Ok(done) => results.extend(done),
-                Err(_) => results.extend(slow.iter().map(|&f| {
-                    let why = format!("{} 导出意外中止", f.extension().to_uppercase());
-                    (f, Err(why))
-                })),
-            }
+        for (f, h) in handles {
+            let done = h
+                .join()
+                .unwrap_or_else(|_| Err(format!("{} 导出意外中止", f.extension().to_uppercase())));
+            results.push((f, done));
         }
         results
     });
     results.sort_by_key(|(f, _)| *f);
     results
+}
+
+/// E-FONT: the fonts for the PDF could not be found or loaded (`why` says where it looked).
+fn font_error(why: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E-FONT",
+        "找不到 PDF 所需的字体，未生成 PDF（其他格式照常生成）",
+    )
+    .hint(why.trim())
+    .hint("复制 nianbao 程序时要连同旁边的 fonts 文件夹一起复制；或用 --fonts 指定字体文件夹")
 }
 
 /// The folder of a report given as a folder or as its `report.toml`.

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod build;
 pub mod checksums;
+pub mod rollup;
 pub mod watch;
 pub mod write;
 

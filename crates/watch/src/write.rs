@@ -5,6 +5,7 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What happened to one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,12 +18,18 @@ pub enum Written {
     Failed(String),
 }
 
+/// Temp files made by this process so far: with the process id, a name no other writer uses —
+/// not another process, and not another thread of this one writing the same target (a batch
+/// that names one report twice used to collide on `.<name>.<pid>.tmp`).
+static TEMPS: AtomicU64 = AtomicU64::new(0);
+
 fn temp_path(target: &Path) -> PathBuf {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+    let n = TEMPS.fetch_add(1, Ordering::Relaxed);
+    target.with_file_name(format!(".{name}.{}-{n}.tmp", std::process::id()))
 }
 
 /// The Office lock file Word/Excel/WPS keep next to an open document (`~$name`).
@@ -59,11 +66,12 @@ pub fn write_all(files: &[(&Path, &[u8])]) -> Vec<Written> {
             )));
             continue;
         }
-        let tmp = temp_path(target);
-        match write_temp(&tmp, bytes) {
-            Ok(()) => temps[i] = Some(tmp),
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
+        match write_temp(target, bytes) {
+            Ok(tmp) => temps[i] = Some(tmp),
+            Err((tmp, e)) => {
+                if let Some(tmp) = tmp {
+                    let _ = std::fs::remove_file(&tmp);
+                }
                 status[i] = Some(Written::Failed(format!(
                     "无法写入“{}”：{e}",
                     target.display()
@@ -104,10 +112,27 @@ pub fn write_all(files: &[(&Path, &[u8])]) -> Vec<Written> {
         .collect()
 }
 
-fn write_temp(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = std::fs::File::create(tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+/// Writes `bytes` to a new temp file next to `target` and returns its path. The file is
+/// created exclusively (`create_new`): a stale temp file of the same name is never reused.
+/// On failure, the temp file to remove (if one was created) and the error.
+fn write_temp(target: &Path, bytes: &[u8]) -> Result<PathBuf, (Option<PathBuf>, std::io::Error)> {
+    let mut tries = 0;
+    let (tmp, mut f) = loop {
+        let tmp = temp_path(target);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 3 => tries += 1,
+            Err(e) => return Err((None, e)),
+        }
+    };
+    match f.write_all(bytes).and_then(|()| f.sync_all()) {
+        Ok(()) => Ok(tmp),
+        Err(e) => Err((Some(tmp), e)),
+    }
 }
 
 #[cfg(test)]
@@ -143,6 +168,36 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Two workers writing the same target at once (a batch that names one report twice) each
+    /// get their own temp file: both renames succeed, the file is whole.
+    #[test]
+    fn concurrent_writers_of_one_target_never_collide() {
+        let dir = std::env::temp_dir().join(format!("nianbao-write2-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("报告.pdf");
+        std::thread::scope(|s| {
+            for t in 0..4u8 {
+                let target = &target;
+                s.spawn(move || {
+                    for i in 0..50u8 {
+                        let bytes = vec![t; 1000 + usize::from(i)];
+                        let status = write_all(&[(target, &bytes)]);
+                        assert!(
+                            matches!(status[0], Written::Written | Written::Unchanged),
+                            "{status:?}"
+                        );
+                    }
+                });
+            }
+        });
+        let bytes = std::fs::read(&target).unwrap();
+        assert!(bytes.iter().all(|&b| b == bytes[0]), "one writer's bytes");
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temp file left");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -157,14 +157,22 @@ fn exporter_failure_replaces_nothing() {
     let first = build(&src, &xlsx_only(&out), &mut fonts);
     let path = first.outputs[0].path.clone();
     let before = std::fs::read(&path).unwrap();
-    // Change the report so the XLSX would differ, and point the PDF at a font folder that
-    // does not exist: the PDF fails after the XLSX rendered, and nothing may be replaced.
+    // Change the report so the XLSX would differ, and point the PDF at a font folder whose
+    // fonts do not exist: the PDF fails after the XLSX rendered, and nothing may be replaced.
+    // (A missing font folder is not a failure: see the next test.)
+    let broken_fonts = out.join("broken-fonts");
+    std::fs::create_dir_all(&broken_fonts).unwrap();
+    std::fs::write(
+        broken_fonts.join("fonts.toml"),
+        "[roles]\nfang = \"missing.otf\"\n",
+    )
+    .unwrap();
     let src_copy = temp("fontfail-src");
     copy_dir(&src, &src_copy);
     let toml = std::fs::read_to_string(src_copy.join("report.toml")).unwrap();
     let toml = toml.replace("last_year = \"../demo-county-2023\"", "");
     std::fs::write(src_copy.join("report.toml"), break_balance(&toml)).unwrap();
-    let mut bad = FontCache::new(Some(out.join("no-fonts-here")));
+    let mut bad = FontCache::new(Some(broken_fonts));
     let opts = BuildOptions {
         out_dir: Some(out.clone()),
         formats: vec![Format::Xlsx, Format::Pdf],
@@ -181,10 +189,62 @@ fn exporter_failure_replaces_nothing() {
         // `.<workbook>.nianbao`: the numbers the build wrote into the workbook, not an output.
         .filter(|n| !n.starts_with('.'))
         .collect();
-    // The workbook and its checksum list from the first build, nothing else.
-    assert_eq!(names.len(), 2, "{names:?}");
+    // The workbook and its checksum list from the first build, and the font folder.
+    assert_eq!(names.len(), 3, "{names:?}");
     std::fs::remove_dir_all(&out).unwrap();
     std::fs::remove_dir_all(&src_copy).unwrap();
+}
+
+/// The OFD is opt-in: a build without named formats makes DOCX, PDF and XLSX; named, the
+/// OFD is written with the others (atomically, like every output), rebuilt to the same
+/// bytes, and the layout's warnings that the PDF and the OFD share are reported once.
+#[test]
+fn ofd_is_built_when_named_and_shares_the_pdfs_warnings() {
+    assert_eq!(
+        BuildOptions::default().formats,
+        [Format::Docx, Format::Pdf, Format::Xlsx, Format::Html]
+    );
+    let src = temp("ofd-src");
+    copy_dir(&examples().join("demo-county-2024"), &src);
+    // A character no shipped face has: one W-GLYPH from the shared page layout.
+    let opening = std::fs::read_to_string(src.join("opening.md")).unwrap();
+    std::fs::write(
+        src.join("opening.md"),
+        format!("{opening}\n\n缺字\u{E000}测试。\n"),
+    )
+    .unwrap();
+    let out = temp("ofd-out");
+    let mut fonts = FontCache::default();
+    let opts = BuildOptions {
+        out_dir: Some(out.clone()),
+        formats: vec![Format::Ofd, Format::Pdf],
+        draft: false,
+        force: false,
+    };
+    let r = build(&src, &opts, &mut fonts);
+    assert!(r.refused.is_none(), "{:?}", r.refused);
+    let formats: Vec<Format> = r.outputs.iter().filter_map(|o| o.format).collect();
+    assert_eq!(formats, [Format::Pdf, Format::Ofd]);
+    let ofd = &r.outputs[1];
+    assert_eq!(ofd.status, Written::Written);
+    assert!(ofd
+        .path
+        .to_string_lossy()
+        .ends_with("年政府信息公开工作年度报告.ofd"));
+    let bytes = std::fs::read(&ofd.path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    assert_eq!(zip.by_index(0).unwrap().name().unwrap(), "OFD.xml");
+    let glyph: Vec<_> = r
+        .loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.id == "W-GLYPH")
+        .collect();
+    assert_eq!(glyph.len(), 1, "{glyph:?}");
+    let again = build(&src, &opts, &mut fonts);
+    assert!(again.outputs.iter().all(|o| o.status == Written::Unchanged));
+    std::fs::remove_dir_all(&src).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
 }
 
 /// Every format by default, the checksum list last: it lists each file written with its
@@ -284,4 +344,45 @@ fn every_format_and_a_checksum_list_that_verifies() {
     for d in [out, src, moved] {
         std::fs::remove_dir_all(d).unwrap();
     }
+}
+
+/// No fonts (a binary copied without its `fonts/` folder): E-FONT says where it looked, the
+/// formats that need no fonts are still written, the PDF is not.
+#[test]
+fn without_fonts_the_docx_and_xlsx_are_still_written() {
+    let out = temp("no-fonts");
+    let empty = temp("no-fonts-dir");
+    let opts = BuildOptions {
+        out_dir: Some(out.clone()),
+        ..BuildOptions::default()
+    };
+    let mut fonts = FontCache::new(Some(empty.clone()));
+    let report = build(&examples().join("demo-county-2023"), &opts, &mut fonts);
+    let errors: Vec<_> = nianbao_watch::build::errors(&report).collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].id, "E-FONT");
+    let said = errors[0].hints.join("\n");
+    assert!(said.contains(&empty.display().to_string()), "{said}");
+    assert!(said.contains("--fonts"), "{said}");
+    let mut written: Vec<Option<Format>> = report.outputs.iter().map(|o| o.format).collect();
+    written.sort();
+    // HTML needs no fonts either; the checksum list (None) lists what was written.
+    assert_eq!(
+        written,
+        [
+            None,
+            Some(Format::Docx),
+            Some(Format::Xlsx),
+            Some(Format::Html),
+            Some(Format::Html)
+        ]
+    );
+    assert!(report.outputs.iter().all(|o| o.status == Written::Written));
+    assert!(!report.draft);
+    let files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.iter().all(|f| !f.ends_with(".pdf")), "{files:?}");
+    assert_eq!(files.len(), 5, "{files:?}");
 }

@@ -20,7 +20,7 @@
 
 use std::fmt::Write as _;
 
-use nianbao_core::document::{Cell, CellContent, DocBlock, Document, Run, Table, TableId};
+use nianbao_core::document::{Cell, CellContent, DocBlock, Document, Imprint, Run, Table, TableId};
 use nianbao_core::format::SECTIONS;
 use nianbao_core::typography::{self as ty, Role};
 
@@ -246,6 +246,8 @@ fn line_height() -> f32 {
 fn font_family(role: Role) -> String {
     let (open, generic) = match role {
         Role::Hei => ("Noto Sans CJK SC", "sans-serif"),
+        // Times New Roman's metric twin on Linux desktops.
+        Role::Latin => ("Liberation Serif", "serif"),
         Role::Fang | Role::Kai | Role::Title | Role::Song | Role::Fallback => {
             ("Noto Serif CJK SC", "serif")
         }
@@ -430,8 +432,7 @@ impl Writer {
                 }
                 DocBlock::Table(t) => self.table(t),
                 DocBlock::Signature { agency, date } => self.signature(agency, date),
-                // Issue 14's 版记 (DocBlock::Imprint) goes here, below the signature, when it
-                // lands: the match is exhaustive, so it will not compile until it is drawn.
+                DocBlock::Imprint(i) => self.imprint(i),
             }
         }
     }
@@ -467,6 +468,30 @@ impl Writer {
                 escape(text)
             );
         }
+        self.out.push_str("</div>\n");
+    }
+
+    /// The 版记 (GB/T 9704 §7.4) below the signature: 4号 (14/16 of the body), between a
+    /// thick first and last rule, a thin rule between 抄送 and the 印发 line; printer left,
+    /// date right. Inline styles in both files (the fragment allows no classes).
+    fn imprint(&mut self, i: &Imprint) {
+        self.out.push_str(
+            "<div style=\"margin:2em 0 0;border-top:2px solid #000;border-bottom:2px solid #000;font-size:0.875em;line-height:1.75\">\n",
+        );
+        if let Some((label, agencies)) = &i.cc {
+            let _ = writeln!(
+                self.out,
+                "<p style=\"margin:0;padding:0 1em;border-bottom:1px solid #000;text-indent:0\">{}{}</p>",
+                escape(label),
+                escape(agencies)
+            );
+        }
+        let _ = writeln!(
+            self.out,
+            "<p style=\"margin:0;padding:0 1em;text-indent:0;display:flex;justify-content:space-between;flex-wrap:wrap\"><span>{}</span><span>{}</span></p>",
+            escape(&i.printer),
+            escape(&i.date)
+        );
         self.out.push_str("</div>\n");
     }
 

@@ -435,6 +435,13 @@ fn prose_is_the_documents() {
                 want.push(("p".into(), date.clone()));
             }
             DocBlock::Table(_) => {}
+            // The 版记: the 抄送 line, then printer and date on one line.
+            DocBlock::Imprint(i) => {
+                if let Some((label, agencies)) = &i.cc {
+                    want.push(("p".into(), format!("{label}{agencies}")));
+                }
+                want.push(("p".into(), format!("{}{}", i.printer, i.date)));
+            }
         }
     }
     let tags = ["h1", "h2", "h3", "h4", "h5", "p"];

@@ -4,17 +4,26 @@
 
 use std::collections::BTreeSet;
 
-use nianbao_core::document::{Run, DRAFT_MARK};
+use nianbao_core::document::{Imprint, Run, DRAFT_MARK};
 use nianbao_core::typography::{self as ty, Role, Side};
 use nianbao_core::{Diagnostic, Span};
 
-use super::linebreak::{break_balanced, break_lines, BrokenLine, Measure};
+use super::grid::{break_grid, Grid};
+use super::linebreak::{break_balanced, break_lines, is_wide, BrokenLine, Measure};
 use super::pages::{GlyphRun, Line, LineKind, PlacedGlyph};
 use super::{
-    baseline, grid_tracking, AREA_H, AREA_W, AREA_X, AREA_Y, BODY_SIZE, EM_ASCENT, PAGE_HEIGHT,
-    PAGE_WIDTH, PITCH,
+    baseline, char_pitch, grid_tracking, AREA_H, AREA_W, AREA_X, AREA_Y, BODY_SIZE, EM_ASCENT,
+    PAGE_HEIGHT, PAGE_WIDTH, PITCH,
 };
 use crate::fonts::{FaceId, Faces};
+
+/// The 版记 set: lines (x final, y relative to its top), rules as (y relative to its top,
+/// stroke width), and the grid slots it fills.
+pub(super) struct ImprintLayout {
+    pub lines: Vec<Line>,
+    pub rules: Vec<(f32, f32)>,
+    pub slots: usize,
+}
 
 /// A shaped character: what the line breaker measures and the writer draws.
 #[derive(Clone, Copy, Debug)]
@@ -60,7 +69,8 @@ impl<'a, 'f> Setter<'a, 'f> {
         loc: &Loc,
     ) -> Vec<Shaped> {
         let mut out = Vec::new();
-        let home = self.faces.fonts.face_of(role);
+        // Spaces belong to the Latin text around them.
+        let home = self.faces.fonts.face_of(role.western());
         for (text, bold) in runs {
             for c in text.chars() {
                 let c = if c == '\r' { continue } else { c };
@@ -81,7 +91,10 @@ impl<'a, 'f> Setter<'a, 'f> {
                     });
                     continue;
                 }
-                match self.faces.resolve(role, c) {
+                // Digits, Latin letters and ASCII punctuation in the role's Latin face
+                // (Times New Roman metrics for 仿宋 and 楷体 text).
+                let face_role = if is_wide(c) { role } else { role.western() };
+                match self.faces.resolve(face_role, c) {
                     Some(r) => out.push(Shaped {
                         ch: c,
                         face: r.face,
@@ -105,7 +118,7 @@ impl<'a, 'f> Setter<'a, 'f> {
             return;
         }
         let message = format!(
-            "PDF 缺字：“{c}”（U+{:04X}）不在任何已配置的字体中，PDF 里省略了这个字",
+            "版式文件缺字：“{c}”（U+{:04X}）不在任何已配置的字体中，PDF 和 OFD 里省略了这个字",
             c as u32
         );
         let d = match loc {
@@ -166,16 +179,15 @@ impl<'a, 'f> Setter<'a, 'f> {
     pub fn body_lines(&mut self, runs: &[Run], role: Role, kind: LineKind, loc: &Loc) -> Vec<Line> {
         let parts: Vec<(&str, bool)> = runs.iter().map(|r| (r.text.as_str(), r.bold)).collect();
         let shaped = self.shape(&parts, role, BODY_SIZE, loc);
-        let track = grid_tracking();
-        let m = Measure {
-            width: AREA_W,
-            indent: ty::INDENT_CHARS as f32 * (BODY_SIZE + track),
-            tracking: track,
+        let g = Grid {
+            pitch: char_pitch(),
+            cells: ty::CHARS,
+            indent: ty::INDENT_CHARS as usize,
+            tracking: grid_tracking(),
             justify: true,
-            size: BODY_SIZE,
         };
         let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
-        break_lines(&items, &m)
+        break_grid(&items, &g)
             .iter()
             .map(|bl| {
                 let mut l = self.line(kind, &shaped, bl, AREA_X, BODY_SIZE);
@@ -247,19 +259,82 @@ impl<'a, 'f> Setter<'a, 'f> {
     }
 
     /// The signature's agency and date lines, placed by [`ty::signature_x`] on the grid's
-    /// character pitch.
+    /// character pitch. An agency too long for one line is set in the lines
+    /// [`ty::signature_lines`] gives, each right-aligned, the date against the widest.
     pub fn signature(&mut self, agency: &str, date: &str) -> Vec<Line> {
         let loc = Loc::Place("落款".into());
         let track = grid_tracking();
         let kind = LineKind::Signature;
-        let mut name = self.single(agency, ty::SIGNATURE, track, &loc, kind);
+        let mut names: Vec<Line> = ty::signature_lines(agency)
+            .iter()
+            .map(|l| self.single(l, ty::SIGNATURE, track, &loc, kind))
+            .collect();
         let mut day = self.single(date, ty::SIGNATURE, track, &loc, kind);
         let ch = BODY_SIZE + track;
-        (name.x, day.x) = ty::signature_x(AREA_X + AREA_W, name.width, day.width, ch);
-        for l in [&mut name, &mut day] {
+        let widest = names.iter().map(|l| l.width).fold(0.0, f32::max);
+        let (name_x, day_x) = ty::signature_x(AREA_X + AREA_W, widest, day.width, ch);
+        for l in &mut names {
+            l.x = name_x + widest - l.width;
+        }
+        day.x = day_x;
+        names.push(day);
+        for l in &mut names {
             l.y = baseline(0.0, PITCH, BODY_SIZE);
         }
-        vec![name, day]
+        names
+    }
+
+    /// The 版记 (GB/T 9704 §7.4): its lines on consecutive bands of the body pitch, y
+    /// relative to the top of the first band, and the rules between them.
+    pub fn imprint(&mut self, imprint: &Imprint) -> ImprintLayout {
+        let loc = Loc::Place("版记".into());
+        let style = ty::IMPRINT;
+        let size = style.size.pt();
+        let indent = ty::IMPRINT_INDENT_CHARS as f32 * size;
+        let band = |k: usize| baseline(k as f32 * PITCH, PITCH, size);
+        let mut lines = Vec::new();
+        let mut rules = vec![(0.0, ty::IMPRINT_RULE_THICK.pt())];
+        if let Some((label, names)) = &imprint.cc {
+            // “抄送：” hangs: continuation lines start under the first agency.
+            let hang: f32 = self
+                .shape(&[(label.as_str(), false)], style.role, size, &loc)
+                .iter()
+                .map(|s| s.advance)
+                .sum();
+            let text = format!("{label}{names}");
+            let shaped = self.shape(&[(text.as_str(), false)], style.role, size, &loc);
+            let m = Measure {
+                width: AREA_W - 2.0 * indent - hang,
+                indent: -hang,
+                tracking: 0.0,
+                justify: true,
+                size,
+            };
+            let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
+            for (k, bl) in break_lines(&items, &m).iter().enumerate() {
+                let x0 = AREA_X + indent + hang;
+                let mut l = self.line(LineKind::Imprint, &shaped, bl, x0, size);
+                l.y = band(k);
+                lines.push(l);
+            }
+            rules.push((lines.len() as f32 * PITCH, ty::IMPRINT_RULE_THIN.pt()));
+        }
+        let k = lines.len();
+        let mut printer = self.single(&imprint.printer, style, 0.0, &loc, LineKind::Imprint);
+        let mut date = self.single(&imprint.date, style, 0.0, &loc, LineKind::Imprint);
+        printer.x = AREA_X + indent;
+        date.x = AREA_X + AREA_W - indent - date.width;
+        printer.y = band(k);
+        date.y = band(k);
+        lines.push(printer);
+        lines.push(date);
+        let height = (k + 1) as f32 * PITCH;
+        rules.push((height, ty::IMPRINT_RULE_THICK.pt()));
+        ImprintLayout {
+            lines,
+            rules,
+            slots: k + 1,
+        }
     }
 
     /// Page number `number` below the type area, on the side and inset GB/T 9704 gives.
@@ -274,7 +349,17 @@ impl<'a, 'f> Setter<'a, 'f> {
             Side::Right => AREA_X + AREA_W - inset - l.width,
             Side::Left => AREA_X + inset,
         };
-        l.y = AREA_Y + AREA_H + ty::PAGE_NUMBER_GAP.pt() + EM_ASCENT * size;
+        // GB/T 9704 §7.5: “一字线上距版心下边缘7mm” — the dash itself, not the top of the
+        // line, is 7 mm below the type area (`docs/typography.md`, 页码).
+        let dash = l
+            .runs
+            .iter()
+            .find_map(|r| {
+                let g = r.glyphs.iter().find(|g| g.ch == '\u{2014}')?;
+                self.faces.ink_middle(r.face, g.gid)
+            })
+            .unwrap_or(ty::PAGE_NUMBER_DASH_EM);
+        l.y = AREA_Y + AREA_H + ty::PAGE_NUMBER_GAP.pt() + dash * size;
         l
     }
 

@@ -8,7 +8,6 @@
 //! parsed zero-copy per export; the Fandol faces are GPL with the font exception and must
 //! never be compiled into the binary.
 
-mod cff;
 mod content;
 mod pdfa;
 mod writer;

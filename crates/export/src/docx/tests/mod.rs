@@ -2,19 +2,20 @@
 //! document, against format.rs, against the ECMA-376 child sequences, and against golden
 //! projections (`UPDATE_GOLDEN=1` refreshes them).
 
-mod dom;
+pub(crate) mod dom;
 mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use nianbao_core::document::{self, Cell, CellContent, DocBlock, Document, Run, Table};
+use nianbao_core::document::{self, Cell, CellContent, DocBlock, Document, Imprint, Run, Table};
 use nianbao_core::format;
 use nianbao_core::sample::sample_report;
+use nianbao_core::typography as ty;
 
 use super::body::{column_widths, signature_indents};
-use super::{export, CHAR_SPACE, LINE_PITCH, TYPE_WIDTH};
+use super::{export, LINE_PITCH, MARGIN_LEFT, TYPE_WIDTH};
 use dom::{parse, pretty, El};
 
 fn sample() -> Document {
@@ -442,22 +443,40 @@ fn page_margins_grid_and_footer_distance() {
     for (t, mm) in [(top, 37.0), (bottom, 35.0), (left, 28.0), (right, 26.0)] {
         assert!((twips_to_mm(t) - mm).abs() < 0.05, "{t} twips ≠ {mm} mm");
     }
+    // A line grid: 22 lines of 579 twips fill the type area's height.
     let grid = sect.child("w:docGrid").unwrap();
-    assert_eq!(grid.attr("w:type"), Some("linesAndChars"));
+    assert_eq!(grid.attr("w:type"), Some("lines"));
     assert_eq!(num(grid, "w:linePitch"), 579);
-    assert_eq!(num(grid, "w:charSpace"), CHAR_SPACE);
-    // 22 lines fill the type area's height, 28 characters its width.
+    assert_eq!(grid.attr("w:charSpace"), None);
     let height = 16838 - top - bottom;
     assert!((22 * 579..23 * 579).contains(&height));
+    // 28 characters a line from Normal's own size and its condensed spacing (what
+    // LibreOffice reads too): 28 advances fit the width, 29 do not.
+    let sz = num(
+        pkg.style("Normal")
+            .child("w:rPr")
+            .unwrap()
+            .child("w:sz")
+            .unwrap(),
+        "w:val",
+    );
+    assert_eq!(sz, 32);
+    let condense = pkg.style_rpr("BodyText", "w:spacing").unwrap();
+    let advance_pt = sz as f64 / 2.0 + num(condense, "w:val") as f64 / 20.0;
     let width_pt = (11906 - left - right) as f64 / 20.0;
-    let pitch_pt = 16.0 + num(grid, "w:charSpace") as f64 / 4096.0;
-    assert!(28.0 * pitch_pt <= width_pt && width_pt < 29.0 * pitch_pt);
-    assert!(28.0 * pitch_pt <= TYPE_WIDTH as f64 / 20.0);
-    assert_eq!(CHAR_SPACE, -849);
-    // The page number line starts 7 mm below the type area: footer distance + one 14 pt
-    // line + 7 mm = bottom margin.
+    assert!(28.0 * advance_pt <= width_pt && width_pt < 29.0 * advance_pt);
+    assert!(28.0 * advance_pt <= TYPE_WIDTH as f64 / 20.0);
+    // Text off the grid is not condensed.
+    for id in ["Title", "TableText", "Footer"] {
+        let sp = pkg.style_rpr(id, "w:spacing").unwrap();
+        assert_eq!(sp.attr("w:val"), Some("0"), "{id}");
+    }
+    // The page number's dashes sit 7 mm below the type area: footer distance + the dash's
+    // height over the line's bottom (descent 0.141 em + 0.3 em of 14 pt) + 7 mm = bottom
+    // margin.
     let footer = num(m, "w:footer");
-    assert!((twips_to_mm(bottom - footer - 280) - 7.0).abs() < 0.05);
+    let dash_twips = (0.441 * 280.0) as i64;
+    assert!((twips_to_mm(bottom - footer - dash_twips) - 7.0).abs() < 0.05);
     // Body lines use the grid pitch exactly.
     let spacing = pkg.style_ppr("BodyText", "w:spacing").unwrap();
     assert_eq!(spacing.attr("w:line"), Some("579"));
@@ -607,8 +626,15 @@ fn styles_carry_the_official_faces_sizes_and_indents() {
     for (id, name, face, size, indented, outline) in cases {
         assert_eq!(pkg.style(id).val("w:name"), Some(name), "{id}");
         let fonts = pkg.style_rpr(id, "w:rFonts").unwrap();
-        for slot in ["w:eastAsia", "w:ascii", "w:hAnsi"] {
-            assert_eq!(fonts.attr(slot), Some(face), "{id} {slot}");
+        assert_eq!(fonts.attr("w:eastAsia"), Some(face), "{id}");
+        // Digits and Latin letters of 仿宋 and 楷体 text in Times New Roman.
+        let west = if face.ends_with("_GB2312") {
+            "Times New Roman"
+        } else {
+            face
+        };
+        for slot in ["w:ascii", "w:hAnsi"] {
+            assert_eq!(fonts.attr(slot), Some(west), "{id} {slot}");
         }
         assert_eq!(fonts.attr("w:hint"), Some("eastAsia"), "{id}");
         assert_eq!(
@@ -699,7 +725,8 @@ fn font_table_declares_every_face_with_its_fallback() {
     assert_eq!(alt("黑体"), Some("SimHei"));
     assert_eq!(alt("宋体"), Some("SimSun"));
     assert_eq!(alt("方正小标宋简体"), Some("宋体"));
-    for (name, f) in &fonts {
+    assert_eq!(fonts["Times New Roman"].val("w:charset"), Some("00"));
+    for (name, f) in fonts.iter().filter(|(n, _)| **n != "Times New Roman") {
         assert_eq!(f.val("w:charset"), Some("86"), "{name}: GB2312");
         let csb0 = u32::from_str_radix(f.child("w:sig").unwrap().attr("w:csb0").unwrap(), 16);
         assert_ne!(csb0.unwrap() & (1 << 18), 0, "{name}: code page 936 bit");
@@ -778,6 +805,10 @@ fn expected_items(doc: &Document) -> Vec<Item> {
                 out.push(plain("", ""));
                 out.push(plain("", agency));
                 out.push(plain("", date));
+            }
+            DocBlock::Imprint(_) => {
+                out.push(plain("<table>", ""));
+                out.push(plain("", ""));
             }
         }
     }
@@ -871,6 +902,109 @@ fn signature_is_right_indented_per_gbt_9704() {
     for p in [paras[n - 4], blank, agency] {
         assert!(p.child("w:pPr").unwrap().child("w:keepNext").is_some());
     }
+}
+
+fn with_imprint(agency: &str) -> Document {
+    let mut doc = sample();
+    if let Some(DocBlock::Signature { agency: a, .. }) = doc.blocks.last_mut() {
+        *a = agency.to_string();
+    }
+    doc.blocks.push(DocBlock::Imprint(Imprint {
+        cc: Some((
+            "抄送：".into(),
+            "县人民政府办公室，县政务公开办公室。".into(),
+        )),
+        printer: "示范县人民政府办公室".into(),
+        date: "2025年3月20日印发".into(),
+    }));
+    doc
+}
+
+/// The 版记: a table floating at the foot of the type area (Word: `tblpYSpec="bottom"`;
+/// readers without it: `tblpY`), as wide as the type area, thick rules above and below and a
+/// thin one between, none at the sides; 4号; 抄送 hanging under the first agency; the
+/// 印发日期 on a right tab one character in.
+#[test]
+fn imprint_is_a_table_at_the_foot_of_the_type_area() {
+    let doc = with_imprint("示范县人民政府办公室");
+    let pkg = Pkg::of(&doc);
+    check_schema(&pkg);
+    let tbl = pkg.body().all("w:tbl").last().unwrap();
+    let tpr = tbl.child("w:tblPr").unwrap();
+    let pos = tpr.child("w:tblpPr").unwrap();
+    assert_eq!(pos.attr("w:tblpYSpec"), Some("bottom"));
+    assert_eq!(pos.attr("w:vertAnchor"), Some("margin"));
+    assert_eq!(pos.attr("w:horzAnchor"), Some("page"));
+    assert_eq!(pos.attr("w:tblpX"), Some(MARGIN_LEFT.to_string().as_str()));
+    // Two lines of the grid above the bottom of the type area.
+    let y = ty::TYPE_HEIGHT.twips() - 2 * ty::LINE_PITCH_TWIPS;
+    assert_eq!(pos.attr("w:tblpY"), Some(y.to_string().as_str()));
+    assert_eq!(
+        tpr.child("w:tblW").unwrap().attr("w:w"),
+        Some(TYPE_WIDTH.to_string().as_str())
+    );
+    let borders = tpr.child("w:tblBorders").unwrap();
+    let edge = |name: &str| {
+        let b = borders.child(name).unwrap();
+        (
+            b.attr("w:val").unwrap().to_string(),
+            b.attr("w:sz").map(str::to_string),
+        )
+    };
+    assert_eq!(edge("w:top"), ("single".into(), Some("8".into())));
+    assert_eq!(edge("w:bottom"), ("single".into(), Some("8".into())));
+    assert_eq!(edge("w:insideH"), ("single".into(), Some("6".into())));
+    for side in ["w:left", "w:right", "w:insideV"] {
+        assert_eq!(edge(side), ("nil".into(), None));
+    }
+    let paras: Vec<&El> = tbl.find_all("w:p");
+    assert_eq!(paras.len(), 2);
+    assert_eq!(paras[0].wt(), "抄送：县人民政府办公室，县政务公开办公室。");
+    assert_eq!(paras[1].wt(), "示范县人民政府办公室2025年3月20日印发");
+    assert!(!paras[1].find_all("w:tab").is_empty());
+    // The right tab one character (280 twips) in from the type area's right edge, measured
+    // from the cell's left edge as tab stops are.
+    let tab = paras[1]
+        .child("w:pPr")
+        .unwrap()
+        .child("w:tabs")
+        .unwrap()
+        .child("w:tab")
+        .unwrap();
+    assert_eq!(tab.attr("w:val"), Some("right"));
+    assert_eq!(
+        tab.attr("w:pos"),
+        Some((TYPE_WIDTH - 280).to_string().as_str())
+    );
+    let ind = paras[0].child("w:pPr").unwrap().child("w:ind").unwrap();
+    // 4号 is 280 twips a character: one character in, hanging by the three of “抄送：”.
+    assert_eq!(ind.attr("w:left"), Some("1120"));
+    assert_eq!(ind.attr("w:hanging"), Some("840"));
+    assert_eq!(ind.attr("w:right"), Some("280"));
+    for r in tbl.find_all("w:r") {
+        let rpr = r.child("w:rPr").unwrap();
+        assert_eq!(rpr.val("w:sz"), Some("28"));
+    }
+}
+
+/// A signing agency too long for a line breaks where the PDF breaks it (a `w:br`), the
+/// date placed against the wider line.
+#[test]
+fn long_signature_breaks_into_lines() {
+    let agency = "某某县交通运输局机关党委办公室某某某某某某某某某某某某某某某某某某某某某某";
+    let doc = with_imprint(agency);
+    let pkg = Pkg::of(&doc);
+    let paras: Vec<&El> = pkg.body().all("w:p").collect();
+    let sig = paras
+        .iter()
+        .find(|p| p.wt() == agency)
+        .expect("the agency paragraph");
+    assert_eq!(sig.find_all("w:br").len(), 1);
+    let lines = ty::signature_lines(agency);
+    assert_eq!(lines.len(), 2);
+    let (right, _) = signature_indents(&lines[0], "2025年3月20日");
+    let ind = sig.child("w:pPr").unwrap().child("w:ind").unwrap();
+    assert_eq!(ind.attr("w:rightChars"), Some(right.to_string().as_str()));
 }
 
 #[test]
