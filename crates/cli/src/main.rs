@@ -18,6 +18,7 @@ use nianbao_watch::write::Written;
 mod console;
 mod import_cmd;
 mod many;
+mod serve_cmd;
 mod start;
 mod watch_cmd;
 mod zh;
@@ -163,6 +164,22 @@ enum Command {
         dir: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
+    },
+    /// 在浏览器中编写、检查、生成报告（本机网页，无需命令行） / write, check and publish in the browser
+    #[command(after_help = EXIT_HELP)]
+    Serve {
+        /// 工作文件夹：其中的报告文件夹都会列出（默认：当前文件夹） / workspace folder
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// 端口（默认 4817，被占用时另选；0 为任选） / port on 127.0.0.1
+        #[arg(long)]
+        port: Option<u16>,
+        /// 不自动打开浏览器 / do not open the browser
+        #[arg(long)]
+        no_open: bool,
+        /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
+        #[arg(long)]
+        fonts: Option<PathBuf>,
     },
 }
 
@@ -330,6 +347,12 @@ fn main() -> ExitCode {
             },
         ),
         Command::Watch { dir, output } => watch_cmd::run(&dir, output.options(), output.fonts),
+        Command::Serve {
+            dir,
+            port,
+            no_open,
+            fonts,
+        } => serve_cmd::run(&dir, port, !no_open, fonts),
     }
 }
 

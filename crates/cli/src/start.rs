@@ -2,7 +2,7 @@
 //! dropped onto it, or typed bare in a terminal.
 
 use std::ffi::OsString;
-use std::io::BufRead as _;
+use std::io::{BufRead as _, IsTerminal as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -47,9 +47,16 @@ pub fn without_command(args: &[OsString]) -> Option<ExitCode> {
 
 /// `nianbao` with no arguments.
 fn without_arguments() -> ExitCode {
+    // Double-clicked in Explorer (a window of its own, typed into by a person): the local web
+    // app on the folder nianbao.exe is in (the current folder of a double-click; the shipped
+    // examples are in it). Its window stays open while it serves; closing it stops the
+    // server. Started with no console input (a script, a smoke test): the quick start.
+    if console::own_window() && std::io::stdin().is_terminal() {
+        let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let code = crate::serve_cmd::run(&here, None, true, None);
+        return keep_open(code);
+    }
     if console::own_window() {
-        // Double-clicked in Explorer. Once `nianbao serve` exists (issue 18) this line
-        // becomes opening the local web app instead.
         return keep_open(quick_start(true));
     }
     quick_start(false)
@@ -91,6 +98,9 @@ fn quick_start_text(window: bool, examples: Option<&Path>, guide: bool) -> Strin
         "  nianbao build 我的报告\n      检查并生成 DOCX、PDF、XLSX，文件在“我的报告{sep}out”中\n"
     ));
     t.push_str("  nianbao watch 我的报告\n      每次保存后自动重新生成（按 Ctrl+C 停止）\n");
+    t.push_str(
+        "  nianbao serve\n      在浏览器中编写、检查、生成当前文件夹中的报告（按 Ctrl+C 停止）\n",
+    );
     if let Some(dir) = examples {
         let demo = dir.join("demo-county-2024").display().to_string();
         let demo = if demo.contains(' ') {
@@ -168,6 +178,7 @@ mod tests {
             "nianbao check",
             "nianbao build",
             "nianbao watch",
+            "nianbao serve",
         ] {
             assert!(t.contains(cmd), "{t}");
         }

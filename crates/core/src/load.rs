@@ -52,13 +52,21 @@ impl Loaded {
 
 /// Loads the report in folder `dir` (or the `report.toml` file `dir` points to).
 pub fn load(dir: &Path) -> Loaded {
+    load_overlay(dir, &[])
+}
+
+/// Loads the report in folder `dir` as [`load`] does, except that each `(path, text)` of
+/// `overlay` is read as `text` instead of from the file at `path` (compared as paths:
+/// `dir.join("report.toml")`, `dir.join("overview.md")`). For checking edits a person has
+/// typed but not saved yet (`nianbao serve`); last year's report is always read from disk.
+pub fn load_overlay(dir: &Path, overlay: &[(PathBuf, String)]) -> Loaded {
     let mut loaded = Loaded::empty();
     let file = if dir.is_file() {
         dir.to_path_buf()
     } else {
         dir.join(REPORT_FILE)
     };
-    loaded.report = load_file(&file, &mut loaded, true);
+    loaded.report = load_file(&file, &mut loaded, true, overlay);
     loaded
 }
 
@@ -68,6 +76,7 @@ pub fn load_str(toml_text: &str, prose_files: &[(&str, &str)]) -> Loaded {
     let mut ctx = Ctx {
         dir: PathBuf::from("."),
         memory: Some(prose_files),
+        overlay: &[],
     };
     let id = loaded
         .sources
@@ -79,6 +88,8 @@ pub fn load_str(toml_text: &str, prose_files: &[(&str, &str)]) -> Loaded {
 struct Ctx<'a> {
     dir: PathBuf,
     memory: Option<&'a [(&'a str, &'a str)]>,
+    /// Texts read instead of the files at these paths (see [`load_overlay`]).
+    overlay: &'a [(PathBuf, String)],
 }
 
 /// Why a source file could not be read: the message, and whether it was the encoding (then
@@ -115,6 +126,9 @@ fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, ReadError
             .ok_or_else(|| format!("找不到文件“{name}”").into());
     }
     loaded.inputs.push(path.to_path_buf());
+    if let Some((_, text)) = ctx.overlay.iter().find(|(p, _)| p == path) {
+        return Ok(loaded.sources.add(path.to_path_buf(), text.clone()));
+    }
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(mut text) => {
@@ -139,10 +153,16 @@ fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, ReadError
     }
 }
 
-fn load_file(file: &Path, loaded: &mut Loaded, with_last_year: bool) -> Option<Report> {
+fn load_file(
+    file: &Path,
+    loaded: &mut Loaded,
+    with_last_year: bool,
+    overlay: &[(PathBuf, String)],
+) -> Option<Report> {
     let mut ctx = Ctx {
         dir: file.parent().map_or_else(PathBuf::new, Path::to_path_buf),
         memory: None,
+        overlay,
     };
     let id = match read(file, &ctx, loaded) {
         Ok(id) => id,
@@ -1092,7 +1112,7 @@ fn load_prose(
 /// report's, so of its diagnostics only "could not load it" (W-LAST-YEAR) is kept.
 fn load_last_year(path: &Path, span: Span, loaded: &mut Loaded) -> Option<Box<Report>> {
     let before = loaded.diagnostics.len();
-    let last = load_file(path, loaded, false);
+    let last = load_file(path, loaded, false, &[]);
     let found: Vec<Diagnostic> = loaded.diagnostics.drain(before..).collect();
     match last {
         Some(r) if !found.iter().any(|d| d.id == "E-TOML") => Some(Box::new(r)),

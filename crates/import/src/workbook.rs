@@ -148,6 +148,39 @@ pub fn report_numbers(r: &Report) -> BTreeMap<String, String> {
     m
 }
 
+/// Every number key (`applications.new.natural`, `active.fee`, …), in key order.
+pub fn keys() -> Vec<String> {
+    let empty = Report::empty("", 0, nianbao_core::format::Kind::Department);
+    report_numbers(&empty).into_keys().collect()
+}
+
+/// Where each number of `report.toml` text is written: key → byte range of the number (the
+/// loader's spans are ranges of the same text). Keys whose place is not written are left out;
+/// text that does not parse gives none.
+pub fn number_spans(toml_text: &str) -> BTreeMap<String, std::ops::Range<usize>> {
+    let Ok(doc) = toml_edit::Document::parse(toml_text) else {
+        return BTreeMap::new();
+    };
+    let mut out = BTreeMap::new();
+    for key in keys() {
+        let Some((table, row, index)) = toml_path(&key) else {
+            continue;
+        };
+        let item = doc.as_table().get(table).and_then(|t| t.get(&row));
+        let span = item.and_then(|item| match index {
+            Some(i) => item
+                .as_array()
+                .and_then(|a| a.get(i))
+                .and_then(TomlValue::span),
+            None => item.span(),
+        });
+        if let Some(span) = span {
+            out.insert(key, span);
+        }
+    }
+    out
+}
+
 /// A fee in its shortest exact form (`356.2731`, `0`).
 fn fee_text(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 9.0e15 {
@@ -233,11 +266,83 @@ pub fn sync(toml_text: &str, workbook: &Imported) -> Result<Synced, ImportError>
         }
     }
     let (numbers, mut problems) = workbook_numbers(workbook);
-    let mut changes = Vec::new();
-    for (key, (value, cell)) in numbers {
-        let Some((table, row, index)) = toml_path(&key) else {
+    let cells: BTreeMap<&str, &str> = numbers
+        .iter()
+        .map(|(k, (_, cell))| (k.as_str(), cell.as_str()))
+        .collect();
+    let set = set_numbers(
+        &mut doc,
+        numbers.iter().map(|(k, (v, _))| (k.as_str(), v.as_str())),
+        false,
+    );
+    for key in set.missing {
+        let cell = cells.get(key.as_str()).copied().unwrap_or_default();
+        let place = toml_path(&key).map_or_else(String::new, |(t, row, _)| format!("[{t}] {row}"));
+        problems.push(format!(
+            "report.toml 中没有 {place}，{}（{cell}）未同步",
+            label(&key)
+        ));
+    }
+    let changes = set
+        .changes
+        .into_iter()
+        .map(|(key, before, after)| Change {
+            label: label(&key),
+            cell: cells
+                .get(key.as_str())
+                .copied()
+                .unwrap_or_default()
+                .to_string(),
+            key,
+            before,
+            after,
+        })
+        .collect();
+    Ok(Synced {
+        toml: doc.to_string(),
+        changes,
+        problems,
+    })
+}
+
+/// What [`set_numbers`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SetNumbers {
+    /// Each number changed: key, before, after.
+    pub changes: Vec<(String, String, String)>,
+    /// Keys whose place is not in `report.toml` (a row or table left out), not written.
+    pub missing: Vec<String>,
+    /// Keys that are no number key, or values that are no number, not written.
+    pub invalid: Vec<String>,
+}
+
+/// Writes numbers (`applications.new.natural` → `"12"`) into a parsed `report.toml`, in
+/// place: every comment, space and key order stays, and a number that is already equal is
+/// not touched. With `create`, a row or table that is missing is added (zeros, then the
+/// number) instead of being listed in [`SetNumbers::missing`]. The workbook round trip
+/// ([`sync`]) and `nianbao serve`'s save both write through here.
+pub fn set_numbers<'a>(
+    doc: &mut DocumentMut,
+    numbers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    create: bool,
+) -> SetNumbers {
+    let mut out = SetNumbers::default();
+    for (key, value) in numbers {
+        let Some((table, row, index)) = toml_path(key) else {
+            out.invalid.push(key.to_string());
             continue;
         };
+        let new = if let Ok(n) = value.parse::<i64>() {
+            TomlValue::from(n)
+        } else if let Ok(f) = value.parse::<f64>() {
+            TomlValue::from(f)
+        } else {
+            out.invalid.push(key.to_string());
+            continue;
+        };
+        if create {
+            add_missing(doc, table, &row, index);
+        }
         let slot = doc
             .get_mut(table)
             .and_then(|t| t.get_mut(&row))
@@ -246,10 +351,7 @@ pub fn sync(toml_text: &str, workbook: &Imported) -> Result<Synced, ImportError>
                 None => item.as_value_mut(),
             });
         let Some(slot) = slot else {
-            problems.push(format!(
-                "report.toml 中没有 [{table}] {row}，{}（{cell}）未同步",
-                label(&key)
-            ));
+            out.missing.push(key.to_string());
             continue;
         };
         let before = match &*slot {
@@ -257,32 +359,40 @@ pub fn sync(toml_text: &str, workbook: &Imported) -> Result<Synced, ImportError>
             TomlValue::Float(f) => fee_text(*f.value()),
             other => other.to_string().trim().to_string(),
         };
-        if same_number(&before, &value) {
+        if same_number(&before, value) {
             continue;
         }
-        let new = if let Ok(n) = value.parse::<i64>() {
-            TomlValue::from(n)
-        } else if let Ok(f) = value.parse::<f64>() {
-            TomlValue::from(f)
-        } else {
-            continue;
-        };
         let decor = slot.decor().clone();
         *slot = new;
         *slot.decor_mut() = decor;
-        changes.push(Change {
-            label: label(&key),
-            key,
-            cell,
-            before,
-            after: value,
-        });
+        out.changes
+            .push((key.to_string(), before, value.to_string()));
     }
-    Ok(Synced {
-        toml: doc.to_string(),
-        changes,
-        problems,
-    })
+    out
+}
+
+/// Adds the table and the row (all zeros) a number key needs, when they are missing.
+fn add_missing(doc: &mut DocumentMut, table: &str, row: &str, index: Option<usize>) {
+    if doc.get(table).is_none() {
+        doc.insert(table, toml_edit::table());
+    }
+    let Some(t) = doc.get_mut(table).and_then(Item::as_table_like_mut) else {
+        return;
+    };
+    if t.get(row).is_some() {
+        return;
+    }
+    let len = match (table, index) {
+        (_, None) => {
+            t.insert(row, toml_edit::value(0));
+            return;
+        }
+        ("active", _) => T2_STOCK_COLUMNS.len(),
+        ("applications", _) => T3_COLUMNS.len() - 1,
+        _ => T4_COLUMNS.len() - 1,
+    };
+    let zeros: toml_edit::Array = (0..len).map(|_| 0i64).collect();
+    t.insert(row, toml_edit::value(zeros));
 }
 
 fn same_number(a: &str, b: &str) -> bool {

@@ -241,6 +241,11 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         }
     }
     nianbao_core::diag::sort(&mut loaded.diagnostics);
+    // A build of no formats (`nianbao serve`'s check-only rebuilds) writes nothing: no empty
+    // folder, no checksum list of no files.
+    if rendered.is_empty() {
+        return result(loaded, Vec::new(), None, draft);
+    }
     // A workbook the clerk typed numbers into is never silently overwritten with others.
     if let Some((_, path, bytes)) = rendered.iter().find(|(f, _, _)| *f == Some(Format::Xlsx)) {
         if !opts.force {
