@@ -117,7 +117,7 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
     // E-T3-ROWSUM: a stated 总计 equals the sum of the six applicant columns.
     for (i, row) in t.rows.iter().enumerate() {
         if let Some(st) = &row.stated_total {
-            let sum: u64 = row.cells.iter().map(|c| c.value).sum();
+            let sum = crate::model::add_all(row.cells.iter().map(|c| c.value));
             if st.value != sum {
                 out.push(
                     Diagnostic::error(
@@ -228,25 +228,24 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
     for (_, b) in blocks(r) {
         let text = b.text();
         let chars: Vec<char> = text.chars().collect();
+        let loc = b.locator();
         for label in OLD_FORMAT_LABELS {
-            for (at, _) in text.match_indices(label) {
-                let start = text[..at].chars().count();
+            for start in char_positions(&text, label) {
                 out.push(
                     Diagnostic::error(
                         "E-OLD-FORMAT",
                         format!("“{label}”是已废止的2019年试行格式的表述"),
                     )
-                    .at(b.locate(start, start + label.chars().count()))
+                    .at(loc.locate(start, start + label.chars().count()))
                     .hint("2021年起须使用国办公开办函〔2021〕30号规定的新格式；表格由 nianbao 按新格式生成，文字中请改用新格式的表述"),
                 );
             }
         }
         for (typo, right) in LABEL_TYPOS {
-            for (at, _) in text.match_indices(typo) {
-                let start = text[..at].chars().count();
+            for start in char_positions(&text, typo) {
                 out.push(
                     Diagnostic::warning("W-LABEL", format!("“{typo}”不是模板用语"))
-                        .at(b.locate(start, start + typo.chars().count()))
+                        .at(loc.locate(start, start + typo.chars().count()))
                         .hint(format!("应为“{right}”")),
                 );
             }
@@ -257,7 +256,7 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
             let num: String = chars[..digits].iter().collect();
             out.push(
                 Diagnostic::warning("W-LABEL", format!("序号“{num}、”不符合模板"))
-                    .at(b.locate(0, digits + 1))
+                    .at(loc.locate(0, digits + 1))
                     .hint(format!("三级序号写作“{num}.”（阿拉伯数字加下脚点）")),
             );
         }
@@ -271,7 +270,7 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
                 {
                     out.push(
                         Diagnostic::warning("W-LABEL", format!("序号“({inner})”用了半角括号"))
-                            .at(b.locate(0, end + 1))
+                            .at(loc.locate(0, end + 1))
                             .hint(format!("写作“（{inner}）”")),
                     );
                     end + 1
@@ -307,7 +306,7 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
             if prev.is_some_and(is_chinese) || next.is_some_and(is_chinese) {
                 out.push(
                     Diagnostic::warning("W-PUNCT", format!("中文中使用了半角标点“{c}”"))
-                        .at(b.locate(i, i + 1))
+                        .at(loc.locate(i, i + 1))
                         .hint(format!("改为全角“{full}”")),
                 );
             }
@@ -320,11 +319,21 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
             let prompt: String = chars[start..end].iter().collect();
             out.push(
                 Diagnostic::warning("W-TODO", format!("尚未填写：{prompt}"))
-                    .at(b.locate(start, end))
+                    .at(loc.locate(start, end))
                     .hint("按提示写好这一段，并删除【】中的提示"),
             );
         }
     }
+}
+
+/// The char indices where `pat` occurs in `text`, counted in one pass (not from the start for
+/// every match).
+fn char_positions<'t>(text: &'t str, pat: &'t str) -> impl Iterator<Item = usize> + 't {
+    let mut last = (0, 0);
+    text.match_indices(pat).map(move |(at, _)| {
+        last = (at, last.1 + text[last.0..at].chars().count());
+        last.1
+    })
 }
 
 fn is_chinese(c: char) -> bool {
@@ -379,7 +388,7 @@ fn classify(segment: &str, sentence: &str, r: &Report) -> Option<Claim> {
         return claim(
             "行政诉讼",
             "表四“行政诉讼”总计".into(),
-            g[1].total() + g[2].total(),
+            g[1].total().saturating_add(g[2].total()),
             "{{appeals.suit}}",
         );
     }
@@ -499,6 +508,7 @@ fn text_vs_tables(r: &Report, out: &mut Vec<Diagnostic>) {
     for (_, b) in blocks(r) {
         let text = b.text();
         let chars: Vec<char> = text.chars().collect();
+        let loc = b.locator();
         // Segment boundaries.
         let mut seg_start = 0;
         let mut i = 0;
@@ -533,7 +543,7 @@ fn text_vs_tables(r: &Report, out: &mut Vec<Diagnostic>) {
                                     t.value(row, 6)
                                 ),
                             )
-                            .at(b.locate(seg_start, i))
+                            .at(loc.locate(seg_start, i))
                             .hint("核对表三：没有收到申请时，表三除“二、上年结转”外都应为 0"),
                         );
                     }
@@ -549,7 +559,7 @@ fn text_vs_tables(r: &Report, out: &mut Vec<Diagnostic>) {
                         let unit = chars.get(e).copied();
                         let prev = k.checked_sub(1).map(|p| chars[p]);
                         let counted = matches!(unit, Some('件' | '宗' | '起'));
-                        if counted && prev != Some('第') && prev != Some('.') && !b.is_generated(k)
+                        if counted && prev != Some('第') && prev != Some('.') && !loc.is_generated(k)
                         {
                             let number: String = chars[k..e].iter().collect();
                             if let (Ok(n), Some(claim)) = (
@@ -565,7 +575,7 @@ fn text_vs_tables(r: &Report, out: &mut Vec<Diagnostic>) {
                                                 claim.what, claim.table, claim.value
                                             ),
                                         )
-                                        .at(b.locate(k, e))
+                                        .at(loc.locate(k, e))
                                         .hint(format!(
                                             "改正数字，或写作占位符 {}，数字会自动与表格一致",
                                             claim.placeholder
@@ -686,7 +696,7 @@ fn stock(r: &Report, last: &Report, out: &mut Vec<Diagnostic>) {
             &last.active.normative,
         ),
     ] {
-        let expected = (before[2].value + now[0].value).saturating_sub(now[1].value);
+        let expected = (before[2].value.saturating_add(now[0].value)).saturating_sub(now[1].value);
         if now[2].value != expected {
             out.push(
                 Diagnostic::warning(
