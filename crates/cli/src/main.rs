@@ -14,6 +14,25 @@ use nianbao_watch::batch;
 use nianbao_watch::build::{self, BuildOptions, FontCache};
 use nianbao_watch::write::Written;
 
+// Printing that never panics. These shadow the standard `print!`, `println!`, `eprint!` and
+// `eprintln!` for the whole crate: once the reader of stdout has gone (`nianbao check | head
+// -1`) output is dropped instead of panicking with "failed printing to stdout: Broken pipe".
+macro_rules! print {
+    ($($t:tt)*) => { $crate::out::stdout(format_args!($($t)*)) };
+}
+macro_rules! println {
+    () => { $crate::out::stdout(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::out::stdout(format_args!("{}\n", format_args!($($t)*))) };
+}
+macro_rules! eprint {
+    ($($t:tt)*) => { $crate::out::stderr(format_args!($($t)*)) };
+}
+macro_rules! eprintln {
+    () => { $crate::out::stderr(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::out::stderr(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+mod out;
 mod watch_cmd;
 
 const EXIT_HELP: &str = "退出码 / exit codes:
@@ -186,7 +205,10 @@ fn summary(errors: usize, warnings: usize) -> String {
 }
 
 fn check(dir: &Path, format: OutputFormat) -> ExitCode {
-    let loaded = nianbao_core::load_and_check(dir);
+    let mut loaded = nianbao_core::load_and_check(dir);
+    // What a build would refuse, check reports: font files named in [fonts] that are no fonts.
+    build::check_fonts(&mut loaded, &mut FontCache::new(None));
+    diag::sort(&mut loaded.diagnostics);
     print_diagnostics(&loaded, format);
     let c = count(&loaded.diagnostics);
     if loaded.sources.files().next().is_none() {

@@ -29,6 +29,8 @@ pub fn run(dir: &Path, opts: BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
     // no `.tmp` file is left in the output folder and no output is half-replaced. A second
     // Ctrl-C exits at once, in case a build hangs (e.g. on a network drive).
     let stopper = watch.stopper();
+    // Nobody reads the status lines any more (`nianbao watch | head`): stop quietly.
+    let on_gone = watch.stopper();
     let presses = AtomicUsize::new(0);
     if let Err(e) = ctrlc::set_handler(move || {
         if presses.fetch_add(1, Ordering::SeqCst) > 0 {
@@ -74,6 +76,9 @@ pub fn run(dir: &Path, opts: BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
                 }
             }
             println!("{}", status_line(&clock::now(), report, cause, &cwd));
+            if crate::out::stdout_gone() {
+                on_gone.stop();
+            }
         }
         Update::Warning(m) => eprintln!("[{}] {m}", clock::now()),
     });

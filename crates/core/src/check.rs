@@ -622,6 +622,10 @@ fn overview_length(r: &Report, out: &mut Vec<Diagnostic>) {
 
 fn deadline(r: &Report, out: &mut Vec<Diagnostic>) {
     let Some(published) = r.published else {
+        if r.spans.published.is_some() {
+            // Written but invalid: the loader's E-DATE says so; "未填写" would mislead.
+            return;
+        }
         out.push(
             Diagnostic::warning("W-DEADLINE", "未填写发布日期（published）")
                 .at(r.spans.agency.clone())

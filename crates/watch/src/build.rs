@@ -2,6 +2,7 @@
 //!
 //! `nianbao build`, `nianbao watch` and batch builds all call [`build`]; there is one path.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -79,30 +80,48 @@ impl BuildReport {
 /// Font files a report names per role.
 type FontOverrides = Vec<(String, PathBuf)>;
 
-/// Fonts for the PDF, loaded at most once per process and per set of overrides.
+/// Fonts for the PDF, loaded at most once per process and per set of overrides, and again
+/// when a font file changes.
 ///
 /// Cloning shares the loaded fonts (they are behind an `Arc`).
 #[derive(Default, Clone)]
 pub struct FontCache {
     dir: Option<PathBuf>,
     loaded: Option<(FontOverrides, Arc<pdf::Fonts>)>,
+    /// Results of [`check_fonts`] per file, with the file's size and modification time.
+    checked: BTreeMap<PathBuf, (Option<FileStamp>, Result<(), String>)>,
+}
+
+/// Size and modification time of a file (what says it changed).
+type FileStamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()))
 }
 
 impl FontCache {
     /// A cache that looks for the shipped fonts by the documented rule (or in `dir`).
     pub fn new(dir: Option<PathBuf>) -> Self {
-        FontCache { dir, loaded: None }
+        FontCache {
+            dir,
+            loaded: None,
+            checked: BTreeMap::new(),
+        }
     }
 
     /// Forgets loaded fonts (a font file changed).
     pub fn invalidate(&mut self) {
         self.loaded = None;
+        self.checked.clear();
     }
 
-    /// The fonts for a report with these per-role overrides, loading them if needed.
+    /// The fonts for a report with these per-role overrides, loading them if needed. Fonts
+    /// whose files changed since they were read (size or modification time: a font copied
+    /// over while `watch` runs) are read again, so a build never uses a stale font.
     pub fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<pdf::Fonts>, String> {
         if let Some((o, fonts)) = &self.loaded {
-            if o == overrides {
+            if o == overrides && fonts.changed().is_none() {
                 return Ok(fonts.clone());
             }
         }
@@ -113,10 +132,60 @@ impl FontCache {
     }
 }
 
-/// The output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）].<ext>`.
+/// E-FONT for every font file the report names in `[fonts]` that cannot serve its role (not
+/// a font, truncated, no usable outlines), at its line in `report.toml`. `nianbao check` and
+/// every build run it, so a font `build` would refuse is reported by `check`, located.
+/// Results are kept per file until it changes.
+pub fn check_fonts(loaded: &mut Loaded, fonts: &mut FontCache) {
+    for (i, (key, path)) in loaded.fonts.iter().enumerate() {
+        let Some(role) = pdf::Role::from_key(key) else {
+            continue;
+        };
+        // The loader has already said so when the file is missing or not a regular file.
+        if !path.is_file() {
+            continue;
+        }
+        let now = stamp(path);
+        let result = match fonts.checked.get(path) {
+            Some((s, r)) if *s == now => r.clone(),
+            _ => {
+                let r = pdf::Fonts::check_file(path, role).map_err(|e| e.message);
+                fonts.checked.insert(path.clone(), (now, r.clone()));
+                r
+            }
+        };
+        if let Err(message) = result {
+            let span = loaded.font_spans.get(i).cloned();
+            loaded.diagnostics.push(
+                Diagnostic::error("E-FONT", message)
+                    .at(span)
+                    .hint("换成完整的 .ttf、.otf 或 .ttc 字体文件；或删除这一行使用自带字体"),
+            );
+        }
+    }
+}
+
+/// The output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）].<ext>`, made
+/// safe as a file name on every system ([`safe_file_stem`]).
 pub fn output_name(title: &str, draft: bool, format: Format) -> String {
-    let safe: String = title
+    let suffix = if draft { "（草稿）" } else { "" };
+    format!(
+        "{}.{}",
+        safe_file_stem(&format!("{title}{suffix}")),
+        format.extension()
+    )
+}
+
+/// `name` as a file name valid on Windows, macOS and Linux that shows what it says: the
+/// characters Windows forbids (`<>:"/\|?*`) become `_`; control characters, bidi overrides
+/// and zero-width characters (which would make the name lie about itself or break a
+/// terminal) are dropped; no leading `~$` (Office's lock-file prefix: the file would be taken
+/// for its own lock file), `.` (hidden) or `-`; no trailing dot or space; a Windows device
+/// name (`CON`, `NUL`, `COM1`, …) gets a `_` in front.
+pub fn safe_file_stem(name: &str) -> String {
+    let mut out: String = name
         .chars()
+        .filter(|&c| !nianbao_core::diag::is_hidden_control(c))
         .map(|c| {
             if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '_'
@@ -125,8 +194,20 @@ pub fn output_name(title: &str, draft: bool, format: Format) -> String {
             }
         })
         .collect();
-    let suffix = if draft { "（草稿）" } else { "" };
-    format!("{safe}{suffix}.{}", format.extension())
+    let trimmed = out.trim_start_matches(['~', '$', '.', '-', ' ', '\u{3000}']);
+    out = trimmed.trim_end_matches(['.', ' ', '\u{3000}']).to_string();
+    if out.is_empty() {
+        out = "政府信息公开工作年度报告".to_string();
+    }
+    let device = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(device.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (device.len() == 4
+            && (device.starts_with("COM") || device.starts_with("LPT"))
+            && device.ends_with(|c: char| c.is_ascii_digit() && c != '0'));
+    if reserved {
+        out.insert(0, '_');
+    }
+    out
 }
 
 /// Loads, checks and (unless there are errors and no `draft`) renders and writes the report
@@ -134,6 +215,10 @@ pub fn output_name(title: &str, draft: bool, format: Format) -> String {
 pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildReport {
     let start = Instant::now();
     let mut loaded = nianbao_core::load_and_check(dir);
+    if opts.formats.contains(&Format::Pdf) {
+        check_fonts(&mut loaded, fonts);
+        nianbao_core::diag::sort(&mut loaded.diagnostics);
+    }
     let counts = count(&loaded.diagnostics);
     let result = |loaded: Loaded, outputs, refused: Option<String>, draft| BuildReport {
         loaded,
@@ -219,6 +304,7 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         }
     }
     nianbao_core::diag::sort(&mut loaded.diagnostics);
+    nianbao_core::diag::cap(&mut loaded.diagnostics, &loaded.sources);
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         let why = format!("无法创建输出文件夹“{}”：{e}", out_dir.display());
         return result(loaded, Vec::new(), Some(why), draft);
