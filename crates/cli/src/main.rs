@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use nianbao_core::diag::{self, count};
 use nianbao_core::format::Kind;
@@ -106,7 +107,7 @@ struct OutputArgs {
     #[arg(short, long)]
     out: Option<PathBuf>,
     /// 要生成的格式，逗号分隔 / formats, comma separated
-    #[arg(long, value_delimiter = ',', default_value = "docx,pdf,xlsx")]
+    #[arg(long, value_delimiter = ',', default_value = ALL_FORMATS.as_str())]
     format: Vec<FormatArg>,
     /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
     #[arg(long)]
@@ -120,19 +121,37 @@ impl OutputArgs {
     fn options(&self) -> BuildOptions {
         BuildOptions {
             out_dir: self.out.clone(),
-            formats: self.format.iter().map(|&f| Format::from(f)).collect(),
+            formats: self.format.iter().map(|f| f.0).collect(),
             draft: self.draft,
         }
     }
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Self {
-        match f {
-            FormatArg::Docx => Format::Docx,
-            FormatArg::Pdf => Format::Pdf,
-            FormatArg::Xlsx => Format::Xlsx,
-        }
+/// A `--format` value: a format of the library, named by its file extension, so the list on
+/// the command line is always the library's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct FormatArg(Format);
+
+/// The default of `--format`: every format, as it is typed (`docx,pdf,xlsx`).
+static ALL_FORMATS: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| Format::ALL.map(Format::extension).join(","));
+
+impl ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ALL: [FormatArg; Format::ALL.len()] = {
+            let mut all = [FormatArg(Format::ALL[0]); Format::ALL.len()];
+            let mut i = 1;
+            while i < all.len() {
+                all[i] = FormatArg(Format::ALL[i]);
+                i += 1;
+            }
+            all
+        };
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.extension()))
     }
 }
 
@@ -150,13 +169,6 @@ enum KindArg {
     Township,
     /// 县级以上地方人民政府
     Government,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Docx,
-    Pdf,
-    Xlsx,
 }
 
 fn main() -> ExitCode {
@@ -402,4 +414,27 @@ fn build_batch(dirs: &[PathBuf], opts: &BuildOptions, fonts: Option<PathBuf>) ->
         start.elapsed().as_secs_f64()
     );
     t.worst
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// `--format` takes exactly the library's formats, by extension, and defaults to all.
+    #[test]
+    fn format_values_are_the_library_formats() {
+        let parse = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Build { output, .. } => output.options().formats,
+            _ => unreachable!("a build command"),
+        };
+        assert_eq!(parse(&["nianbao", "build", "r"]), Format::ALL.to_vec());
+        for f in Format::ALL {
+            assert_eq!(
+                parse(&["nianbao", "build", "r", "--format", f.extension()]),
+                [f]
+            );
+        }
+        assert!(Cli::try_parse_from(["nianbao", "build", "r", "--format", "html"]).is_err());
+    }
 }

@@ -17,7 +17,7 @@ use crate::source::Span;
 pub fn check(report: &Report) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     table3(report, &mut out);
-    table4(report, &mut out);
+    stated_totals(report, &mut out);
     sections(report, &mut out);
     fee(report, &mut out);
     prose_text(report, &mut out);
@@ -114,45 +114,68 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // E-T3-ROWSUM: a stated 总计 equals the sum of the six applicant columns.
-    for (i, row) in t.rows.iter().enumerate() {
-        if let Some(st) = &row.stated_total {
-            let sum = crate::model::add_all(row.cells.iter().map(|c| c.value));
-            if st.value != sum {
-                out.push(
-                    Diagnostic::error(
-                        "E-T3-ROWSUM",
-                        format!(
-                            "表三“{}”行：总计填写为 {}，六类申请人之和为 {sum}",
-                            T3_ROWS[i].label, st.value
-                        ),
-                    )
-                    .at(span_of(st, &row.span))
-                    .hint("总计列可以不填（每行只写 6 个数），由工具自动计算"),
-                );
-            }
-        }
-    }
 }
 
-fn table4(r: &Report, out: &mut Vec<Diagnostic>) {
-    for (g, group) in r.appeals.groups.iter().enumerate() {
-        if let Some(st) = &group.stated_total {
-            let sum = group.total();
-            if st.value != sum {
-                out.push(
-                    Diagnostic::error(
-                        "E-T4-SUM",
-                        format!(
-                            "表四“{}”：总计填写为 {}，维持+纠正+其他+尚未审结={sum}",
-                            T4_GROUPS[g].1, st.value
-                        ),
-                    )
-                    .at(span_of(st, &group.span))
-                    .hint("总计可以不填（只写 4 个数），由工具自动计算"),
-                );
-            }
-        }
+/// A 总计 the source typed, the sum of its parts it must equal, and what to say.
+struct StatedTotal<'a> {
+    id: &'static str,
+    stated: &'a Count,
+    sum: u64,
+    fallback: &'a Option<Span>,
+    message: String,
+    hint: &'static str,
+}
+
+/// E-T3-ROWSUM and E-T4-SUM: every total the source typed (a row of table 三, a group of
+/// table 四) against the sum of its parts.
+fn stated_totals(r: &Report, out: &mut Vec<Diagnostic>) {
+    let rows = r
+        .applications
+        .rows
+        .iter()
+        .zip(&T3_ROWS)
+        .filter_map(|(row, def)| {
+            let stated = row.stated_total.as_ref()?;
+            Some(StatedTotal {
+                id: "E-T3-ROWSUM",
+                stated,
+                sum: row.sum(),
+                fallback: &row.span,
+                message: format!(
+                    "表三“{}”行：总计填写为 {}，六类申请人之和为 {}",
+                    def.label,
+                    stated.value,
+                    row.sum()
+                ),
+                hint: "总计列可以不填（每行只写 6 个数），由工具自动计算",
+            })
+        });
+    let groups = r
+        .appeals
+        .groups
+        .iter()
+        .zip(&T4_GROUPS)
+        .filter_map(|(group, (_, label))| {
+            let stated = group.stated_total.as_ref()?;
+            Some(StatedTotal {
+                id: "E-T4-SUM",
+                stated,
+                sum: group.total(),
+                fallback: &group.span,
+                message: format!(
+                    "表四“{label}”：总计填写为 {}，维持+纠正+其他+尚未审结={}",
+                    stated.value,
+                    group.total()
+                ),
+                hint: "总计可以不填（只写 4 个数），由工具自动计算",
+            })
+        });
+    for t in rows.chain(groups).filter(|t| t.stated.value != t.sum) {
+        out.push(
+            Diagnostic::error(t.id, t.message)
+                .at(span_of(t.stated, t.fallback))
+                .hint(t.hint),
+        );
     }
 }
 
@@ -671,7 +694,7 @@ fn deadline(r: &Report, out: &mut Vec<Diagnostic>) {
 
 fn carry(r: &Report, last: &Report, out: &mut Vec<Diagnostic>) {
     let t = &r.applications;
-    for col in 0..6 {
+    for col in T3_APPLICANT_COLS {
         let now = t.value(T3_CARRIED_OVER, col);
         let before = last.applications.value(T3_CARRIED_FORWARD, col);
         if now != before {

@@ -13,6 +13,9 @@ use crate::format::{
 use crate::model::{self, Date, Report};
 use crate::source::Span;
 
+/// The mark every output of a draft carries (with the format's own wording around it).
+pub const DRAFT_MARK: &str = "草稿";
+
 /// A document ready for rendering.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Document {

@@ -112,6 +112,13 @@ pub struct T3Line {
     pub span: Option<Span>,
 }
 
+impl T3Line {
+    /// The sum of the row's applicant columns as written (what a stated 总计 must equal).
+    pub fn sum(&self) -> u64 {
+        add_all(T3_APPLICANT_COLS.map(|c| self.cells[c].value))
+    }
+}
+
 /// Table 三 — 收到和处理政府信息公开申请情况.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table3 {

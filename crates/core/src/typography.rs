@@ -6,8 +6,8 @@
 //! Lengths are whole millimetres and sizes half-points, the units the standard and Word use,
 //! so every conversion rounds at most once and each output gets the bytes it always had.
 //!
-//! Sources: `/shared/spec/typography.md` (GB/T 9704-2012 §5–7); the table face is our own
-//! decision, recorded in `docs/format.md` (“表格字体”).
+//! Source: GB/T 9704-2012 §5–7 (summarised in the project's typography spec); the table face
+//! is our own decision, recorded in `docs/format.md` (表格字体).
 
 /// Points per millimetre (1 pt = 1/72 inch).
 pub const PT_PER_MM: f32 = 72.0 / 25.4;
@@ -220,9 +220,9 @@ pub const HEADINGS: [Style; 4] = [
     BODY,
     BODY,
 ];
-/// Table text: 五号 仿宋. GB/T 9704 sets no table face; 仿宋 is what the national template and
-/// agencies' style sheets use (宋体 is for page numbers), and 五号 lets table 四's fifteen
-/// columns hold two characters a line.
+/// Table text: 五号 仿宋. GB/T 9704 sets no table face; local 公文 style sheets say 仿宋 and
+/// reports set in Word keep the body's face (宋体 is for page numbers); 五号 lets table 四's
+/// fifteen columns hold two characters a line. The decision: `docs/format.md`, 表格字体.
 pub const TABLE: Style = Style {
     size: SIZE_5,
     role: Role::Fang,
@@ -250,9 +250,15 @@ pub const DRAFT_WATERMARK: Style = Style {
     size: Size(220),
     role: Role::Hei,
 };
-/// Cells of the XLSX tables: 11 pt (a workbook is read on screen) in the table face.
-pub const WORKBOOK_CELL: Style = Style {
+/// The XLSX workbook's Normal style: 宋体 11 pt, what Excel and WPS write for a Chinese
+/// workbook (column widths are counted in its digit; a workbook is read on screen).
+pub const WORKBOOK_NORMAL: Style = Style {
     size: Size(22),
+    role: Role::Song,
+};
+/// Cells of the XLSX tables: the workbook's size in the table face.
+pub const WORKBOOK_CELL: Style = Style {
+    size: WORKBOOK_NORMAL.size,
     role: TABLE.role,
 };
 /// Title rows of the XLSX sheets: 4号 黑体.

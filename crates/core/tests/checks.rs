@@ -210,6 +210,40 @@ fn loader_errors() {
     assert_eq!(found[1].1, "{{appeals.reveiw}}");
 }
 
+/// E-MISSING, E-DATE and E-FILE, each at the key or file it is about.
+#[test]
+fn missing_keys_bad_dates_and_missing_files() {
+    let clean = std::fs::read_to_string(broken_dir().join("clean/report.toml")).unwrap();
+    let prose: Vec<(&str, String)> = ["opening.md", "overview.md", "problems.md", "other.md"]
+        .iter()
+        .map(|n| {
+            (
+                *n,
+                std::fs::read_to_string(broken_dir().join("clean").join(n)).unwrap(),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = prose.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let load = |toml: &str| {
+        let mut l = load_str(toml, &files);
+        nianbao_core::finish(&mut l);
+        l
+    };
+    // No agency: E-MISSING at the start of the file.
+    let agency = clean.lines().find(|l| l.starts_with("agency")).unwrap();
+    let l = load(&clean.replace(agency, ""));
+    let found = find(&l, "E-MISSING");
+    assert_eq!(found.len(), 1, "{:?}", ids(&l));
+    assert!(found[0].0.message.contains("agency"));
+    // A date written as text that is no date: E-DATE at the value.
+    let published = clean.lines().find(|l| l.starts_with("published")).unwrap();
+    let l = load(&clean.replace(published, "published = \"2025年2月30日\""));
+    assert_eq!(find(&l, "E-DATE")[0].1, "\"2025年2月30日\"");
+    // An optional prose file that is not there: E-FILE at the file name.
+    let l = load(&clean.replace("[prose]\n", "[prose]\nactive = \"active.md\"\n"));
+    assert_eq!(find(&l, "E-FILE")[0].1, "\"active.md\"");
+}
+
 #[test]
 fn text_against_tables() {
     let l = run("text-table");

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use nianbao_core::Document;
-use nianbao_export::pdf;
+use nianbao_export::{fonts, layout, pdf};
 
 /// The document of every example under `examples/`, sorted by folder name.
 fn documents() -> Vec<(String, Document)> {
@@ -27,7 +27,8 @@ fn documents() -> Vec<(String, Document)> {
 
 fn exporters(c: &mut Criterion) {
     let docs = documents();
-    let fonts = pdf::Fonts::load(&pdf::find_font_dir(None).expect("fonts"), &[]).expect("fonts");
+    let fonts =
+        fonts::Fonts::load(&fonts::find_font_dir(None).expect("fonts"), &[]).expect("fonts");
     let mut g = c.benchmark_group("xlsx");
     for (name, doc) in &docs {
         g.bench_function(name, |b| {
@@ -52,7 +53,7 @@ fn exporters(c: &mut Criterion) {
     let mut g = c.benchmark_group("pdf_layout_only");
     for (name, doc) in &docs {
         g.bench_function(name, |b| {
-            b.iter(|| pdf::layout(std::hint::black_box(doc), &fonts).unwrap())
+            b.iter(|| layout::layout(std::hint::black_box(doc), &fonts).unwrap())
         });
     }
     g.finish();
@@ -60,7 +61,7 @@ fn exporters(c: &mut Criterion) {
     if let Some((name, doc)) = docs.iter().find(|(n, _)| n.starts_with("wuzhong")) {
         g.bench_function(name, |b| {
             b.iter(|| {
-                let fonts = pdf::Fonts::load(&pdf::find_font_dir(None).unwrap(), &[]).unwrap();
+                let fonts = fonts::Fonts::load(&fonts::find_font_dir(None).unwrap(), &[]).unwrap();
                 pdf::export(std::hint::black_box(doc), &fonts).unwrap()
             })
         });

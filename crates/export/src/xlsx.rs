@@ -20,6 +20,7 @@
 use std::collections::HashMap;
 
 use nianbao_core::document::{CellContent, Num, NumRole, Table, TableCheck, TableId};
+use nianbao_core::typography::{self as ty, Role};
 use nianbao_core::{format, Document};
 use rust_xlsxwriter::{
     utility, Color, ConditionalFormatCell, ConditionalFormatCellRule, DataValidation,
@@ -27,6 +28,7 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
+use crate::layout::no_start;
 use crate::ExportError;
 
 #[cfg(test)]
@@ -66,13 +68,20 @@ const COUNT_ERROR_TITLE: &str = "数值无效";
 const COUNT_ERROR_MESSAGE: &str = "此处只能填写大于或等于 0 的整数。";
 const FEE_ERROR_MESSAGE: &str = "此处只能填写大于或等于 0 的金额（单位：万元），可以有小数。";
 
-/// The body font: 宋体 is on every Chinese Windows and in WPS; 134 is its GB2312 charset, which
-/// Excel writes for it and which tells clients to pick an East Asian face.
-const FONT: &str = "宋体";
-const HEADING_FONT: &str = "黑体";
+/// GB2312 charset: what Excel writes for Chinese faces; it tells clients to pick an East
+/// Asian face.
 const GB2312_CHARSET: u8 = 134;
-const FONT_PT: f64 = 11.0;
-const HEADING_PT: f64 = 14.0;
+/// Size of the workbook's text (its Normal style and the table cells).
+const FONT_PT: f64 = ty::WORKBOOK_NORMAL.size.pt() as f64;
+/// Size of the sheets' title rows.
+const HEADING_PT: f64 = ty::WORKBOOK_HEADING.size.pt() as f64;
+
+/// The face a workbook names for `role`: the installed face, since a workbook has no
+/// font-substitution table (仿宋_GB2312 would become whatever the reader's default is).
+fn face(role: Role) -> &'static str {
+    role.faces().map_or("", |f| f.installed)
+}
+
 /// Workbook defaults matching a Chinese Excel/WPS workbook in 宋体 11: row 18 px, column 72 px.
 const DEFAULT_ROW_PX: u32 = 18;
 const DEFAULT_COL_PX: u32 = 72;
@@ -82,8 +91,12 @@ const LINE_PT: f64 = 15.0;
 const ROW_PAD_PT: f64 = 7.5;
 /// Horizontal space a cell loses to its padding and borders, in pixels.
 const CELL_PAD_PX: f64 = 8.0;
-/// A4 in Excel's paper-size numbering.
-const PAPER_A4: u8 = 9;
+/// The paper of [`ty::PAGE_WIDTH`] × [`ty::PAGE_HEIGHT`] in Excel's paper-size numbering
+/// (9: A4; 0: the printer's default, for a size Excel has no number for).
+const PAPER: u8 = match (ty::PAGE_WIDTH.0, ty::PAGE_HEIGHT.0) {
+    (210, 297) => 9,
+    _ => 0,
+};
 /// The largest integer an XLSX number (an IEEE double) holds exactly.
 const MAX_EXACT: u64 = 1 << 53;
 
@@ -91,8 +104,6 @@ const MAX_EXACT: u64 = 1 << 53;
 struct SheetLayout {
     /// Tab name after the shape's name (`表三` + ` 依申请公开`).
     suffix: &'static str,
-    /// Index of the table's section in [`format::SECTIONS`]: its heading is the sheet title.
-    section: usize,
     /// Column width in pixels per unit of the shape's column weight.
     px_per_weight: u32,
     /// Print in landscape (table 四 is 15 columns wide and 4 rows tall).
@@ -103,7 +114,6 @@ fn sheet_layout(id: TableId) -> SheetLayout {
     match id {
         TableId::Active => SheetLayout {
             suffix: "主动公开",
-            section: 1,
             px_per_weight: 20,
             landscape: false,
         },
@@ -112,13 +122,11 @@ fn sheet_layout(id: TableId) -> SheetLayout {
         // Portrait: at ~77 % the whole table fits one A4 page; landscape would need two.
         TableId::Applications => SheetLayout {
             suffix: "依申请公开",
-            section: 2,
             px_per_weight: 23,
             landscape: false,
         },
         TableId::Appeals => SheetLayout {
             suffix: "复议诉讼",
-            section: 3,
             px_per_weight: 72,
             landscape: true,
         },
@@ -170,7 +178,7 @@ pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
     workbook
         .set_default_format(
             &Format::new()
-                .set_font_name(FONT)
+                .set_font_name(face(ty::WORKBOOK_NORMAL.role))
                 .set_font_charset(GB2312_CHARSET)
                 .set_font_size(FONT_PT),
             DEFAULT_ROW_PX,
@@ -339,10 +347,11 @@ struct Formats {
     check_failed: Format,
 }
 
-/// Every table cell: 宋体, thin border on all four sides, vertically centred, wrapped, locked.
+/// Every table cell: the table face, thin border on all four sides, vertically centred,
+/// wrapped, locked.
 fn cell_format() -> Format {
     Format::new()
-        .set_font_name(FONT)
+        .set_font_name(face(ty::WORKBOOK_CELL.role))
         .set_font_charset(GB2312_CHARSET)
         .set_font_size(FONT_PT)
         .set_border(FormatBorder::Thin)
@@ -360,15 +369,17 @@ impl Formats {
         Formats {
             draft: title
                 .clone()
-                .set_font_name(HEADING_FONT)
+                .set_font_name(face(ty::WORKBOOK_HEADING.role))
                 .set_font_size(HEADING_PT)
                 .set_bold()
                 .set_font_color(Color::Red),
             heading: title
                 .clone()
-                .set_font_name(HEADING_FONT)
+                .set_font_name(face(ty::WORKBOOK_HEADING.role))
                 .set_font_size(HEADING_PT),
-            subtitle: title.set_font_name(FONT).set_font_size(FONT_PT),
+            subtitle: title
+                .set_font_name(face(ty::WORKBOOK_NORMAL.role))
+                .set_font_size(FONT_PT),
             header: cell_format().set_align(FormatAlign::Center),
             label_left: cell_format().set_align(FormatAlign::Left),
             label_centre: cell_format().set_align(FormatAlign::Center),
@@ -415,13 +426,9 @@ fn char_px(c: char, pt: f64) -> f64 {
     }
 }
 
-/// Characters that may not start a line (Chinese line-breaking rules).
-fn closing(c: char) -> bool {
-    "，。、；：？！）》」』”’".contains(c)
-}
-
 /// Lines `text` wraps into in a cell `width_px` wide, breaking between any two characters
-/// except before closing punctuation (which pulls the previous character down with it).
+/// except before a mark that may not start a line (禁则, as the page layout applies it: it
+/// pulls the previous character down with it).
 fn lines(text: &str, width_px: f64, pt: f64) -> u32 {
     let usable = (width_px - CELL_PAD_PX).max(1.0);
     let mut count = 1;
@@ -431,7 +438,11 @@ fn lines(text: &str, width_px: f64, pt: f64) -> u32 {
         let w = char_px(c, pt);
         if line + w > usable && line > 0.0 {
             count += 1;
-            line = if closing(c) && line > prev { prev } else { 0.0 };
+            line = if no_start(c) && line > prev {
+                prev
+            } else {
+                0.0
+            };
         }
         line += w;
         prev = w;
@@ -590,7 +601,7 @@ fn page_setup(
     landscape: bool,
     repeat_to: Option<u32>,
 ) -> Result<(), ExportError> {
-    ws.set_paper_size(PAPER_A4);
+    ws.set_paper_size(PAPER);
     if landscape {
         ws.set_landscape();
     } else {
@@ -679,7 +690,8 @@ fn write_table(
     for (col, &px) in (0u16..).zip(&col_px) {
         ws.set_column_width_pixels(col, px).map_err(xlsx_error)?;
     }
-    let heading = format::SECTIONS.get(layout.section).copied().unwrap_or("");
+    // The heading of the section the table is printed in is the sheet's title.
+    let heading = format::SECTIONS.get(shape.section).copied().unwrap_or("");
     let offset = write_titles(ws, doc, heading, &col_px, formats)?;
     for (row, height) in (offset..).zip(row_heights(table, &col_px)) {
         ws.set_row_height(row, height).map_err(xlsx_error)?;
@@ -778,6 +790,9 @@ struct CheckRow<'a> {
     check: &'a TableCheck,
 }
 
+/// Column of the checks sheet with each check's result.
+const RESULT_COL: u16 = 6;
+
 fn write_checks(
     ws: &mut Worksheet,
     doc: &Document,
@@ -808,13 +823,35 @@ fn write_checks(
         .ok()
         .and_then(|n| n.checked_sub(1))
         .map(|n| first + n);
-    let result_col: u16 = 6;
+    write_check_summary(ws, &rows, summary, first, last, formats)?;
+    for (col, (text, _)) in (0u16..).zip(CHECK_COLUMNS) {
+        ws.write_string_with_format(header, col, text, &formats.header)
+            .map_err(xlsx_error)?;
+    }
+    ws.set_row_height(header, row_pt(1)).map_err(xlsx_error)?;
+    for (n, (row, r)) in (first..).zip(&rows).enumerate() {
+        write_check_row(ws, doc, n, row, r, formats)?;
+    }
+    highlight_failures(ws, summary, first, last, formats)?;
+    ws.set_freeze_panes(first, 0).map_err(xlsx_error)?;
+    page_setup(ws, doc.draft, false, Some(header))?;
+    Ok(())
+}
 
+/// The failed-checks counter: a COUNTIF over the results `first..=last`.
+fn write_check_summary(
+    ws: &mut Worksheet,
+    rows: &[CheckRow],
+    summary: u32,
+    first: u32,
+    last: Option<u32>,
+    formats: &Formats,
+) -> Result<(), ExportError> {
     ws.merge_range(
         summary,
         0,
         summary,
-        result_col - 1,
+        RESULT_COL - 1,
         FAILED_COUNT,
         &formats.header,
     )
@@ -824,65 +861,79 @@ fn write_checks(
         None => Formula::new("=0").set_result("0"),
         Some(last) => Formula::new(format!(
             "=COUNTIF({},\"{FAIL}\")",
-            utility::cell_range(first, result_col, last, result_col)
+            utility::cell_range(first, RESULT_COL, last, RESULT_COL)
         ))
         .set_result(failed.to_string()),
     };
-    ws.write_formula_with_format(summary, result_col, count, &formats.check_number)
+    ws.write_formula_with_format(summary, RESULT_COL, count, &formats.check_number)
         .map_err(xlsx_error)?;
     ws.set_row_height(summary, row_pt(1)).map_err(xlsx_error)?;
-    for (col, (text, _)) in (0u16..).zip(CHECK_COLUMNS) {
-        ws.write_string_with_format(header, col, text, &formats.header)
-            .map_err(xlsx_error)?;
-    }
-    ws.set_row_height(header, row_pt(1)).map_err(xlsx_error)?;
+    Ok(())
+}
 
+/// Check number `n` on sheet row `row`: its ID, table and description, both sides as SUM
+/// formulas over the table's sheet, and the IF that says 通过 or 不通过.
+fn write_check_row(
+    ws: &mut Worksheet,
+    doc: &Document,
+    n: usize,
+    row: u32,
+    r: &CheckRow,
+    formats: &Formats,
+) -> Result<(), ExportError> {
+    let table = r.grid.table;
+    let sheet = format!("{}!", quoted(&sheet_name(table, doc.draft)));
     let sheet_offset = title_rows(doc.draft);
-    for (n, (row, r)) in (first..).zip(&rows).enumerate() {
-        let table = r.grid.table;
-        let sheet = format!("{}!", quoted(&sheet_name(table, doc.draft)));
-        let lhs = r.grid.sum(&r.check.lhs)?;
-        let rhs = r.grid.sum(&r.check.rhs)?;
-        let text = [
-            (n + 1).to_string(),
-            r.check.id.to_string(),
-            table.shape.name.to_string(),
-            r.check.description.clone(),
-        ];
-        for (col, t) in (0u16..).zip(&text) {
-            let format = if col == 3 {
-                &formats.check_text
-            } else {
-                &formats.check_number
-            };
-            ws.write_string_with_format(row, col, t, format)
-                .map_err(xlsx_error)?;
-        }
-        for (col, cells, value) in [(4u16, &r.check.lhs, lhs), (5, &r.check.rhs, rhs)] {
-            let formula = Formula::new(format!("={}", sum_call(&sheet, sheet_offset, cells)))
-                .set_result(result_text(value));
-            ws.write_formula_with_format(row, col, formula, &formats.check_number)
-                .map_err(xlsx_error)?;
-        }
-        let (e, f) = (cell_ref(row, 4), cell_ref(row, 5));
-        let result = Formula::new(format!("=IF({e}={f},\"{PASS}\",\"{FAIL}\")"))
-            .set_result(if r.check.passes { PASS } else { FAIL });
-        ws.write_formula_with_format(row, result_col, result, &formats.check_number)
+    let lhs = r.grid.sum(&r.check.lhs)?;
+    let rhs = r.grid.sum(&r.check.rhs)?;
+    let text = [
+        (n + 1).to_string(),
+        r.check.id.to_string(),
+        table.shape.name.to_string(),
+        r.check.description.clone(),
+    ];
+    for (col, t) in (0u16..).zip(&text) {
+        let format = if col == 3 {
+            &formats.check_text
+        } else {
+            &formats.check_number
+        };
+        ws.write_string_with_format(row, col, t, format)
             .map_err(xlsx_error)?;
-        let height = row_pt(lines(
-            &r.check.description,
-            f64::from(CHECK_COLUMNS[3].1),
-            FONT_PT,
-        ));
-        ws.set_row_height(row, height).map_err(xlsx_error)?;
     }
+    for (col, cells, value) in [(4u16, &r.check.lhs, lhs), (5, &r.check.rhs, rhs)] {
+        let formula = Formula::new(format!("={}", sum_call(&sheet, sheet_offset, cells)))
+            .set_result(result_text(value));
+        ws.write_formula_with_format(row, col, formula, &formats.check_number)
+            .map_err(xlsx_error)?;
+    }
+    let (e, f) = (cell_ref(row, 4), cell_ref(row, 5));
+    let result = Formula::new(format!("=IF({e}={f},\"{PASS}\",\"{FAIL}\")"))
+        .set_result(if r.check.passes { PASS } else { FAIL });
+    ws.write_formula_with_format(row, RESULT_COL, result, &formats.check_number)
+        .map_err(xlsx_error)?;
+    let height = row_pt(lines(
+        &r.check.description,
+        f64::from(CHECK_COLUMNS[3].1),
+        FONT_PT,
+    ));
+    ws.set_row_height(row, height).map_err(xlsx_error)?;
+    Ok(())
+}
 
-    // A failed check (and a non-zero failure count) turns red and bold wherever it shows.
+/// A failed check (and a non-zero failure count) turns red and bold wherever it shows.
+fn highlight_failures(
+    ws: &mut Worksheet,
+    summary: u32,
+    first: u32,
+    last: Option<u32>,
+    formats: &Formats,
+) -> Result<(), ExportError> {
     ws.add_conditional_format(
         summary,
-        result_col,
+        RESULT_COL,
         summary,
-        result_col,
+        RESULT_COL,
         &ConditionalFormatCell::new()
             .set_rule(ConditionalFormatCellRule::GreaterThan(0))
             .set_format(&formats.check_failed),
@@ -892,16 +943,14 @@ fn write_checks(
         let fail = format!("\"{FAIL}\"");
         ws.add_conditional_format(
             first,
-            result_col,
+            RESULT_COL,
             last,
-            result_col,
+            RESULT_COL,
             &ConditionalFormatCell::new()
                 .set_rule(ConditionalFormatCellRule::EqualTo(fail.as_str()))
                 .set_format(&formats.check_failed),
         )
         .map_err(xlsx_error)?;
     }
-    ws.set_freeze_panes(first, 0).map_err(xlsx_error)?;
-    page_setup(ws, doc.draft, false, Some(header))?;
     Ok(())
 }

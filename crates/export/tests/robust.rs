@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use nianbao_core::load::load_str;
-use nianbao_export::pdf::{find_font_dir, Fonts};
+use nianbao_export::fonts::{find_font_dir, Fonts};
 
 /// Escapes text for a TOML basic string.
 fn toml_escape(s: &str) -> String {

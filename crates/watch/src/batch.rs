@@ -4,8 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use nianbao_export::Format;
-
 use crate::build::{build, BuildOptions, BuildReport, FontCache};
 
 /// Expands command-line arguments into report folders: a folder with a `report.toml` is a
@@ -60,7 +58,7 @@ pub fn build_many(
     let next = AtomicUsize::new(0);
     // Fonts are loaded once and shared: each worker's cache is a clone of this one.
     let mut base = FontCache::new(font_dir);
-    if opts.formats.contains(&Format::Pdf) {
+    if opts.formats.iter().any(|f| f.uses_fonts()) {
         // A failure here shows up again, per report, in each build.
         let _ = base.get(&[]);
     }

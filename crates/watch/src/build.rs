@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use nianbao_core::diag::{count, Counts};
 use nianbao_core::load::Loaded;
-use nianbao_core::{document, Diagnostic};
-use nianbao_export::{pdf, Format};
+use nianbao_core::{document, Diagnostic, Document};
+use nianbao_export::fonts::{self, Fonts};
+use nianbao_export::{docx, pdf, xlsx, ExportError, Format};
 
 use crate::write::{write_all, Written};
 
@@ -87,7 +88,7 @@ type FontOverrides = Vec<(String, PathBuf)>;
 #[derive(Default, Clone)]
 pub struct FontCache {
     dir: Option<PathBuf>,
-    loaded: Option<(FontOverrides, Arc<pdf::Fonts>)>,
+    loaded: Option<(FontOverrides, Arc<fonts::Fonts>)>,
     /// Results of [`check_fonts`] per file, with the file's size and modification time.
     checked: BTreeMap<PathBuf, (Option<FileStamp>, Result<(), String>)>,
 }
@@ -119,14 +120,14 @@ impl FontCache {
     /// The fonts for a report with these per-role overrides, loading them if needed. Fonts
     /// whose files changed since they were read (size or modification time: a font copied
     /// over while `watch` runs) are read again, so a build never uses a stale font.
-    pub fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<pdf::Fonts>, String> {
+    pub fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<fonts::Fonts>, String> {
         if let Some((o, fonts)) = &self.loaded {
             if o == overrides && fonts.changed().is_none() {
                 return Ok(fonts.clone());
             }
         }
-        let dir = pdf::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)?;
-        let fonts = Arc::new(pdf::Fonts::load(&dir, overrides).map_err(|e| e.message)?);
+        let dir = fonts::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)?;
+        let fonts = Arc::new(fonts::Fonts::load(&dir, overrides).map_err(|e| e.message)?);
         self.loaded = Some((overrides.to_vec(), fonts.clone()));
         Ok(fonts)
     }
@@ -138,7 +139,7 @@ impl FontCache {
 /// Results are kept per file until it changes.
 pub fn check_fonts(loaded: &mut Loaded, fonts: &mut FontCache) {
     for (i, (key, path)) in loaded.fonts.iter().enumerate() {
-        let Some(role) = pdf::Role::from_key(key) else {
+        let Some(role) = nianbao_core::typography::Role::from_key(key) else {
             continue;
         };
         // The loader has already said so when the file is missing or not a regular file.
@@ -149,7 +150,7 @@ pub fn check_fonts(loaded: &mut Loaded, fonts: &mut FontCache) {
         let result = match fonts.checked.get(path) {
             Some((s, r)) if *s == now => r.clone(),
             _ => {
-                let r = pdf::Fonts::check_file(path, role).map_err(|e| e.message);
+                let r = Fonts::check_file(path, role).map_err(|e| e.message);
                 fonts.checked.insert(path.clone(), (now, r.clone()));
                 r
             }
@@ -245,54 +246,18 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         .unwrap_or_else(|| report_dir(dir).join("out"));
 
     // Render everything in memory first: an exporter failure must not replace any file.
-    let mut rendered: Vec<(Format, PathBuf, Vec<u8>)> = Vec::new();
     let mut formats = opts.formats.clone();
     formats.sort();
     formats.dedup();
-    // The PDF is the long pole: make it on a second thread while this one makes the DOCX and
-    // XLSX (cold three-format build ~15 → ~12 ms on two cores; batch builds already use both).
-    let pdf_fonts = if formats.contains(&Format::Pdf) {
-        Some(fonts.get(&loaded.fonts))
-    } else {
-        None
-    };
-    let (mut results, pdf) = std::thread::scope(|s| {
-        let pdf = pdf_fonts.map(|f| {
-            let doc = &doc;
-            s.spawn(move || {
-                f.and_then(|f| nianbao_export::pdf::export(doc, &f).map_err(|e| e.message))
-            })
-        });
-        let others: Vec<(Format, Result<Vec<u8>, String>)> = formats
-            .iter()
-            .filter(|f| **f != Format::Pdf)
-            .map(|&format| {
-                let bytes = match format {
-                    Format::Docx => nianbao_export::docx::export(&doc),
-                    _ => nianbao_export::xlsx::export(&doc),
-                };
-                (format, bytes.map_err(|e| e.message))
-            })
-            .collect();
-        let pdf = pdf.map(|h| {
-            h.join()
-                .unwrap_or_else(|_| Err("PDF 导出意外中止".to_string()))
-        });
-        (others, pdf)
-    });
-    if let Some(pdf) = pdf {
-        results.push((
-            Format::Pdf,
-            pdf.map(|out| {
-                loaded.diagnostics.extend(out.warnings);
-                out.bytes
-            }),
-        ));
-    }
-    results.sort_by_key(|(f, _)| *f);
-    for (format, bytes) in results {
-        match bytes {
-            Ok(bytes) => {
+    let fonts = formats
+        .iter()
+        .any(|f| f.uses_fonts())
+        .then(|| fonts.get(&loaded.fonts));
+    let mut rendered: Vec<(Format, PathBuf, Vec<u8>)> = Vec::new();
+    for (format, outcome) in render_all(&formats, &doc, fonts.as_ref()) {
+        match outcome {
+            Ok((bytes, warnings)) => {
+                loaded.diagnostics.extend(warnings);
                 let path = out_dir.join(output_name(&doc.meta.title, draft, format));
                 rendered.push((format, path, bytes));
             }
@@ -325,6 +290,64 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         })
         .collect();
     result(loaded, outputs, None, draft)
+}
+
+/// What an exporter made: the bytes and its warnings (W-GLYPH from the page layout).
+type Rendered = Result<(Vec<u8>, Vec<Diagnostic>), String>;
+
+/// Renders `doc` as `format`. `fonts` is the result of loading them, for the formats that
+/// use them.
+fn render(format: Format, doc: &Document, fonts: Option<&Result<Arc<Fonts>, String>>) -> Rendered {
+    let plain =
+        |bytes: Result<Vec<u8>, ExportError>| bytes.map(|b| (b, Vec::new())).map_err(|e| e.message);
+    match format {
+        Format::Docx => plain(docx::export(doc)),
+        Format::Pdf => {
+            let fonts = fonts
+                .ok_or_else(|| "字体未加载".to_string())?
+                .as_ref()
+                .map_err(Clone::clone)?;
+            let out = pdf::export(doc, fonts).map_err(|e| e.message)?;
+            Ok((out.bytes, out.warnings))
+        }
+        Format::Xlsx => plain(xlsx::export(doc)),
+    }
+}
+
+/// Renders every format, in format order. The formats laid out with the fonts (the PDF) are
+/// the long pole: they run on a second thread while this one makes the others (cold
+/// three-format build ~15 → ~12 ms on two cores; batch builds already use both).
+fn render_all(
+    formats: &[Format],
+    doc: &Document,
+    fonts: Option<&Result<Arc<Fonts>, String>>,
+) -> Vec<(Format, Rendered)> {
+    let (slow, quick): (Vec<Format>, Vec<Format>) = formats.iter().partition(|f| f.uses_fonts());
+    let mut results = std::thread::scope(|s| {
+        let handle = (!slow.is_empty()).then(|| {
+            s.spawn(|| {
+                slow.iter()
+                    .map(|&f| (f, render(f, doc, fonts)))
+                    .collect::<Vec<_>>()
+            })
+        });
+        let mut results: Vec<(Format, Rendered)> = quick
+            .into_iter()
+            .map(|f| (f, render(f, doc, fonts)))
+            .collect();
+        if let Some(h) = handle {
+            match h.join() {
+                Ok(done) => results.extend(done),
+                Err(_) => results.extend(slow.iter().map(|&f| {
+                    let why = format!("{} 导出意外中止", f.extension().to_uppercase());
+                    (f, Err(why))
+                })),
+            }
+        }
+        results
+    });
+    results.sort_by_key(|(f, _)| *f);
+    results
 }
 
 /// The folder of a report given as a folder or as its `report.toml`.

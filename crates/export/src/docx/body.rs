@@ -1,16 +1,16 @@
 //! `word/document.xml`: title, blocks, tables, signature and the section properties.
 
-use nianbao_core::document::{CellContent, DocBlock, Document, Run, Table};
+use nianbao_core::document::{CellContent, DocBlock, Document, Run, Table, DRAFT_MARK};
+use nianbao_core::typography as ty;
 
 use super::props::{Ind, PPr, RPr};
 use super::styles::{
-    self, DRAFT_COLOR, DRAFT_MARK, FONT_H1, STYLE_BODY, STYLE_HEADINGS, STYLE_TABLE_GRID,
-    STYLE_TABLE_TEXT, STYLE_TITLE,
+    self, STYLE_BODY, STYLE_HEADINGS, STYLE_TABLE_GRID, STYLE_TABLE_TEXT, STYLE_TITLE,
 };
 use super::xml::{a, Xml};
 use super::{
-    Rel, CHAR_SPACE, FOOTER_DISTANCE, HEADER_DISTANCE, LINE_PITCH, MARGIN_BOTTOM, MARGIN_LEFT,
-    MARGIN_RIGHT, MARGIN_TOP, NS_R, NS_W, PAGE_HEIGHT, PAGE_WIDTH, TABLE_CELL_MARGIN,
+    face, Rel, CHAR_SPACE, FOOTER_DISTANCE, HEADER_DISTANCE, LINE_PITCH, MARGIN_BOTTOM,
+    MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, NS_R, NS_W, PAGE_HEIGHT, PAGE_WIDTH, TABLE_CELL_MARGIN,
     TWIPS_PER_BODY_CHAR, TYPE_WIDTH,
 };
 
@@ -33,14 +33,16 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
         };
         let mark = format!("（{DRAFT_MARK}）");
         let red = RPr {
-            font: Some(FONT_H1),
-            color: Some(DRAFT_COLOR),
+            font: Some(face(ty::DRAFT_LINE.role)),
+            color: Some(ty::DRAFT_COLOR),
             ..RPr::HINT
         };
         paragraph(&mut x, &centred, [(mark.as_str(), false)], red);
     }
-    // One blank line between title and body.
-    x.empty("w:p", &[]);
+    // Blank lines between title and body.
+    for _ in 0..ty::TITLE_BLANK_LINES {
+        x.empty("w:p", &[]);
+    }
     for (i, block) in doc.blocks.iter().enumerate() {
         // The signature must not stand alone on a page: the block before it keeps with it.
         let before_signature = matches!(doc.blocks.get(i + 1), Some(DocBlock::Signature { .. }));
@@ -74,8 +76,10 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
                     keep_next: true,
                     ..PPr::default()
                 };
-                // One blank line after the body.
-                paragraph(&mut x, &keep, [], RPr::HINT);
+                // Blank lines after the body.
+                for _ in 0..ty::SIGNATURE_BLANK_LINES {
+                    paragraph(&mut x, &keep, [], RPr::HINT);
+                }
                 let (agency_right, date_right) = signature_indents(agency, date);
                 for (text, right, keep_next) in
                     [(agency, agency_right, true), (date, date_right, false)]
@@ -166,16 +170,15 @@ fn half_widths(s: &str) -> u32 {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
-/// Right indents of the signature's agency line and date line, in hundredths of a character
-/// (GB/T 9704-2012 7.3.5.2, no seal): the agency is right-indented two characters and the date
-/// starts two characters to the right of the agency's first character; a date too long for
-/// that is right-indented two characters and the agency moves left to keep the offset.
+/// Right indents of the signature's agency line and date line, in hundredths of a character:
+/// [`ty::signature_x`] on widths in half characters (Word lays the lines out; GB/T 9704
+/// 7.3.5.2, no seal).
 pub(crate) fn signature_indents(agency: &str, date: &str) -> (u32, u32) {
-    let (n, d) = (half_widths(agency), half_widths(date));
-    // All in half characters; two characters are four halves.
-    let date_right = if n >= d + 4 { n - d } else { 4 };
-    let agency_right = date_right + d + 4 - n;
-    (agency_right * 50, date_right * 50)
+    let (n, d) = (half_widths(agency) as f32, half_widths(date) as f32);
+    // One character is two halves; the type area ends at 0.
+    let (agency_x, date_x) = ty::signature_x(0.0, n, d, 2.0);
+    let indent = |x: f32, w: f32| (-(x + w)).round().max(0.0) as u32 * 50;
+    (indent(agency_x, n), indent(date_x, d))
 }
 
 /// Column widths in twips: `weights` scaled to `total`, remainders given out largest first

@@ -28,58 +28,58 @@ use std::io::{Cursor, Write};
 
 use nianbao_core::document::Document;
 use nianbao_core::model::Date;
+use nianbao_core::typography as ty;
 
 use crate::ExportError;
 use xml::{a, Xml};
 
-/// Millimetres to twips (1/1440 inch), rounded to the nearest.
-pub(crate) const fn mm(mm: u32) -> u32 {
-    (mm * 14400 + 127) / 254
-}
+// The page, the grid and the sizes in Word's units, from [`nianbao_core::typography`].
 
-/// Page width (A4, 210 mm) in twips.
-pub(crate) const PAGE_WIDTH: u32 = mm(210);
-/// Page height (A4, 297 mm) in twips.
-pub(crate) const PAGE_HEIGHT: u32 = mm(297);
-/// Top margin (天头), 37 mm.
-pub(crate) const MARGIN_TOP: u32 = mm(37);
-/// Bottom margin, 35 mm.
-pub(crate) const MARGIN_BOTTOM: u32 = mm(35);
-/// Left margin (订口), 28 mm.
-pub(crate) const MARGIN_LEFT: u32 = mm(28);
-/// Right margin, 26 mm.
-pub(crate) const MARGIN_RIGHT: u32 = mm(26);
-/// Width of the type area (版心), 156 mm: tables span exactly this.
-pub(crate) const TYPE_WIDTH: u32 = mm(156);
-/// Line pitch of the grid: 225 mm / 22 lines = 28.95 pt.
-pub(crate) const LINE_PITCH: u32 = 579;
+/// Page width (A4) in twips.
+pub(crate) const PAGE_WIDTH: u32 = ty::PAGE_WIDTH.twips();
+/// Page height (A4) in twips.
+pub(crate) const PAGE_HEIGHT: u32 = ty::PAGE_HEIGHT.twips();
+/// Top margin (天头).
+pub(crate) const MARGIN_TOP: u32 = ty::MARGIN_TOP.twips();
+/// Bottom margin.
+pub(crate) const MARGIN_BOTTOM: u32 = ty::MARGIN_BOTTOM.twips();
+/// Left margin (订口).
+pub(crate) const MARGIN_LEFT: u32 = ty::MARGIN_LEFT.twips();
+/// Right margin.
+pub(crate) const MARGIN_RIGHT: u32 = ty::MARGIN_RIGHT.twips();
+/// Width of the type area (版心): tables span exactly this.
+pub(crate) const TYPE_WIDTH: u32 = ty::TYPE_WIDTH.twips();
+/// Line pitch of the grid (28.95 pt).
+pub(crate) const LINE_PITCH: u32 = ty::LINE_PITCH_TWIPS;
 /// Characters per line of the grid.
-pub(crate) const CHARS_PER_LINE: u32 = 28;
-/// Body size: 3号, 16 pt, in half-points.
-pub(crate) const SZ_BODY: u32 = 32;
-/// Title size: 2号, 22 pt.
-pub(crate) const SZ_TITLE: u32 = 44;
-/// Page number size: 4号, 14 pt.
-pub(crate) const SZ_PAGE_NUMBER: u32 = 28;
-/// Table text size: 五号, 10.5 pt — table 四's fifteen columns hold two characters a line.
-pub(crate) const SZ_TABLE: u32 = 21;
-/// One body character (16 pt) in twips.
-pub(crate) const TWIPS_PER_BODY_CHAR: u32 = SZ_BODY * 10;
-/// One page-number character (14 pt) in twips.
-pub(crate) const TWIPS_PER_PAGE_NUMBER_CHAR: u32 = SZ_PAGE_NUMBER * 10;
-/// Left and right padding inside table cells: 1 mm (Word's default 1.9 mm would leave one
-/// 五号 character per line in table 四).
-pub(crate) const TABLE_CELL_MARGIN: u32 = 57;
+pub(crate) const CHARS_PER_LINE: u32 = ty::CHARS as u32;
+/// Body size in half-points.
+pub(crate) const SZ_BODY: u32 = ty::BODY.size.half_points();
+/// One body character in twips.
+pub(crate) const TWIPS_PER_BODY_CHAR: u32 = ty::BODY.size.char_twips();
+/// One page-number character in twips.
+pub(crate) const TWIPS_PER_PAGE_NUMBER_CHAR: u32 = ty::PAGE_NUMBER.size.char_twips();
+/// Left and right padding inside table cells (Word's default 1.9 mm would leave one 五号
+/// character per line in table 四).
+pub(crate) const TABLE_CELL_MARGIN: u32 = ty::TABLE_CELL_INSET.twips();
 /// Header distance from the page edge (the draft mark): 15 mm.
-pub(crate) const HEADER_DISTANCE: u32 = mm(15);
-/// Footer distance from the page's bottom edge: the page number line's top sits 7 mm below
-/// the type area (GB/T 9704 7.5): bottom margin − 7 mm − one 14 pt line.
-pub(crate) const FOOTER_DISTANCE: u32 = MARGIN_BOTTOM - mm(7) - TWIPS_PER_PAGE_NUMBER_CHAR;
+pub(crate) const HEADER_DISTANCE: u32 = ty::Mm(15).twips();
+/// Footer distance from the page's bottom edge: the page number line's top sits
+/// [`ty::PAGE_NUMBER_GAP`] below the type area (GB/T 9704 7.5): bottom margin − 7 mm − one
+/// 14 pt line.
+pub(crate) const FOOTER_DISTANCE: u32 =
+    MARGIN_BOTTOM - ty::PAGE_NUMBER_GAP.twips() - TWIPS_PER_PAGE_NUMBER_CHAR;
 /// `w:charSpace` of the grid: the character pitch minus the body size in 1/4096 pt, rounded
 /// down so that 28 characters fit the type area (Word derives the pitch from the Normal
 /// style's size and this value).
 pub(crate) const CHAR_SPACE: i64 =
     (TYPE_WIDTH as i64 * 4096 / (20 * CHARS_PER_LINE as i64)) - (SZ_BODY as i64 / 2) * 4096;
+
+/// The face Word names for `role` (the official face; Word falls back by the font table's
+/// `altName`).
+pub(crate) fn face(role: ty::Role) -> &'static str {
+    role.faces().map_or("", |f| f.official)
+}
 
 /// WordprocessingML main namespace.
 pub(crate) const NS_W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -341,7 +341,7 @@ fn core(doc: &Document) -> Vec<u8> {
     x.leaf("cp:lastModifiedBy", &[], &doc.meta.author);
     x.leaf("dc:language", &[], doc.meta.lang);
     if doc.draft {
-        x.leaf("cp:contentStatus", &[], styles::DRAFT_MARK);
+        x.leaf("cp:contentStatus", &[], nianbao_core::document::DRAFT_MARK);
     }
     x.leaf("cp:revision", &[], "1");
     let date = w3c(doc.meta.date);

@@ -1,22 +1,11 @@
 //! The document-wide parts: styles, font table, settings, theme, headers and footers.
 
+use nianbao_core::document::DRAFT_MARK;
+use nianbao_core::typography::{self as ty, Role};
+
 use super::props::{Ind, PPr, RPr, Spacing};
 use super::xml::{a, Xml};
-use super::{
-    NS_R, NS_W, SZ_BODY, SZ_PAGE_NUMBER, SZ_TABLE, SZ_TITLE, TWIPS_PER_BODY_CHAR,
-    TWIPS_PER_PAGE_NUMBER_CHAR,
-};
-
-/// 方正小标宋简体: the title face.
-pub(crate) const FONT_TITLE: &str = "方正小标宋简体";
-/// 仿宋_GB2312: body, level 3–4 headings, tables.
-pub(crate) const FONT_BODY: &str = "仿宋_GB2312";
-/// 黑体: level 1 headings.
-pub(crate) const FONT_H1: &str = "黑体";
-/// 楷体_GB2312: level 2 headings.
-pub(crate) const FONT_H2: &str = "楷体_GB2312";
-/// 宋体: page numbers.
-pub(crate) const FONT_PAGE_NUMBER: &str = "宋体";
+use super::{face, NS_R, NS_W, SZ_BODY, TWIPS_PER_BODY_CHAR, TWIPS_PER_PAGE_NUMBER_CHAR};
 
 /// Style ids (Word's built-in ids, so Word and WPS show their localised names and the
 /// navigation pane picks up the headings).
@@ -42,20 +31,19 @@ pub(crate) const GRID_SPACING: Spacing = Spacing {
     rule: "exact",
 };
 
-/// First-line indent of two body characters.
+/// First-line indent of body paragraphs and headings.
 const TWO_CHAR_INDENT: Ind = Ind {
     left: None,
     right: None,
     right_chars: None,
-    first_line: Some(2 * TWIPS_PER_BODY_CHAR),
-    first_line_chars: Some(200),
+    first_line: Some(ty::INDENT_CHARS * TWIPS_PER_BODY_CHAR),
+    first_line_chars: Some(ty::INDENT_CHARS * 100),
 };
 
-/// A face declared in the font table.
+/// A face declared in the font table: the names come from the role; the rest is what Word
+/// writes for that face.
 struct FontDef {
-    name: &'static str,
-    /// The name Chinese Windows falls back to when `name` is not installed.
-    alt: &'static str,
+    role: Role,
     panose: &'static str,
     family: &'static str,
     pitch: &'static str,
@@ -63,24 +51,34 @@ struct FontDef {
     sig: [&'static str; 6],
 }
 
+impl FontDef {
+    /// The name Chinese Windows falls back to when the face is not installed: the installed
+    /// face, or its Latin name where the face is installed under its own name.
+    fn alt(&self) -> &'static str {
+        match self.role.faces() {
+            Some(f) if f.installed != f.official => f.installed,
+            Some(f) => f.latin,
+            None => "",
+        }
+    }
+}
+
 /// Signature of the GB2312-only official faces (CJK unified ideographs, code page 936).
 const SIG_GB2312: [&str; 6] = [
     "00000001", "080E0000", "00000010", "00000000", "00040000", "00000000",
 ];
 
-/// Every face a style or run names, sorted by name; charset 86 = GB2312.
+/// Every face a style or run names; charset 86 = GB2312.
 const FONTS: [FontDef; 5] = [
     FontDef {
-        name: FONT_BODY,
-        alt: "仿宋",
+        role: Role::Fang,
         panose: "02010609030101010101",
         family: "modern",
         pitch: "fixed",
         sig: SIG_GB2312,
     },
     FontDef {
-        name: FONT_PAGE_NUMBER,
-        alt: "SimSun",
+        role: Role::Song,
         panose: "02010600030101010101",
         family: "auto",
         pitch: "variable",
@@ -89,24 +87,21 @@ const FONTS: [FontDef; 5] = [
         ],
     },
     FontDef {
-        name: FONT_TITLE,
-        alt: "宋体",
+        role: Role::Title,
         panose: "02000000000000000000",
         family: "auto",
         pitch: "variable",
         sig: SIG_GB2312,
     },
     FontDef {
-        name: FONT_H2,
-        alt: "楷体",
+        role: Role::Kai,
         panose: "02010609030101010101",
         family: "modern",
         pitch: "fixed",
         sig: SIG_GB2312,
     },
     FontDef {
-        name: FONT_H1,
-        alt: "SimHei",
+        role: Role::Hei,
         panose: "02010609060101010101",
         family: "modern",
         pitch: "fixed",
@@ -124,9 +119,12 @@ fn ns() -> Vec<super::xml::Attr> {
 pub(crate) fn font_table() -> Vec<u8> {
     let mut x = Xml::new();
     x.start("w:fonts", &ns());
-    for f in &FONTS {
-        x.start("w:font", &[a("w:name", f.name)]);
-        x.empty("w:altName", &[a("w:val", f.alt)]);
+    // Sorted by name, as Word writes them.
+    let mut fonts: Vec<&FontDef> = FONTS.iter().collect();
+    fonts.sort_by_key(|f| face(f.role));
+    for f in fonts {
+        x.start("w:font", &[a("w:name", face(f.role))]);
+        x.empty("w:altName", &[a("w:val", f.alt())]);
         x.empty("w:panose1", &[a("w:val", f.panose)]);
         x.empty("w:charset", &[a("w:val", "86")]);
         x.empty("w:family", &[a("w:val", f.family)]);
@@ -199,8 +197,9 @@ const BASE: StyleDef = StyleDef {
 /// A heading style. Headings of every level are indented two characters like the body, as
 /// GB/T 9704 documents set `一、`/`（一）` headings, so a heading's first character lines up
 /// with the paragraphs' first characters.
-fn heading(level: u8, font: &'static str) -> StyleDef {
+fn heading(level: u8) -> StyleDef {
     let i = usize::from(level - 1);
+    let font = face(ty::HEADINGS[i].role);
     StyleDef {
         id: STYLE_HEADINGS[i],
         name: ["heading 1", "heading 2", "heading 3", "heading 4"][i],
@@ -268,17 +267,17 @@ fn style_defs() -> Vec<StyleDef> {
                 ..PPr::default()
             },
             rpr: RPr {
-                font: Some(FONT_TITLE),
+                font: Some(face(ty::TITLE.role)),
                 hint: true,
-                size: Some(SZ_TITLE),
+                size: Some(ty::TITLE.size.half_points()),
                 ..RPr::default()
             },
             ..BASE
         },
-        heading(1, FONT_H1),
-        heading(2, FONT_H2),
-        heading(3, FONT_BODY),
-        heading(4, FONT_BODY),
+        heading(1),
+        heading(2),
+        heading(3),
+        heading(4),
         StyleDef {
             id: STYLE_BODY,
             name: "Body Text",
@@ -303,9 +302,9 @@ fn style_defs() -> Vec<StyleDef> {
             ui_priority: Some(99),
             ppr: off_grid("right"),
             rpr: RPr {
-                font: Some(FONT_PAGE_NUMBER),
+                font: Some(face(ty::PAGE_NUMBER.role)),
                 hint: true,
-                size: Some(SZ_PAGE_NUMBER),
+                size: Some(ty::PAGE_NUMBER.size.half_points()),
                 ..RPr::default()
             },
             ..BASE
@@ -316,32 +315,42 @@ fn style_defs() -> Vec<StyleDef> {
             custom: true,
             q_format: true,
             ppr: off_grid("center"),
+            // The table face, named only where it is not the document default (the body's).
             rpr: RPr {
-                size: Some(SZ_TABLE),
+                font: (ty::TABLE.role != ty::BODY.role).then(|| face(ty::TABLE.role)),
+                hint: ty::TABLE.role != ty::BODY.role,
+                size: Some(ty::TABLE.size.half_points()),
                 ..RPr::default()
             },
             ..BASE
         },
-        StyleDef {
-            kind: "table",
-            id: "TableNormal",
-            name: "Normal Table",
-            default: true,
-            based_on: None,
-            ui_priority: Some(99),
-            semi_hidden: true,
-            ..BASE
-        },
-        StyleDef {
-            kind: "table",
-            id: STYLE_TABLE_GRID,
-            name: "Table Grid",
-            based_on: Some("TableNormal"),
-            ui_priority: Some(39),
-            ..BASE
-        },
     ]
+    .into_iter()
+    .chain(TABLE_STYLES)
+    .collect()
 }
+
+/// Word's default table style and the bordered one the official tables use.
+const TABLE_STYLES: [StyleDef; 2] = [
+    StyleDef {
+        kind: "table",
+        id: "TableNormal",
+        name: "Normal Table",
+        default: true,
+        based_on: None,
+        ui_priority: Some(99),
+        semi_hidden: true,
+        ..BASE
+    },
+    StyleDef {
+        kind: "table",
+        id: STYLE_TABLE_GRID,
+        name: "Table Grid",
+        based_on: Some("TableNormal"),
+        ui_priority: Some(39),
+        ..BASE
+    },
+];
 
 /// `word/styles.xml`: document defaults (仿宋_GB2312 3号 in every font slot, zh-CN) and the
 /// built-in styles with the official faces.
@@ -351,7 +360,7 @@ pub(crate) fn styles(lang: &'static str) -> Vec<u8> {
     x.start("w:docDefaults", &[]);
     x.start("w:rPrDefault", &[]);
     RPr {
-        font: Some(FONT_BODY),
+        font: Some(face(ty::BODY.role)),
         hint: true,
         size: Some(SZ_BODY),
         lang: Some(("en-US", lang)),
@@ -482,15 +491,28 @@ pub(crate) fn footer(odd: bool) -> Vec<u8> {
     let mut x = Xml::new();
     x.start("w:ftr", &ns());
     x.start("w:p", &[]);
-    let one_char = Ind {
-        left: (!odd).then_some(TWIPS_PER_PAGE_NUMBER_CHAR),
-        right: odd.then_some(TWIPS_PER_PAGE_NUMBER_CHAR),
-        ..Ind::default()
+    let inset = ty::PAGE_NUMBER_INSET_CHARS * TWIPS_PER_PAGE_NUMBER_CHAR;
+    let side = ty::page_number_side(if odd { 1 } else { 2 });
+    let (ind, jc) = match side {
+        ty::Side::Right => (
+            Ind {
+                right: Some(inset),
+                ..Ind::default()
+            },
+            "right",
+        ),
+        ty::Side::Left => (
+            Ind {
+                left: Some(inset),
+                ..Ind::default()
+            },
+            "left",
+        ),
     };
     PPr {
         style: Some(STYLE_FOOTER),
-        ind: Some(one_char),
-        jc: Some(if odd { "right" } else { "left" }),
+        ind: Some(ind),
+        jc: Some(jc),
         ..PPr::default()
     }
     .write(&mut x);
@@ -500,9 +522,9 @@ pub(crate) fn footer(odd: bool) -> Vec<u8> {
         f(x);
         x.end();
     };
-    // U+2014 EM DASH on each side, separated by a space (GB/T 9704 7.5: 一字线).
+    // `— N —` (GB/T 9704 7.5: 一字线), the number a PAGE field.
     run(&mut x, &|x| {
-        x.leaf("w:t", &[a("xml:space", "preserve")], "\u{2014} ")
+        x.leaf("w:t", &[a("xml:space", "preserve")], ty::PAGE_NUMBER_BEFORE)
     });
     run(&mut x, &|x| {
         x.empty("w:fldChar", &[a("w:fldCharType", "begin")])
@@ -520,15 +542,10 @@ pub(crate) fn footer(odd: bool) -> Vec<u8> {
         x.empty("w:fldChar", &[a("w:fldCharType", "end")])
     });
     run(&mut x, &|x| {
-        x.leaf("w:t", &[a("xml:space", "preserve")], " \u{2014}")
+        x.leaf("w:t", &[a("xml:space", "preserve")], ty::PAGE_NUMBER_AFTER)
     });
     x.finish()
 }
-
-/// The text of the draft mark.
-pub(crate) const DRAFT_MARK: &str = "草稿";
-/// Red, for the draft mark.
-pub(crate) const DRAFT_COLOR: &str = "FF0000";
 
 /// A header carrying the draft mark (on every page of a draft).
 pub(crate) fn draft_header() -> Vec<u8> {
@@ -542,11 +559,11 @@ pub(crate) fn draft_header() -> Vec<u8> {
     .write(&mut x);
     x.start("w:r", &[]);
     RPr {
-        font: Some(FONT_H1),
+        font: Some(face(ty::DRAFT_LINE.role)),
         hint: true,
         bold: None,
-        color: Some(DRAFT_COLOR),
-        size: Some(SZ_BODY),
+        color: Some(ty::DRAFT_COLOR),
+        size: Some(ty::DRAFT_LINE.size.half_points()),
         lang: None,
     }
     .write(&mut x);
@@ -598,7 +615,8 @@ pub(crate) fn theme() -> Vec<u8> {
     }
     x.end();
     x.start("a:fontScheme", &[a("name", "Office")]);
-    for (slot, hans) in [("a:majorFont", FONT_H1), ("a:minorFont", FONT_BODY)] {
+    let (major, minor) = (face(ty::HEADINGS[0].role), face(ty::BODY.role));
+    for (slot, hans) in [("a:majorFont", major), ("a:minorFont", minor)] {
         x.start(slot, &[]);
         x.empty("a:latin", &[a("typeface", "Times New Roman")]);
         x.empty("a:ea", &[a("typeface", "")]);

@@ -419,6 +419,34 @@ impl<'a> Subrs<'a> {
     }
 }
 
+/// A Type 2 charstring token.
+enum Token {
+    /// An operand: its value (`None` for a 16.16 fixed-point number) and length in bytes.
+    Number(Option<i64>, usize),
+    /// An operator (one byte, or two after the escape 12).
+    Operator,
+}
+
+/// The token at `code[i]`; `None` when the data ends inside it.
+fn token(code: &[u8], i: usize) -> Option<Token> {
+    let b0 = code[i];
+    let byte = |k: usize| code.get(i + k).map(|&b| i64::from(b));
+    Some(match b0 {
+        28 => Token::Number(
+            Some(i64::from(i16::from_be_bytes([
+                *code.get(i + 1)?,
+                *code.get(i + 2)?,
+            ]))),
+            3,
+        ),
+        32..=246 => Token::Number(Some(i64::from(b0) - 139), 1),
+        247..=250 => Token::Number(Some((i64::from(b0) - 247) * 256 + byte(1)? + 108), 2),
+        251..=254 => Token::Number(Some(-(i64::from(b0) - 251) * 256 - byte(1)? - 108), 2),
+        255 => Token::Number(None, 5),
+        _ => Token::Operator,
+    })
+}
+
 /// Walks Type 2 charstrings the way an interpreter does (operand stack, stem count for hint
 /// masks, subroutine calls), recording every call site.
 struct Scanner<'a> {
@@ -448,27 +476,7 @@ impl<'a> Scanner<'a> {
         let mut last_number: Option<(usize, usize)> = None;
         while i < code.len() {
             let b0 = code[i];
-            let number = match b0 {
-                28 => Some((
-                    Some(i64::from(i16::from_be_bytes([
-                        *code.get(i + 1)?,
-                        *code.get(i + 2)?,
-                    ]))),
-                    3,
-                )),
-                32..=246 => Some((Some(i64::from(b0) - 139), 1)),
-                247..=250 => Some((
-                    Some((i64::from(b0) - 247) * 256 + i64::from(*code.get(i + 1)?) + 108),
-                    2,
-                )),
-                251..=254 => Some((
-                    Some(-(i64::from(b0) - 251) * 256 - i64::from(*code.get(i + 1)?) - 108),
-                    2,
-                )),
-                255 => Some((None, 5)),
-                _ => None,
-            };
-            if let Some((value, len)) = number {
+            if let Token::Number(value, len) = token(code, i)? {
                 if i + len > code.len() || self.stack.len() >= MAX_STACK {
                     return None;
                 }
@@ -504,76 +512,12 @@ impl<'a> Scanner<'a> {
                 }
                 // Path construction and flex: clear the stack.
                 4..=8 | 21 | 22 | 24..=27 | 30 | 31 | 1234..=1237 => self.stack.clear(),
-                // callsubr, callgsubr.
+                // callsubr, callgsubr: only a number written right before the call can be
+                // renumbered.
                 10 | 29 => {
-                    let global = op == 29;
-                    // Only a number written right before the call can be renumbered.
                     let (start, end) = operand.filter(|o| o.1 == op_start)?;
-                    let biased = self.stack.pop()??;
-                    let table = if global {
-                        &self.global
-                    } else {
-                        self.local.get(usize::from(fd))?
-                    };
-                    let old = usize::try_from(biased + bias(table.index.count)).ok()?;
-                    let sub = table.index.get(old)?;
-                    sites.push(Site {
-                        start,
-                        end,
-                        global,
-                        old,
-                    });
-                    let context = (fd, self.stems, self.stack.len());
-                    let known = table
-                        .reached
-                        .get(&old)
-                        .and_then(|r| r.memo.iter().find(|m| m.context == context));
-                    if let Some(m) = known {
-                        // Values left on the stack are never subroutine numbers (those
-                        // must be written right before the call), so only the depth matters.
-                        let ended = m.ended;
-                        self.stems = m.stems;
-                        self.stack.resize(m.depth, None);
-                        if ended {
-                            return Some(Exit::EndChar(i));
-                        }
-                        continue;
-                    }
-                    let mut inner = Vec::new();
-                    let exit = self.run(sub, fd, depth + 1, &mut inner)?;
-                    let calls_local = inner.iter().any(|s| !s.global);
-                    let unit = Unit::new(inner, &exit, sub.len());
-                    let table = if global {
-                        &mut self.global
-                    } else {
-                        self.local.get_mut(usize::from(fd))?
-                    };
-                    let reached = table.reached.entry(old).or_insert_with(|| Reached {
-                        unit: unit.clone(),
-                        fd: None,
-                        calls: 0,
-                        new: None,
-                        memo: Vec::new(),
-                    });
-                    // The same bytes must parse the same way in every context.
-                    if reached.unit != unit {
-                        return None;
-                    }
-                    if global && calls_local {
-                        match reached.fd {
-                            None => reached.fd = Some(fd),
-                            Some(f) if f == fd => {}
-                            Some(_) => return None,
-                        }
-                    }
-                    let ended = matches!(exit, Exit::EndChar(_));
-                    reached.memo.push(Memo {
-                        context,
-                        stems: self.stems,
-                        depth: self.stack.len(),
-                        ended,
-                    });
-                    if ended {
+                    let site = (start, end, op == 29);
+                    if self.call(site, fd, depth, sites)? {
                         return Some(Exit::EndChar(i));
                     }
                 }
@@ -585,6 +529,80 @@ impl<'a> Scanner<'a> {
             }
         }
         Some(Exit::End)
+    }
+
+    /// Follows the subroutine call whose number operand is at `start..end` of the code being
+    /// run (`global` for callgsubr), recording the site and, the first time in a context, the
+    /// subroutine's own calls. Whether the glyph ended inside it.
+    fn call(
+        &mut self,
+        (start, end, global): (usize, usize, bool),
+        fd: u8,
+        depth: u8,
+        sites: &mut Vec<Site>,
+    ) -> Option<bool> {
+        let biased = self.stack.pop()??;
+        let table = if global {
+            &self.global
+        } else {
+            self.local.get(usize::from(fd))?
+        };
+        let old = usize::try_from(biased + bias(table.index.count)).ok()?;
+        let sub = table.index.get(old)?;
+        sites.push(Site {
+            start,
+            end,
+            global,
+            old,
+        });
+        let context = (fd, self.stems, self.stack.len());
+        let known = table
+            .reached
+            .get(&old)
+            .and_then(|r| r.memo.iter().find(|m| m.context == context));
+        if let Some(m) = known {
+            // Values left on the stack are never subroutine numbers (those must be written
+            // right before the call), so only the depth matters.
+            let ended = m.ended;
+            self.stems = m.stems;
+            self.stack.resize(m.depth, None);
+            return Some(ended);
+        }
+        let mut inner = Vec::new();
+        let exit = self.run(sub, fd, depth + 1, &mut inner)?;
+        let calls_local = inner.iter().any(|s| !s.global);
+        let unit = Unit::new(inner, &exit, sub.len());
+        let table = if global {
+            &mut self.global
+        } else {
+            self.local.get_mut(usize::from(fd))?
+        };
+        let reached = table.reached.entry(old).or_insert_with(|| Reached {
+            unit: unit.clone(),
+            fd: None,
+            calls: 0,
+            new: None,
+            memo: Vec::new(),
+        });
+        // The same bytes must parse the same way in every context.
+        if reached.unit != unit {
+            return None;
+        }
+        if global && calls_local {
+            match reached.fd {
+                None => reached.fd = Some(fd),
+                Some(f) if f == fd => {}
+                Some(_) => return None,
+            }
+        }
+        let ended = matches!(exit, Exit::EndChar(_));
+        reached.memo.push(Memo {
+            context,
+            stems: self.stems,
+            depth: self.stack.len(),
+            ended,
+        });
+        Some(ended)
     }
 
     /// Counts, for every subroutine reached, the call sites in the code that will be written:
@@ -707,74 +725,100 @@ struct FontDict<'a> {
     private: Vec<Entry<'a>>,
 }
 
+/// What the subset is made from: the source font's tables, parsed lazily.
+struct Source<'a> {
+    /// The Name INDEX, copied as it is.
+    names: &'a [u8],
+    top: Vec<Entry<'a>>,
+    /// The String INDEX, copied as it is.
+    strings: &'a [u8],
+    gsubrs: Index<'a>,
+    charstrings: Index<'a>,
+    fd_select: FdSelect<'a>,
+    fds: Vec<FontDict<'a>>,
+    /// Local subroutines of each font dict.
+    local: Vec<Index<'a>>,
+}
+
+impl<'a> Source<'a> {
+    /// Reads a CFF 1 CID-keyed font with Type 2 charstrings; `None` for anything else.
+    fn parse(cff: &'a [u8]) -> Option<Self> {
+        if *cff.first()? != 1 {
+            return None;
+        }
+        let header_len = usize::from(*cff.get(2)?);
+        let (_, names_end) = Index::parse(cff, header_len)?;
+        let names = cff.get(header_len..names_end)?;
+        let (tops, tops_end) = Index::parse(cff, names_end)?;
+        if tops.count != 1 {
+            return None;
+        }
+        let top = parse_dict(tops.get(0)?)?;
+        let (_, strings_end) = Index::parse(cff, tops_end)?;
+        let strings = cff.get(tops_end..strings_end)?;
+        let (gsubrs, _) = Index::parse(cff, strings_end)?;
+        find(&top, OP_ROS)?;
+        if let Some(e) = find(&top, OP_CHARSTRING_TYPE) {
+            if dict_ints(e.operands)? != [2] {
+                return None;
+            }
+        }
+        let (charstrings, _) = Index::parse(cff, dict_offset(&top, OP_CHAR_STRINGS)?)?;
+        let (fd_array, _) = Index::parse(cff, dict_offset(&top, OP_FD_ARRAY)?)?;
+        let fd_select = FdSelect::parse(cff, dict_offset(&top, OP_FD_SELECT)?, charstrings.count)?;
+        let mut fds = Vec::with_capacity(fd_array.count);
+        let mut local = Vec::with_capacity(fd_array.count);
+        for k in 0..fd_array.count {
+            let dict = parse_dict(fd_array.get(k)?)?;
+            let (size, offset) = match dict_ints(find(&dict, OP_PRIVATE)?.operands)?.as_slice() {
+                [s, o] => (usize::try_from(*s).ok()?, usize::try_from(*o).ok()?),
+                _ => return None,
+            };
+            let private = parse_dict(cff.get(offset..offset.checked_add(size)?)?)?;
+            let subrs = match find(&private, OP_SUBRS) {
+                Some(_) => {
+                    Index::parse(cff, offset.checked_add(dict_offset(&private, OP_SUBRS)?)?)?.0
+                }
+                None => Index::EMPTY,
+            };
+            local.push(subrs);
+            fds.push(FontDict { dict, private });
+        }
+        Some(Source {
+            names,
+            top,
+            strings,
+            gsubrs,
+            charstrings,
+            fd_select,
+            fds,
+            local,
+        })
+    }
+}
+
+/// A glyph of the subset: its charstring, font dict, and the calls found in it.
+type Glyph<'a> = (&'a [u8], u8, Unit);
+
+/// The subset's font dicts: the dict (Private rewritten), the private dict (Subrs
+/// rewritten) and its local subroutines.
+struct FdOut {
+    dict: Vec<u8>,
+    private: Vec<u8>,
+    subrs: Vec<u8>,
+}
+
 /// Subsets the bare CFF table `cff` (CID-keyed) to the glyphs of `remap`. `None` when the
 /// font is not one this handles; the caller then uses the general subsetter.
 pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
-    if *cff.first()? != 1 {
-        return None;
-    }
-    let header_len = usize::from(*cff.get(2)?);
-    let (_, names_end) = Index::parse(cff, header_len)?;
-    let names = cff.get(header_len..names_end)?;
-    let (tops, tops_end) = Index::parse(cff, names_end)?;
-    if tops.count != 1 {
-        return None;
-    }
-    let top = parse_dict(tops.get(0)?)?;
-    let (_, strings_end) = Index::parse(cff, tops_end)?;
-    let strings = cff.get(tops_end..strings_end)?;
-    let (gsubrs, _) = Index::parse(cff, strings_end)?;
-    find(&top, OP_ROS)?;
-    if let Some(e) = find(&top, OP_CHARSTRING_TYPE) {
-        if dict_ints(e.operands)? != [2] {
-            return None;
-        }
-    }
-    let (charstrings, _) = Index::parse(cff, dict_offset(&top, OP_CHAR_STRINGS)?)?;
-    let (fd_array, _) = Index::parse(cff, dict_offset(&top, OP_FD_ARRAY)?)?;
-    let fd_select = FdSelect::parse(cff, dict_offset(&top, OP_FD_SELECT)?, charstrings.count)?;
-    let mut fds = Vec::with_capacity(fd_array.count);
-    let mut local = Vec::with_capacity(fd_array.count);
-    for k in 0..fd_array.count {
-        let dict = parse_dict(fd_array.get(k)?)?;
-        let (size, offset) = match dict_ints(find(&dict, OP_PRIVATE)?.operands)?.as_slice() {
-            [s, o] => (usize::try_from(*s).ok()?, usize::try_from(*o).ok()?),
-            _ => return None,
-        };
-        let private = parse_dict(cff.get(offset..offset.checked_add(size)?)?)?;
-        let subrs = match find(&private, OP_SUBRS) {
-            Some(_) => Index::parse(cff, offset.checked_add(dict_offset(&private, OP_SUBRS)?)?)?.0,
-            None => Index::EMPTY,
-        };
-        local.push(Subrs::new(subrs));
-        fds.push(FontDict { dict, private });
-    }
-
-    // The glyphs in their new order, with their font dicts, scanned for subroutine calls.
+    let src = Source::parse(cff)?;
     let mut scanner = Scanner {
-        global: Subrs::new(gsubrs),
-        local,
+        global: Subrs::new(src.gsubrs),
+        local: src.local.iter().map(|&l| Subrs::new(l)).collect(),
         stack: Vec::with_capacity(MAX_STACK),
         stems: 0,
     };
-    let mut glyphs = Vec::with_capacity(usize::from(remap.num_gids()));
-    // Without any subroutines (the Fandol faces) there is nothing to find in a charstring:
-    // copy it whole (~3 ns a byte saved: 0.7 ms for the seed report's body text).
-    let flat = gsubrs.count == 0 && scanner.local.iter().all(|l| l.index.count == 0);
-    for old in remap.remapped_gids() {
-        let fd = fd_select.fd(usize::from(old))?;
-        let code = charstrings.get(usize::from(old))?;
-        let unit = if flat {
-            Unit {
-                sites: Vec::new(),
-                keep: code.len(),
-                body: code.len(),
-            }
-        } else {
-            scanner.glyph(code, fd)?
-        };
-        glyphs.push((code, fd, unit));
-    }
+    let glyphs = scan_glyphs(&src, remap, &mut scanner)?;
     scanner.count_calls(&glyphs);
     let used_fds: BTreeSet<u8> = glyphs.iter().map(|g| g.1).collect();
     let mut new_fd = [0u8; 256];
@@ -789,8 +833,6 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
         global: &scanner.global,
         local: &scanner.local,
     };
-
-    // The new pieces.
     // The glyphs go straight into one buffer (an INDEX is offsets, then the data in a row).
     let mut glyph_data = Vec::with_capacity(glyphs.iter().map(|g| g.2.keep + 4).sum());
     let mut glyph_ends = Vec::with_capacity(glyphs.len());
@@ -803,14 +845,58 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
         .kept()
         .map(|(i, r)| rw.unit(scanner.global.index.get(i)?, &r.unit, r.fd.unwrap_or(0)))
         .collect::<Option<Vec<_>>>()?;
-    let n = glyphs.len();
-    let charset: Vec<u8> = if n > 1 {
-        // Format 2, one range: glyph 1.. → CID 1.. (identity).
+    let fd_out = font_dicts(&src, &scanner, &rw, &used_fds)?;
+    let pieces = Pieces {
+        global_codes,
+        charset: charset(glyphs.len())?,
+        fd_select: fd_select(&glyphs, &new_fd)?,
+        glyph_ends,
+        glyph_data,
+        fd_out,
+    };
+    assemble(&src, &pieces)
+}
+
+/// The glyphs of `remap` in their new order, with their font dicts, scanned for subroutine
+/// calls.
+fn scan_glyphs<'a>(
+    src: &Source<'a>,
+    remap: &GlyphRemapper,
+    scanner: &mut Scanner<'a>,
+) -> Option<Vec<Glyph<'a>>> {
+    let mut glyphs = Vec::with_capacity(usize::from(remap.num_gids()));
+    // Without any subroutines (the Fandol faces) there is nothing to find in a charstring:
+    // copy it whole (~3 ns a byte saved: 0.7 ms for the seed report's body text).
+    let flat = src.gsubrs.count == 0 && scanner.local.iter().all(|l| l.index.count == 0);
+    for old in remap.remapped_gids() {
+        let fd = src.fd_select.fd(usize::from(old))?;
+        let code = src.charstrings.get(usize::from(old))?;
+        let unit = if flat {
+            Unit {
+                sites: Vec::new(),
+                keep: code.len(),
+                body: code.len(),
+            }
+        } else {
+            scanner.glyph(code, fd)?
+        };
+        glyphs.push((code, fd, unit));
+    }
+    Some(glyphs)
+}
+
+/// The charset of `n` glyphs: format 2, one range, glyph 1.. → CID 1.. (identity).
+fn charset(n: usize) -> Option<Vec<u8>> {
+    Some(if n > 1 {
         let left = u16::try_from(n - 2).ok()?.to_be_bytes();
         vec![2, 0, 1, left[0], left[1]]
     } else {
         vec![0]
-    };
+    })
+}
+
+/// FDSelect format 3: the new font dict of every run of glyphs.
+fn fd_select(glyphs: &[Glyph<'_>], new_fd: &[u8; 256]) -> Option<Vec<u8>> {
     let mut fd_ranges: Vec<(usize, u8)> = Vec::new();
     for (gid, g) in glyphs.iter().enumerate() {
         let fd = new_fd[usize::from(g.1)];
@@ -818,24 +904,27 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
             fd_ranges.push((gid, fd));
         }
     }
-    let mut fd_select_out = vec![3];
-    fd_select_out.extend_from_slice(&u16::try_from(fd_ranges.len()).ok()?.to_be_bytes());
+    let mut out = vec![3];
+    out.extend_from_slice(&u16::try_from(fd_ranges.len()).ok()?.to_be_bytes());
     for (first, fd) in &fd_ranges {
-        fd_select_out.extend_from_slice(&u16::try_from(*first).ok()?.to_be_bytes());
-        fd_select_out.push(*fd);
+        out.extend_from_slice(&u16::try_from(*first).ok()?.to_be_bytes());
+        out.push(*fd);
     }
-    fd_select_out.extend_from_slice(&u16::try_from(n).ok()?.to_be_bytes());
+    out.extend_from_slice(&u16::try_from(glyphs.len()).ok()?.to_be_bytes());
+    Some(out)
+}
 
-    // Font dicts (Private rewritten), private dicts (Subrs rewritten) and local subroutines.
-    struct FdOut {
-        dict: Vec<u8>,
-        private: Vec<u8>,
-        subrs: Vec<u8>,
-    }
+/// The font dicts used, each with its private dict and the local subroutines kept.
+fn font_dicts(
+    src: &Source<'_>,
+    scanner: &Scanner<'_>,
+    rw: &Rewriter<'_, '_>,
+    used_fds: &BTreeSet<u8>,
+) -> Option<Vec<FdOut>> {
     let mut fd_out = Vec::with_capacity(used_fds.len());
-    for &fd in &used_fds {
+    for &fd in used_fds {
         let k = usize::from(fd);
-        let source = fds.get(k)?;
+        let source = src.fds.get(k)?;
         let subrs = scanner.local.get(k)?;
         let codes = subrs
             .kept()
@@ -863,10 +952,23 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
             subrs: subrs_out,
         });
     }
+    Some(fd_out)
+}
 
-    // Layout: every offset is a five-byte integer, so all sizes are known up front.
-    let mut top_out: Vec<u8> = Vec::new();
-    for e in &top {
+/// The new parts of the subset, before they are laid out.
+struct Pieces {
+    global_codes: Vec<Vec<u8>>,
+    charset: Vec<u8>,
+    fd_select: Vec<u8>,
+    glyph_ends: Vec<usize>,
+    glyph_data: Vec<u8>,
+    fd_out: Vec<FdOut>,
+}
+
+/// The top dict without what a subset must not carry or gets new values for.
+fn top_dict_kept(top: &[Entry<'_>]) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::new();
+    for e in top {
         if !matches!(
             e.op,
             OP_CHARSET
@@ -881,24 +983,31 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
         ) {
             // A subset is a different font: no unique ids that could make a reader reuse
             // a cached copy of the whole font.
-            top_out.extend_from_slice(e.raw);
+            out.extend_from_slice(e.raw);
         }
     }
+    out
+}
+
+/// Lays the subset out. Every offset is a five-byte integer, so all sizes are known up front.
+fn assemble(src: &Source<'_>, p: &Pieces) -> Option<Vec<u8>> {
+    let mut top_out = top_dict_kept(&src.top);
+    let n = p.glyph_ends.len();
     let top_len = top_out.len() + 2 * 6 + 2 * 7;
     let fd_dict_len = |f: &FdOut| f.dict.len() + 11;
-    let fd_array_data: usize = fd_out.iter().map(fd_dict_len).sum();
+    let fd_array_data: usize = p.fd_out.iter().map(fd_dict_len).sum();
 
-    let p_strings = 4 + names.len() + index_len(1, top_len);
-    let p_gsubrs = p_strings + strings.len();
-    let gsubr_data: usize = global_codes.iter().map(Vec::len).sum();
-    let p_charset = p_gsubrs + index_len(global_codes.len(), gsubr_data);
-    let p_fd_select = p_charset + charset.len();
-    let p_charstrings = p_fd_select + fd_select_out.len();
-    let p_fd_array = p_charstrings + index_len(n, glyph_data.len());
-    let mut p_private = p_fd_array + index_len(fd_out.len(), fd_array_data);
+    let p_strings = 4 + src.names.len() + index_len(1, top_len);
+    let p_gsubrs = p_strings + src.strings.len();
+    let gsubr_data: usize = p.global_codes.iter().map(Vec::len).sum();
+    let p_charset = p_gsubrs + index_len(p.global_codes.len(), gsubr_data);
+    let p_fd_select = p_charset + p.charset.len();
+    let p_charstrings = p_fd_select + p.fd_select.len();
+    let p_fd_array = p_charstrings + index_len(n, p.glyph_data.len());
+    let mut p_private = p_fd_array + index_len(p.fd_out.len(), fd_array_data);
 
-    let mut font_dicts = Vec::with_capacity(fd_out.len());
-    for f in &fd_out {
+    let mut font_dicts = Vec::with_capacity(p.fd_out.len());
+    for f in &p.fd_out {
         let mut d = f.dict.clone();
         d.extend_from_slice(&int5(f.private.len())?);
         d.extend_from_slice(&int5(p_private)?);
@@ -918,15 +1027,15 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(p_private);
     // Header: version 1.0, header size 4, absolute offsets of 4 bytes.
     out.extend_from_slice(&[1, 0, 4, 4]);
-    out.extend_from_slice(names);
+    out.extend_from_slice(src.names);
     write_index(&mut out, &[&top_out])?;
-    out.extend_from_slice(strings);
-    write_index(&mut out, &global_codes)?;
-    out.extend_from_slice(&charset);
-    out.extend_from_slice(&fd_select_out);
-    write_index_parts(&mut out, &glyph_ends, &glyph_data)?;
+    out.extend_from_slice(src.strings);
+    write_index(&mut out, &p.global_codes)?;
+    out.extend_from_slice(&p.charset);
+    out.extend_from_slice(&p.fd_select);
+    write_index_parts(&mut out, &p.glyph_ends, &p.glyph_data)?;
     write_index(&mut out, &font_dicts)?;
-    for f in &fd_out {
+    for f in &p.fd_out {
         out.extend_from_slice(&f.private);
         out.extend_from_slice(&f.subrs);
     }
@@ -940,7 +1049,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::pdf::{find_font_dir, Fonts};
+    use crate::fonts::{find_font_dir, Fonts};
 
     /// Glyph outlines as text, for comparing two fonts glyph by glyph.
     struct Path(String);

@@ -12,8 +12,10 @@ use nianbao_core::sample::sample_report;
 use nianbao_core::source::FileId;
 use nianbao_core::{Document, Span};
 
-use super::linebreak::{no_end, no_start};
 use super::*;
+use crate::fonts::{find_font_dir, FaceId};
+use crate::layout::*;
+use nianbao_core::typography::Role;
 
 fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
@@ -656,6 +658,9 @@ fn heading_fonts_follow_the_standard() {
     assert_eq!(face_of(LineKind::Heading(3)), (f.face_of(Role::Fang), 16.0));
     assert_eq!(face_of(LineKind::Body), (f.face_of(Role::Fang), 16.0));
     assert_eq!(face_of(LineKind::PageNumber), (f.face_of(Role::Song), 14.0));
+    // Tables in 五号 仿宋, as in the DOCX (docs/format.md, 表格字体).
+    assert_eq!(face_of(LineKind::Cell), (f.face_of(Role::Fang), 10.5));
+    assert_eq!(face_of(LineKind::Signature), (f.face_of(Role::Fang), 16.0));
     // Body paragraphs are indented two characters.
     let first = pages[0]
         .lines
@@ -1105,7 +1110,7 @@ fn timing_breakdown() {
         let t = std::time::Instant::now();
         let faces = f.parse().unwrap();
         let t1 = t.elapsed().as_secs_f64();
-        let (pages, _) = super::layout::layout(&doc, &faces).unwrap();
+        let pages = crate::layout::lay_out(&doc, &faces).pages;
         let t2 = t.elapsed().as_secs_f64();
         let bytes = super::writer::write(&pages, &faces, &doc).unwrap();
         let t3 = t.elapsed().as_secs_f64();

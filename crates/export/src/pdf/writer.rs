@@ -17,8 +17,9 @@ use std::sync::{Mutex, OnceLock};
 use lopdf::{dictionary, Dictionary, Object, Stream, StringFormat};
 use nianbao_core::Document;
 
-use super::fonts::{FaceData, FaceId, Faces, Outlines};
-use super::pages::{GlyphRun, Line, LineKind, Page, PAGE_HEIGHT};
+use super::content::{page_content, Embedded};
+use crate::fonts::{FaceData, FaceId, Faces, Outlines};
+use crate::layout::{LineKind, Page, PAGE_HEIGHT, PAGE_WIDTH};
 use crate::ExportError;
 
 /// What the PDF says made it.
@@ -28,12 +29,6 @@ const PRODUCER: &str = concat!("nianbao-export ", env!("CARGO_PKG_VERSION"));
 struct Used {
     /// Original glyph id → the character it shows (first seen).
     chars: BTreeMap<u16, char>,
-}
-
-/// One embedded font: resource name and the original → subset glyph id map.
-struct Embedded<'r> {
-    name: String,
-    remap: &'r subsetter::GlyphRemapper,
 }
 
 /// Cores to use (looked up once: `available_parallelism` reads cgroup files each time).
@@ -70,31 +65,21 @@ impl Deflater {
     }
 }
 
-/// Writes the page list as a PDF.
+/// A face's glyph set and its subset: original → subset glyph ids.
+type Remaps = Vec<(FaceId, subsetter::GlyphRemapper)>;
+/// A subset font program per face of [`Remaps`] (or why it could not be made).
+type Programs = Vec<Option<Result<Program, ExportError>>>;
+
+/// Writes the page list as a PDF: the glyphs used per face, the font programs subset (on the
+/// other cores) while the page contents are written, then the font, page and metadata
+/// objects in a fixed order.
 pub(crate) fn write(
     pages: &[Page],
     faces: &Faces<'_>,
     doc: &Document,
 ) -> Result<Vec<u8>, ExportError> {
-    let mut used: BTreeMap<FaceId, Used> = BTreeMap::new();
-    for page in pages {
-        for line in page.lines.iter().filter(|l| l.kind != LineKind::Draft) {
-            for run in &line.runs {
-                let u = used.entry(run.face).or_insert_with(|| Used {
-                    chars: BTreeMap::new(),
-                });
-                for g in &run.glyphs {
-                    u.chars.entry(g.gid).or_insert(g.ch);
-                }
-            }
-        }
-    }
-
-    let mut pdf = lopdf::Document::with_version("1.7");
-    let mut hash = Fnv::new();
-    let pages_id = pdf.new_object_id();
-
-    let remaps: Vec<(FaceId, subsetter::GlyphRemapper)> = used
+    let used = used_glyphs(pages);
+    let remaps: Remaps = used
         .iter()
         .map(|(&face, u)| {
             let gids: Vec<u16> = u.chars.keys().copied().collect();
@@ -112,12 +97,62 @@ pub(crate) fn write(
             (*face, Embedded { name, remap })
         })
         .collect();
+    let mut deflater = Deflater::new();
+    let (contents, programs) = contents_and_programs(pages, faces, &remaps, &fonts, &mut deflater);
 
-    // The work: one job per face (subset and compress its program: 0.2–5 ms, the most glyphs
-    // first) and the page contents (~1 ms). This thread sets the pages while the other cores
-    // take faces, then joins them on the faces left. Each thread keeps one compressor: a new
-    // one costs ~250 KB of freshly zeroed memory (page faults) per stream. Results land in
-    // slots by face, and objects are added in face order: the bytes never depend on timing.
+    let mut pdf = lopdf::Document::with_version("1.7");
+    let mut hash = Fnv::new();
+    let pages_id = pdf.new_object_id();
+    let mut font_dict = Dictionary::new();
+    for ((face, remap), program) in remaps.iter().zip(programs) {
+        let program = program.unwrap_or_else(|| Err(ExportError::new("字体子集线程异常退出")))?;
+        let subset = Subset {
+            face: *face,
+            used: &used[face],
+            remap,
+        };
+        let font_ref = embed_font(&mut pdf, faces, &subset, program, &mut hash, &mut deflater);
+        let name = &fonts[face].name;
+        font_dict.set(name.as_bytes().to_vec(), Object::Reference(font_ref));
+    }
+    let resources = pdf.add_object(dictionary! { "Font" => font_dict });
+    add_pages(&mut pdf, pages_id, resources, contents, &mut hash);
+    let (catalog, info) = add_metadata(&mut pdf, pages_id, doc, &mut hash);
+    save(pdf, catalog, info, &hash)
+}
+
+/// The glyphs each face shows (the draft mark is drawn as outlines and embeds nothing).
+fn used_glyphs(pages: &[Page]) -> BTreeMap<FaceId, Used> {
+    let mut used: BTreeMap<FaceId, Used> = BTreeMap::new();
+    for page in pages {
+        for line in page.lines.iter().filter(|l| l.kind != LineKind::Draft) {
+            for run in &line.runs {
+                let u = used.entry(run.face).or_insert_with(|| Used {
+                    chars: BTreeMap::new(),
+                });
+                for g in &run.glyphs {
+                    u.chars.entry(g.gid).or_insert(g.ch);
+                }
+            }
+        }
+    }
+    used
+}
+
+/// The page contents (raw, and as compressed streams) and the subset font programs.
+///
+/// One job per face (subset and compress its program: 0.2–5 ms, the most glyphs first) and
+/// the page contents (~1 ms). This thread sets the pages while the other cores take faces,
+/// then joins them on the faces left. Each thread keeps one compressor: a new one costs
+/// ~250 KB of freshly zeroed memory (page faults) per stream. Results land in slots by face,
+/// and objects are added in face order: the bytes never depend on timing.
+fn contents_and_programs(
+    pages: &[Page],
+    faces: &Faces<'_>,
+    remaps: &Remaps,
+    fonts: &BTreeMap<FaceId, Embedded<'_>>,
+    deflater: &mut Deflater,
+) -> (Vec<(Vec<u8>, Stream)>, Programs) {
     let mut order: Vec<usize> = (0..remaps.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(remaps[k].1.num_gids()));
     let next = AtomicUsize::new(0);
@@ -132,52 +167,48 @@ pub(crate) fn write(
             }
         }
     };
-    let mut deflater = Deflater::new();
     let helpers = cores().saturating_sub(1).min(remaps.len());
-    let contents: Vec<(Vec<u8>, Stream)> = std::thread::scope(|s| {
+    let contents = std::thread::scope(|s| {
         let handles: Vec<_> = (0..helpers)
             .map(|_| s.spawn(|| take_faces(&mut Deflater::new())))
             .collect();
         let contents = pages
             .iter()
             .map(|page| {
-                let content = page_content(page, faces, &fonts);
-                let stream = flate_stream(Dictionary::new(), &content, &mut deflater);
+                let content = page_content(page, faces, fonts);
+                let stream = flate_stream(Dictionary::new(), &content, deflater);
                 (content, stream)
             })
             .collect();
-        take_faces(&mut deflater);
-        // Joined here, a helper that panicked leaves its face's slot empty (an error below)
-        // instead of taking the whole build down when the scope ends.
+        take_faces(deflater);
+        // Joined here, a helper that panicked leaves its face's slot empty (an error for
+        // the caller) instead of taking the whole build down when the scope ends.
         for h in handles {
             let _ = h.join();
         }
         contents
     });
+    let programs = slots
+        .into_iter()
+        .map(|slot| slot.into_inner().ok().flatten())
+        .collect();
+    (contents, programs)
+}
 
-    let mut font_dict = Dictionary::new();
-    for ((face, remap), slot) in remaps.iter().zip(slots) {
-        let program = slot
-            .into_inner()
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| Err(ExportError::new("字体子集线程异常退出")))?;
-        let u = &used[face];
-        let font_ref = embed_font(
-            &mut pdf,
-            faces,
-            *face,
-            u,
-            remap,
-            program,
-            &mut hash,
-            &mut deflater,
-        );
-        let name = &fonts[face].name;
-        font_dict.set(name.as_bytes().to_vec(), Object::Reference(font_ref));
-    }
-    let resources = pdf.add_object(dictionary! { "Font" => font_dict });
-
+/// The page objects and the page tree (`pages_id`, reserved first so pages can name it).
+fn add_pages(
+    pdf: &mut lopdf::Document,
+    pages_id: lopdf::ObjectId,
+    resources: lopdf::ObjectId,
+    contents: Vec<(Vec<u8>, Stream)>,
+    hash: &mut Fnv,
+) {
+    let media_box: Vec<Object> = vec![
+        0.into(),
+        0.into(),
+        Object::Real(points(PAGE_WIDTH)),
+        Object::Real(points(PAGE_HEIGHT)),
+    ];
     let mut kids = Vec::new();
     for (content, stream) in contents {
         hash.write(&content);
@@ -185,7 +216,7 @@ pub(crate) fn write(
         let page_id = pdf.add_object(dictionary! {
             "Type" => "Page",
             "Parent" => pages_id,
-            "MediaBox" => vec![0.into(), 0.into(), Object::Real(595.276), Object::Real(841.89)],
+            "MediaBox" => media_box.clone(),
             "Resources" => resources,
             "Contents" => content_id,
         });
@@ -200,7 +231,20 @@ pub(crate) fn write(
             "Count" => count,
         }),
     );
+}
 
+/// A page dimension rounded to a thousandth of a point, as the MediaBox states it.
+fn points(v: f32) -> f32 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// The XMP packet, the catalog and the Info dictionary, all dated from the document.
+fn add_metadata(
+    pdf: &mut lopdf::Document,
+    pages_id: lopdf::ObjectId,
+    doc: &Document,
+    hash: &mut Fnv,
+) -> (lopdf::ObjectId, lopdf::ObjectId) {
     let meta = &doc.meta;
     let d = meta.date;
     let pdf_date = format!("D:{:04}{:02}{:02}000000+08'00'", d.year, d.month, d.day);
@@ -226,6 +270,16 @@ pub(crate) fn write(
         "CreationDate" => Object::string_literal(pdf_date.clone()),
         "ModDate" => Object::string_literal(pdf_date),
     });
+    (catalog, info)
+}
+
+/// The trailer (with an `/ID` from the content hash) and the serialised file.
+fn save(
+    mut pdf: lopdf::Document,
+    catalog: lopdf::ObjectId,
+    info: lopdf::ObjectId,
+    hash: &Fnv,
+) -> Result<Vec<u8>, ExportError> {
     let id = hash.digest();
     pdf.trailer.set("Root", catalog);
     pdf.trailer.set("Info", info);
@@ -324,32 +378,65 @@ fn flate_stream(mut dict: Dictionary, content: &[u8], deflater: &mut Deflater) -
     }
 }
 
-/// Embeds the subset of `face` and returns the Type0 font's object id.
-#[allow(clippy::too_many_arguments)] // distinct inputs; a struct for one call would only hide them
+/// One face's subset: which face, the glyphs it shows, their new ids.
+struct Subset<'a> {
+    face: FaceId,
+    used: &'a Used,
+    remap: &'a subsetter::GlyphRemapper,
+}
+
+/// The subset tag: six capitals from a hash of the face and its glyph set (ISO 32000-1,
+/// 9.6.4), so a different glyph set is a different font to a reader's cache.
+fn subset_tag(ps_name: &str, used: &Used) -> String {
+    let mut h = Fnv::new();
+    h.write(ps_name.as_bytes());
+    for g in used.chars.keys() {
+        h.write(&g.to_be_bytes());
+    }
+    h.digest()
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
+/// `/W`: the advance of every glyph, by subset glyph id (= CID), in runs of consecutive ids.
+fn widths(faces: &Faces<'_>, face: FaceId, by_cid: &[(u16, u16, char)]) -> Vec<Object> {
+    let mut w = Vec::new();
+    let mut run: Vec<Object> = Vec::new();
+    let mut run_start = 0u16;
+    let mut prev: Option<u16> = None;
+    for &(cid, gid, _) in by_cid {
+        if prev.is_some_and(|p| p + 1 != cid) {
+            w.push(Object::Integer(i64::from(run_start)));
+            w.push(Object::Array(std::mem::take(&mut run)));
+        }
+        if run.is_empty() {
+            run_start = cid;
+        }
+        run.push(Object::Integer(faces.width_1000(face, gid)));
+        prev = Some(cid);
+    }
+    if !run.is_empty() {
+        w.push(Object::Integer(i64::from(run_start)));
+        w.push(Object::Array(run));
+    }
+    w
+}
+
+/// Embeds a face's subset program with its descriptor, widths and ToUnicode map; returns
+/// the Type0 font's object id.
 fn embed_font(
     pdf: &mut lopdf::Document,
     faces: &Faces<'_>,
-    face: FaceId,
-    used: &Used,
-    remap: &subsetter::GlyphRemapper,
+    subset: &Subset<'_>,
     program: Program,
     hash: &mut Fnv,
     deflater: &mut Deflater,
 ) -> lopdf::ObjectId {
+    let Subset { face, used, remap } = *subset;
     let data = &faces.fonts.faces[face];
-    // Tag: six capitals from a hash of the face and its glyph set (ISO 32000-1, 9.6.4).
-    let mut h = Fnv::new();
-    h.write(data.ps_name.as_bytes());
-    for g in used.chars.keys() {
-        h.write(&g.to_be_bytes());
-    }
-    let tag: String = h
-        .digest()
-        .iter()
-        .take(6)
-        .map(|b| char::from(b'A' + b % 26))
-        .collect();
-    let base = format!("{tag}+{}", data.ps_name);
+    let base = format!("{}+{}", subset_tag(&data.ps_name, used), data.ps_name);
     let Program {
         stream,
         subtype,
@@ -379,25 +466,7 @@ fn embed_font(
         .filter_map(|(&gid, &ch)| remap.get(gid).map(|cid| (cid, gid, ch)))
         .collect();
     by_cid.sort_unstable();
-    let mut w = Vec::new();
-    let mut run: Vec<Object> = Vec::new();
-    let mut run_start = 0u16;
-    let mut prev: Option<u16> = None;
-    for &(cid, gid, _) in &by_cid {
-        if prev.is_some_and(|p| p + 1 != cid) {
-            w.push(Object::Integer(i64::from(run_start)));
-            w.push(Object::Array(std::mem::take(&mut run)));
-        }
-        if run.is_empty() {
-            run_start = cid;
-        }
-        run.push(Object::Integer(faces.width_1000(face, gid)));
-        prev = Some(cid);
-    }
-    if !run.is_empty() {
-        w.push(Object::Integer(i64::from(run_start)));
-        w.push(Object::Array(run));
-    }
+    let w = widths(faces, face, &by_cid);
     let mut cid_font = dictionary! {
         "Type" => "Font",
         "Subtype" => subtype,
@@ -452,341 +521,6 @@ fn to_unicode(pairs: impl Iterator<Item = (u16, char)>) -> String {
     }
     s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     s
-}
-
-/// A number for a content stream: at most three decimals, no trailing zeros.
-fn num(v: f32) -> Num {
-    Num {
-        units: (f64::from(v) * 1000.0).round() as i64,
-        decimals: 3,
-    }
-}
-
-/// A fixed-point number written without float formatting, which was a tenth of the whole
-/// export (the content streams hold tens of thousands of numbers). Writes what
-/// `format!("{:.N}")` of the rounded value wrote, minus trailing zeros, and `0` for `-0`.
-#[derive(Clone, Copy)]
-struct Num {
-    /// The value in units of 10^-decimals.
-    units: i64,
-    decimals: u32,
-}
-
-impl std::fmt::Display for Num {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use std::fmt::Write as _;
-        if self.units < 0 {
-            f.write_char('-')?;
-        }
-        let scale = 10u64.pow(self.decimals);
-        let a = self.units.unsigned_abs();
-        write!(f, "{}", a / scale)?;
-        let (mut frac, mut digits) = (a % scale, self.decimals as usize);
-        if frac == 0 {
-            return Ok(());
-        }
-        while frac % 10 == 0 {
-            frac /= 10;
-            digits -= 1;
-        }
-        write!(f, ".{frac:0digits$}")
-    }
-}
-
-fn page_content(page: &Page, faces: &Faces<'_>, fonts: &BTreeMap<FaceId, Embedded<'_>>) -> Vec<u8> {
-    let mut c = String::new();
-    if !page.rules.is_empty() {
-        let w = page.rules[0].width;
-        let _ = writeln!(c, "q 0 G {} w 0 J", num(w));
-        for r in &page.rules {
-            let _ = writeln!(
-                c,
-                "{} {} m {} {} l",
-                num(r.x1),
-                num(PAGE_HEIGHT - r.y1),
-                num(r.x2),
-                num(PAGE_HEIGHT - r.y2)
-            );
-        }
-        c.push_str("S Q\n");
-    }
-    for line in &page.lines {
-        if line.kind == LineKind::Draft {
-            outline_content(&mut c, line, faces);
-        } else {
-            line_content(&mut c, line, faces, fonts);
-        }
-    }
-    c.into_bytes()
-}
-
-fn line_content(
-    c: &mut String,
-    line: &Line,
-    faces: &Faces<'_>,
-    fonts: &BTreeMap<FaceId, Embedded<'_>>,
-) {
-    if line.runs.is_empty() {
-        return;
-    }
-    let grey = line.gray > 0.0;
-    if grey {
-        let _ = writeln!(c, "q {} g", num(line.gray));
-    }
-    c.push_str("BT\n");
-    let (sin, cos) = line.angle.to_radians().sin_cos();
-    let mut tc = None;
-    for (k, run) in line.runs.iter().enumerate() {
-        let Some(font) = fonts.get(&run.face) else {
-            continue;
-        };
-        let Some(first) = run.glyphs.first() else {
-            continue;
-        };
-        let _ = writeln!(c, "/{} {} Tf", font.name, num(run.size));
-        if run.bold {
-            // Emboldened: fill and stroke the outlines (the official faces have no bold).
-            let _ = writeln!(c, "2 Tr {} w", num(run.size * 0.03));
-        }
-        // Baseline start of the run in PDF space (y up), along the line's direction.
-        let x = line.x + first.x * cos;
-        let y = PAGE_HEIGHT - line.y + first.x * sin;
-        if line.angle == 0.0 {
-            let _ = writeln!(c, "1 0 0 1 {} {} Tm", num(x), num(y));
-        } else {
-            let _ = writeln!(
-                c,
-                "{} {} {} {} {} {} Tm",
-                num(cos),
-                num(sin),
-                num(-sin),
-                num(cos),
-                num(x),
-                num(y)
-            );
-        }
-        let next = line
-            .runs
-            .get(k + 1)
-            .and_then(|r| r.glyphs.first())
-            .map(|g| g.x);
-        show(c, run, next, faces, font, &mut tc);
-        if run.bold {
-            c.push_str("0 Tr\n");
-        }
-    }
-    if tc.is_some_and(|t| t != 0.0) {
-        c.push_str("0 Tc\n");
-    }
-    c.push_str("ET\n");
-    if grey {
-        c.push_str("Q\n");
-    }
-}
-
-/// Draws a line as filled glyph outlines instead of text: the draft mark is a decoration,
-/// not document text, so it stays out of text extraction, search and copy.
-fn outline_content(c: &mut String, line: &Line, faces: &Faces<'_>) {
-    let (sin, cos) = line.angle.to_radians().sin_cos();
-    let _ = writeln!(
-        c,
-        "q {} g {} {} {} {} {} {} cm",
-        num(line.gray),
-        num(cos),
-        num(sin),
-        num(-sin),
-        num(cos),
-        num(line.x),
-        num(PAGE_HEIGHT - line.y)
-    );
-    for run in &line.runs {
-        let Some(face) = faces.parsed.get(run.face) else {
-            continue;
-        };
-        let scale = run.size / f32::from(face.units_per_em().max(1));
-        for g in &run.glyphs {
-            let mut path = PathOut {
-                out: String::new(),
-                scale,
-                dx: g.x,
-                last: (0.0, 0.0),
-            };
-            if face
-                .outline_glyph(ttf_parser::GlyphId(g.gid), &mut path)
-                .is_some()
-            {
-                c.push_str(&path.out);
-                c.push_str("f\n");
-            }
-        }
-    }
-    c.push_str("Q\n");
-}
-
-/// Glyph outline → PDF path operators (quadratic curves raised to cubic).
-struct PathOut {
-    out: String,
-    scale: f32,
-    dx: f32,
-    last: (f32, f32),
-}
-
-impl PathOut {
-    fn pt(&self, x: f32, y: f32) -> (f32, f32) {
-        (self.dx + x * self.scale, y * self.scale)
-    }
-}
-
-impl ttf_parser::OutlineBuilder for PathOut {
-    fn move_to(&mut self, x: f32, y: f32) {
-        let p = self.pt(x, y);
-        let _ = writeln!(self.out, "{} {} m", num(p.0), num(p.1));
-        self.last = p;
-    }
-
-    fn line_to(&mut self, x: f32, y: f32) {
-        let p = self.pt(x, y);
-        let _ = writeln!(self.out, "{} {} l", num(p.0), num(p.1));
-        self.last = p;
-    }
-
-    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        let q = self.pt(x1, y1);
-        let p = self.pt(x, y);
-        let (s, k) = (self.last, 2.0 / 3.0);
-        let c1 = (s.0 + k * (q.0 - s.0), s.1 + k * (q.1 - s.1));
-        let c2 = (p.0 + k * (q.0 - p.0), p.1 + k * (q.1 - p.1));
-        let _ = writeln!(
-            self.out,
-            "{} {} {} {} {} {} c",
-            num(c1.0),
-            num(c1.1),
-            num(c2.0),
-            num(c2.1),
-            num(p.0),
-            num(p.1)
-        );
-        self.last = p;
-    }
-
-    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
-        let a = self.pt(x1, y1);
-        let b = self.pt(x2, y2);
-        let p = self.pt(x, y);
-        let _ = writeln!(
-            self.out,
-            "{} {} {} {} {} {} c",
-            num(a.0),
-            num(a.1),
-            num(b.0),
-            num(b.1),
-            num(p.0),
-            num(p.1)
-        );
-        self.last = p;
-    }
-
-    fn close(&mut self) {
-        self.out.push_str("h\n");
-    }
-}
-
-/// Shows the glyphs of `run` at their layout positions. The space after each glyph is set
-/// with the character spacing `Tc` (one value per stretch of equal spacing: compact for
-/// grid text). `next` is where the glyph after the run starts (another run on the same
-/// line), if any; text state persists across text objects, so `tc` tracks it.
-///
-/// Where squeezed punctuation makes a glyph's box overlap its neighbour's by more than a
-/// tenth of an em, extractors (poppler from 0.2 em) split the words and even the line; such
-/// glyphs are wrapped with their neighbours in an `/ActualText` span, which readers treat
-/// as one piece of text.
-fn show(
-    c: &mut String,
-    run: &GlyphRun,
-    next: Option<f32>,
-    faces: &Faces<'_>,
-    font: &Embedded<'_>,
-    tc: &mut Option<f64>,
-) {
-    let size = f64::from(run.size);
-    let Some(origin) = run.glyphs.first().map(|g| f64::from(g.x)) else {
-        return;
-    };
-    let n = run.glyphs.len();
-    let advances: Vec<f64> = run
-        .glyphs
-        .iter()
-        .map(|g| faces.width_1000(run.face, g.gid) as f64 * size / 1000.0)
-        .collect();
-    // tight[i]: glyph i and i + 1 overlap.
-    let tight: Vec<bool> = (0..n)
-        .map(|i| {
-            run.glyphs.get(i + 1).is_some_and(|nx| {
-                f64::from(nx.x) - f64::from(run.glyphs[i].x) - advances[i] < -0.1 * size
-            })
-        })
-        .collect();
-    let mut pen = 0.0f64;
-    let mut hex = String::new();
-    let mut in_span = false;
-    for (i, g) in run.glyphs.iter().enumerate() {
-        let starts_span = !in_span && tight[i];
-        if starts_span {
-            flush(c, &mut hex);
-            let text: String = (i..n)
-                .take_while(|&k| k == i || tight[k - 1])
-                .map(|k| run.glyphs[k].ch)
-                .collect();
-            let _ = writeln!(c, "/Span << /ActualText {} >> BDC", utf16_hex(&text));
-            in_span = true;
-        }
-        let target = match run.glyphs.get(i + 1) {
-            Some(nx) => Some(f64::from(nx.x) - origin),
-            None => next.map(|nx| f64::from(nx) - origin),
-        };
-        let want = target.map_or(0.0, |t| t - pen - advances[i]);
-        let want = (want * 10_000.0).round() / 10_000.0;
-        let keep = tc.is_some_and(|cur| (cur - want).abs() < 0.000_5 || target.is_none());
-        if !keep {
-            flush(c, &mut hex);
-            let _ = writeln!(c, "{} Tc", num4(want));
-            *tc = Some(want);
-        }
-        let cid = font.remap.get(g.gid).unwrap_or(0);
-        let _ = write!(hex, "{cid:04X}");
-        pen += advances[i] + tc.unwrap_or(0.0);
-        if in_span && !tight[i] {
-            flush(c, &mut hex);
-            c.push_str("EMC\n");
-            in_span = false;
-        }
-    }
-    flush(c, &mut hex);
-}
-
-fn flush(c: &mut String, hex: &mut String) {
-    if !hex.is_empty() {
-        let _ = writeln!(c, "<{hex}> Tj");
-        hex.clear();
-    }
-}
-
-/// `<FEFF…>`: a PDF text string in UTF-16BE, hex-encoded.
-fn utf16_hex(s: &str) -> String {
-    let mut out = String::from("<FEFF");
-    for u in s.encode_utf16() {
-        let _ = write!(out, "{u:04X}");
-    }
-    out.push('>');
-    out
-}
-
-/// A number with up to four decimals (character spacing).
-fn num4(v: f64) -> Num {
-    Num {
-        units: (v * 10_000.0).round() as i64,
-        decimals: 4,
-    }
 }
 
 /// A PDF text string: ASCII as is, anything else UTF-16BE with a byte-order mark.
@@ -882,52 +616,6 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_short_and_stable() {
-        assert_eq!(num(1.0).to_string(), "1");
-        assert_eq!(num(-0.0001).to_string(), "0");
-        assert_eq!(num(12.3456).to_string(), "12.346");
-        assert_eq!(num(0.5).to_string(), "0.5");
-        assert_eq!(num(-841.89).to_string(), "-841.89");
-        assert_eq!(num4(-0.25).to_string(), "-0.25");
-        assert_eq!(num4(0.00004).to_string(), "0");
-    }
-
-    /// Exactly what the float formatting it replaced wrote.
-    #[test]
-    fn numbers_match_float_formatting() {
-        fn old(v: f64, decimals: usize) -> String {
-            let k = 10f64.powi(decimals as i32);
-            let mut s = format!("{:.*}", decimals, (v * k).round() / k);
-            while s.ends_with('0') {
-                s.pop();
-            }
-            if s.ends_with('.') {
-                s.pop();
-            }
-            if s == "-0" {
-                s = "0".into();
-            }
-            s
-        }
-        let mut x: u64 = 1;
-        for _ in 0..200_000 {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            let v = (x >> 11) as f64 / (1u64 << 53) as f64 * 2000.0 - 1000.0;
-            let v = if x.is_multiple_of(3) {
-                (v * 100.0).round() / 100.0
-            } else {
-                v
-            };
-            assert_eq!(
-                num(v as f32).to_string(),
-                old(f64::from(v as f32), 3),
-                "{v}"
-            );
-            assert_eq!(num4(v / 100.0).to_string(), old(v / 100.0, 4), "{v}");
-        }
-    }
 
     #[test]
     fn a_reused_deflater_writes_what_a_new_encoder_writes() {

@@ -9,6 +9,9 @@
 //! an em each, the blank half) or pushes it to the next line and spreads the slack over the
 //! gaps between units, so both edges stay aligned. The last line of a paragraph keeps the
 //! default spacing.
+//!
+//! Hand-written on purpose: a UAX #14 crate would give the break opportunities, but the
+//! squeezing and grid justification that decide each line are the layout itself.
 
 use std::ops::Range;
 

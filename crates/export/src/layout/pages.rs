@@ -6,14 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::fonts::FaceId;
-
-/// Millimetres to points.
-pub const MM: f32 = 72.0 / 25.4;
-/// A4 width in points.
-pub const PAGE_WIDTH: f32 = 210.0 * MM;
-/// A4 height in points.
-pub const PAGE_HEIGHT: f32 = 297.0 * MM;
+use crate::fonts::FaceId;
 
 /// One page.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,7 +79,7 @@ pub struct Line {
 /// Glyphs of one face, size and weight.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GlyphRun {
-    /// The face (index into the [`super::Fonts`]).
+    /// The face (index into the [`crate::fonts::Fonts`]).
     pub face: FaceId,
     /// Font size in points.
     pub size: f32,

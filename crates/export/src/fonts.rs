@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::ExportError;
 
-pub use nianbao_core::typography::Role;
+use nianbao_core::typography::Role;
 
 /// Index of a distinct font file in [`Fonts`].
 pub type FaceId = usize;
@@ -36,9 +36,11 @@ pub(crate) struct FontBytes(Arc<[u8]>);
 
 impl FontBytes {
     fn open(path: &Path) -> Result<(Self, Stamp), String> {
+        // Stamped before reading: a change while reading leaves a stamp that no longer
+        // matches, so the next build reads the file again.
+        let stamp = Stamp::of(path).unwrap_or_default();
         let bytes = nianbao_core::input::read_bytes(path, nianbao_core::input::FONT_LIMIT)
             .map_err(|e| e.message(path))?;
-        let stamp = Stamp::of(path).unwrap_or_default();
         Ok((FontBytes(bytes.into()), stamp))
     }
 

@@ -1,0 +1,301 @@
+//! Setting text: each character resolved to a face and a glyph (W-GLYPH for those no face
+//! has), broken into lines, and the lines of each kind of block — title, body, signature,
+//! page number, draft mark — placed within their measure.
+
+use std::collections::BTreeSet;
+
+use nianbao_core::document::{Run, DRAFT_MARK};
+use nianbao_core::typography::{self as ty, Role, Side};
+use nianbao_core::{Diagnostic, Span};
+
+use super::linebreak::{break_balanced, break_lines, BrokenLine, Measure};
+use super::pages::{GlyphRun, Line, LineKind, PlacedGlyph};
+use super::{
+    baseline, grid_tracking, AREA_H, AREA_W, AREA_X, AREA_Y, BODY_SIZE, EM_ASCENT, PAGE_HEIGHT,
+    PAGE_WIDTH, PITCH,
+};
+use crate::fonts::{FaceId, Faces};
+
+/// A shaped character: what the line breaker measures and the writer draws.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Shaped {
+    pub ch: char,
+    pub face: FaceId,
+    /// 0 for spaces and line breaks (measured, never drawn).
+    pub gid: u16,
+    pub advance: f32,
+    pub bold: bool,
+}
+
+/// Where a piece of text comes from, for W-GLYPH messages.
+#[derive(Clone, Debug)]
+pub(super) enum Loc {
+    Span(Span),
+    Place(String),
+}
+
+/// Sets text with one document's faces, collecting W-GLYPH warnings (once per character and
+/// place).
+pub(super) struct Setter<'a, 'f> {
+    faces: &'a Faces<'f>,
+    pub warnings: Vec<Diagnostic>,
+    seen: BTreeSet<(char, String)>,
+}
+
+impl<'a, 'f> Setter<'a, 'f> {
+    pub fn new(faces: &'a Faces<'f>) -> Self {
+        Setter {
+            faces,
+            warnings: Vec::new(),
+            seen: BTreeSet::new(),
+        }
+    }
+
+    /// Shapes styled runs in `role`, dropping (and reporting) characters no face has.
+    pub fn shape(
+        &mut self,
+        runs: &[(&str, bool)],
+        role: Role,
+        size: f32,
+        loc: &Loc,
+    ) -> Vec<Shaped> {
+        let mut out = Vec::new();
+        let home = self.faces.fonts.face_of(role);
+        for (text, bold) in runs {
+            for c in text.chars() {
+                let c = if c == '\r' { continue } else { c };
+                if c == ' ' || c == '\t' || c == '\n' || c == '\u{a0}' {
+                    // Spaces are drawn (with the face's space glyph) so extractors keep
+                    // them; line breaks are measured as nothing and never drawn.
+                    let space = (c != '\n').then(|| self.faces.lookup(home, ' ')).flatten();
+                    out.push(Shaped {
+                        ch: if c == '\n' { '\n' } else { ' ' },
+                        face: home,
+                        gid: space.map_or(0, |r| r.gid),
+                        advance: if c == '\n' {
+                            0.0
+                        } else {
+                            space.map_or(0.25, |r| r.advance) * size
+                        },
+                        bold: *bold,
+                    });
+                    continue;
+                }
+                match self.faces.resolve(role, c) {
+                    Some(r) => out.push(Shaped {
+                        ch: c,
+                        face: r.face,
+                        gid: r.gid,
+                        advance: r.advance * size,
+                        bold: *bold,
+                    }),
+                    None => self.missing(c, loc),
+                }
+            }
+        }
+        out
+    }
+
+    fn missing(&mut self, c: char, loc: &Loc) {
+        let key = match loc {
+            Loc::Span(s) => format!("{}:{}", s.file.0, s.range.start),
+            Loc::Place(p) => p.clone(),
+        };
+        if !self.seen.insert((c, key)) {
+            return;
+        }
+        let message = format!(
+            "PDF 缺字：“{c}”（U+{:04X}）不在任何已配置的字体中，PDF 里省略了这个字",
+            c as u32
+        );
+        let d = match loc {
+            Loc::Span(s) => Diagnostic::warning("W-GLYPH", message).at(s.clone()),
+            Loc::Place(p) => Diagnostic::warning("W-GLYPH", format!("{message}（位于{p}）")),
+        };
+        self.warnings.push(d.hint(
+            "为 fallback 角色指定一个含有这个字的字体文件（如本机构有授权的宋体或仿宋），或核对是否录入了生僻字、异体字",
+        ));
+    }
+
+    /// Builds a [`Line`] from broken-line positions; `x0` is the measure's left edge.
+    pub fn line(
+        &self,
+        kind: LineKind,
+        shaped: &[Shaped],
+        bl: &BrokenLine,
+        x0: f32,
+        size: f32,
+    ) -> Line {
+        let mut runs: Vec<GlyphRun> = Vec::new();
+        let mut text = String::new();
+        for &(i, x) in &bl.pos {
+            let s = shaped[i];
+            text.push(s.ch);
+            if s.gid == 0 {
+                continue;
+            }
+            let g = PlacedGlyph {
+                gid: s.gid,
+                x: x - bl.start,
+                ch: s.ch,
+            };
+            match runs.last_mut() {
+                Some(r) if r.face == s.face && r.bold == s.bold => r.glyphs.push(g),
+                _ => runs.push(GlyphRun {
+                    face: s.face,
+                    size,
+                    bold: s.bold,
+                    glyphs: vec![g],
+                }),
+            }
+        }
+        Line {
+            kind,
+            x: x0 + bl.start,
+            y: 0.0,
+            width: bl.width,
+            full: bl.full,
+            text,
+            runs,
+            gray: 0.0,
+            angle: 0.0,
+        }
+    }
+
+    /// A body paragraph or heading on the grid: justified, the first line indented.
+    pub fn body_lines(&mut self, runs: &[Run], role: Role, kind: LineKind, loc: &Loc) -> Vec<Line> {
+        let parts: Vec<(&str, bool)> = runs.iter().map(|r| (r.text.as_str(), r.bold)).collect();
+        let shaped = self.shape(&parts, role, BODY_SIZE, loc);
+        let track = grid_tracking();
+        let m = Measure {
+            width: AREA_W,
+            indent: ty::INDENT_CHARS as f32 * (BODY_SIZE + track),
+            tracking: track,
+            justify: true,
+            size: BODY_SIZE,
+        };
+        let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
+        break_lines(&items, &m)
+            .iter()
+            .map(|bl| {
+                let mut l = self.line(kind, &shaped, bl, AREA_X, BODY_SIZE);
+                l.y = baseline(0.0, PITCH, BODY_SIZE);
+                l
+            })
+            .collect()
+    }
+
+    /// One entry of `doc.title`, wrapped into balanced centred lines if too long.
+    pub fn title_lines(&mut self, text: &str) -> Vec<Line> {
+        let size = ty::TITLE.size.pt();
+        let shaped = self.shape(
+            &[(text, false)],
+            ty::TITLE.role,
+            size,
+            &Loc::Place("标题".into()),
+        );
+        let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
+        let m = Measure {
+            width: AREA_W,
+            indent: 0.0,
+            tracking: 0.0,
+            justify: false,
+            size,
+        };
+        let lines = break_balanced(&items, &m);
+        lines
+            .iter()
+            .map(|bl| {
+                let x0 = AREA_X + (AREA_W - bl.width) / 2.0 - bl.start;
+                let mut l = self.line(LineKind::Title, &shaped, bl, x0, size);
+                l.y = baseline(0.0, PITCH, size);
+                l
+            })
+            .collect()
+    }
+
+    /// Text of one line set at natural width (for the signature and page numbers).
+    fn single(
+        &mut self,
+        text: &str,
+        style: ty::Style,
+        tracking: f32,
+        loc: &Loc,
+        kind: LineKind,
+    ) -> Line {
+        let size = style.size.pt();
+        let shaped = self.shape(&[(text, false)], style.role, size, loc);
+        let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
+        let m = Measure {
+            width: f32::MAX / 4.0,
+            indent: 0.0,
+            tracking,
+            justify: false,
+            size,
+        };
+        let bl = break_lines(&items, &m)
+            .into_iter()
+            .next()
+            .unwrap_or(BrokenLine {
+                pos: Vec::new(),
+                start: 0.0,
+                width: 0.0,
+                full: false,
+                items: 0..0,
+            });
+        self.line(kind, &shaped, &bl, 0.0, size)
+    }
+
+    /// The signature's agency and date lines, placed by [`ty::signature_x`] on the grid's
+    /// character pitch.
+    pub fn signature(&mut self, agency: &str, date: &str) -> Vec<Line> {
+        let loc = Loc::Place("落款".into());
+        let track = grid_tracking();
+        let kind = LineKind::Signature;
+        let mut name = self.single(agency, ty::SIGNATURE, track, &loc, kind);
+        let mut day = self.single(date, ty::SIGNATURE, track, &loc, kind);
+        let ch = BODY_SIZE + track;
+        (name.x, day.x) = ty::signature_x(AREA_X + AREA_W, name.width, day.width, ch);
+        for l in [&mut name, &mut day] {
+            l.y = baseline(0.0, PITCH, BODY_SIZE);
+        }
+        vec![name, day]
+    }
+
+    /// Page number `number` below the type area, on the side and inset GB/T 9704 gives.
+    pub fn page_number(&mut self, number: usize) -> Line {
+        let loc = Loc::Place("页码".into());
+        let style = ty::PAGE_NUMBER;
+        let text = ty::page_number_text(number);
+        let mut l = self.single(&text, style, 0.0, &loc, LineKind::PageNumber);
+        let size = style.size.pt();
+        let inset = ty::PAGE_NUMBER_INSET_CHARS as f32 * size;
+        l.x = match ty::page_number_side(number) {
+            Side::Right => AREA_X + AREA_W - inset - l.width,
+            Side::Left => AREA_X + inset,
+        };
+        l.y = AREA_Y + AREA_H + ty::PAGE_NUMBER_GAP.pt() + EM_ASCENT * size;
+        l
+    }
+
+    /// A large light-grey 草稿 across the middle of the page, under the text.
+    pub fn draft_mark(&mut self) -> Line {
+        let loc = Loc::Place("草稿标记".into());
+        let style = ty::DRAFT_WATERMARK;
+        let size = style.size.pt();
+        let mut l = self.single(DRAFT_MARK, style, 0.0, &loc, LineKind::Draft);
+        let angle: f32 = 45.0;
+        let (sin, cos) = angle.to_radians().sin_cos();
+        // Centre of the em box on the page's centre; in PDF space (y up) the baseline
+        // starts half the width back along the direction and 0.38 em below the centre.
+        let (cx, cy) = (PAGE_WIDTH / 2.0, PAGE_HEIGHT / 2.0);
+        let drop = (EM_ASCENT - 0.5) * size;
+        let px = cx - cos * l.width / 2.0 + sin * drop;
+        let py_up = (PAGE_HEIGHT - cy) - sin * l.width / 2.0 - cos * drop;
+        l.x = px;
+        l.y = PAGE_HEIGHT - py_up;
+        l.angle = angle;
+        l.gray = 0.85;
+        l
+    }
+}
