@@ -216,7 +216,7 @@ pub fn safe_file_stem(name: &str) -> String {
 pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildReport {
     let start = Instant::now();
     let mut loaded = nianbao_core::load_and_check(dir);
-    if opts.formats.contains(&Format::Pdf) {
+    if opts.formats.iter().any(|f| f.uses_fonts()) {
         check_fonts(&mut loaded, fonts);
         nianbao_core::diag::sort(&mut loaded.diagnostics);
     }
