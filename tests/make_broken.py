@@ -9,8 +9,17 @@ import os, re, shutil
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "broken")
 tmpl = open(os.path.join(os.path.dirname(__file__), "..", "templates", "report.toml"), encoding="utf-8").read()
+# The [prose] table as `nianbao new` writes it (crates/core/src/template.rs, prose_table).
+PROSE_TABLE = """opening = "opening.md"       # 开头段落（可选）：依据、统计期限、下载地址、联系方式
+overview = "overview.md"     # 一、总体情况（原则上不超过一千字）
+# active = "active.md"       # 二、表格前的说明（可选）
+# applications = "applications.md"  # 三、表格前的说明（可选）
+# appeals = "appeals.md"     # 四、表格前的说明（可选）
+problems = "problems.md"     # 五、存在的主要问题及改进情况
+other = "other.md"           # 六、其他需要报告的事项（必须写明信息处理费收取情况）"""
 BASE = (tmpl.replace("@AGENCY@", "某某县交通运输局").replace("@YEAR@", "2024")
-        .replace("@KIND@", "department").replace("@PUBLISHED@", "2025-01-20"))
+        .replace("@KIND@", "department").replace("@PUBLISHED@", "2025-01-20")
+        .replace("@PROSE@", PROSE_TABLE))
 
 def setrow(src, key, values):
     return re.sub(r"(?m)^(%s\s*=\s*)\[[^\]]*\]" % key, lambda m: m.group(1) + "[" + ", ".join(values) + "]", src, count=1)
@@ -89,4 +98,14 @@ LAST = (setrow(setrow(BASE.replace("year = 2024", "year = 2023").replace("publis
 LAST = (setrow(setrow(LAST[0], "new", "9 1 0 1 0 1".split()), "carried_over", "0 0 0 0 0 0".split()), LAST[1])
 case("cross-year", BASE.replace('# last_year = "../上年度报告文件夹"', 'last_year = "last"'), last=LAST)
 case("last-year-missing", BASE.replace('# last_year = "../上年度报告文件夹"', 'last_year = "../no-such-report"'))
+# Issue 19: what the bad-input campaign found.
+case("control-char", BASE.replace('agency = "某某县交通运输局"', 'agency = "某某县\\u001b[31m交通\\u202E运输局\\n二行"', 1))
+case("number-too-large", BASE.replace("licensing = 1520", "licensing = 9007199254740993")
+     .replace("new             = [8, 2, 0, 1, 0, 1]", "new             = [18446744073709551612, 2, 0, 1, 0, 1]"))
+case("fee-radix", BASE.replace("fee = 2.5", "fee = 0x10"))
+case("fee-exponent", BASE.replace("fee = 2.5", "fee = 1e-5"))
+case("date-year", BASE.replace("published = 2025-01-20", 'published = "202-1-20"'))
+case("many-findings", prose={"problems.md": PROSE["problems.md"] + "\n" + "中," * 200 + "\n\n" + "".join("第%d项,待改。\n\n" % i for i in range(30))})
+case("encoding-gbk")
+open(os.path.join(ROOT, "encoding-gbk", "problems.md"), "wb").write(PROSE["problems.md"].encode("gbk"))
 print("cases:", len(os.listdir(ROOT)))

@@ -239,6 +239,14 @@ fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
         KindArg::Township => Kind::Township,
         KindArg::Government => Kind::Government,
     };
+    // Validated before anything is created: a refused name leaves no empty folder behind.
+    let files = match nianbao_core::template::scaffold(agency, year, kind) {
+        Ok(files) => files,
+        Err(why) => {
+            eprintln!("{why}");
+            return ExitCode::from(2);
+        }
+    };
     if dir.join(nianbao_core::load::REPORT_FILE).exists() {
         eprintln!("“{}”中已有 report.toml，未覆盖", dir.display());
         return ExitCode::from(2);
@@ -247,7 +255,7 @@ fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
         eprintln!("无法创建文件夹“{}”：{e}", dir.display());
         return ExitCode::from(2);
     }
-    for (name, text) in nianbao_core::template::scaffold(agency, year, kind) {
+    for (name, text) in files {
         let path = dir.join(name);
         if path.exists() {
             println!("  保留已有文件 {}", path.display());

@@ -45,6 +45,9 @@ fn col_name(col: usize) -> &'static str {
 
 fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
     let t = &r.applications;
+    if t.unreadable {
+        return;
+    }
     // E-T3-BALANCE: 一 + 二 = 三（七） + 四, per column.
     for col in 0..T3_COLUMNS.len() {
         let (lhs, rhs) = t.balance(&T3_BALANCE, col);
@@ -134,6 +137,7 @@ fn stated_totals(r: &Report, out: &mut Vec<Diagnostic>) {
         .rows
         .iter()
         .zip(&T3_ROWS)
+        .filter(|_| !r.applications.unreadable)
         .filter_map(|(row, def)| {
             let stated = row.stated_total.as_ref()?;
             Some(StatedTotal {
@@ -155,6 +159,7 @@ fn stated_totals(r: &Report, out: &mut Vec<Diagnostic>) {
         .groups
         .iter()
         .zip(&T4_GROUPS)
+        .filter(|_| !r.appeals.unreadable)
         .filter_map(|(group, (_, label))| {
             let stated = group.stated_total.as_ref()?;
             Some(StatedTotal {

@@ -538,7 +538,7 @@ fn parse_report(
     });
     let mut report = Report::empty(&agency, year, kind);
     report.published = published;
-    report.signature = parse_signature(&mut p, root, &agency, published);
+    report.signature = parse_signature(&mut p, root, &agency, published, &mut spans);
     parse_fonts(&mut p, root, ctx, loaded);
     if let Some((t, range)) = p.table(root, "active", true) {
         report.active.span = Some(p.span(range));
@@ -546,11 +546,15 @@ fn parse_report(
     }
     if let Some((t, range)) = p.table(root, "applications", true) {
         report.applications.span = Some(p.span(range.clone()));
+        let before = p.diags.len();
         parse_applications(&mut p, t, &mut report, range);
+        report.applications.unreadable = p.diags[before..].iter().any(|d| d.id == "E-NUMBER");
     }
     if let Some((t, range)) = p.table(root, "appeals", true) {
         report.appeals.span = Some(p.span(range.clone()));
+        let before = p.diags.len();
         parse_appeals(&mut p, t, &mut report, range);
+        report.appeals.unreadable = p.diags[before..].iter().any(|d| d.id == "E-NUMBER");
     }
     let last_year = last_year_path(&mut p, root, ctx, with_last_year, &mut spans);
     let prose_files = prose_entries(&mut p, root);
@@ -618,7 +622,7 @@ fn parse_year(p: &mut P, root: &DeTable, spans: &mut ReportSpans) -> i32 {
     spans.year = Some(p.span(v.span()));
     match v.get_ref() {
         DeValue::Integer(i) => match i.as_str().parse::<i32>() {
-            Ok(y) if (2008..=2100).contains(&y) => y,
+            Ok(y) if crate::model::REPORT_YEARS.contains(&y) => y,
             _ => {
                 p.err(
                     "E-TYPE",
@@ -674,12 +678,17 @@ fn parse_signature(
     root: &DeTable,
     agency: &str,
     published: Option<Date>,
+    spans: &mut ReportSpans,
 ) -> Option<Signature> {
     let (t, range) = p.table(root, "signature", false)?;
     p.unknown_keys(t, &["agency", "date"], "[signature] ");
-    let sig_agency = p
-        .string(t, "agency", "署名机关")
-        .map_or_else(|| agency.to_string(), |(s, _)| s);
+    let sig_agency = match p.string(t, "agency", "署名机关") {
+        Some((s, span)) => {
+            spans.signature_agency = Some(span);
+            s
+        }
+        None => agency.to_string(),
+    };
     let date = match t.get("date") {
         Some(v) => p.date(v, "署名日期（signature.date）"),
         None => published,

@@ -9,6 +9,9 @@ use crate::format::{
 };
 use crate::source::{FileId, Span};
 
+/// The report years nianbao accepts: the 条例 took effect in 2008.
+pub const REPORT_YEARS: std::ops::RangeInclusive<i32> = 2008..=2100;
+
 /// The largest count a cell may hold (E-NUMBER above it). No agency decides more than a
 /// billion of anything in a year; with it, no sum of a table can come near overflowing a
 /// `u64`, nor the 2^53 that XLSX numbers hold exactly.
@@ -126,6 +129,9 @@ pub struct Table3 {
     pub rows: [T3Line; 25],
     /// Span of the `[applications]` table header.
     pub span: Option<Span>,
+    /// A cell could not be read (E-NUMBER): its sums are unknown, so the table's arithmetic
+    /// is not checked (a balance computed with a 0 in its place would only mislead).
+    pub unreadable: bool,
 }
 
 impl Table3 {
@@ -180,6 +186,8 @@ pub struct Table4 {
     pub groups: [T4Group; 3],
     /// Span of the `[appeals]` table header.
     pub span: Option<Span>,
+    /// A cell could not be read (E-NUMBER); see [`Table3::unreadable`].
+    pub unreadable: bool,
 }
 
 /// A piece of text with one style.
@@ -483,6 +491,8 @@ pub struct ReportSpans {
     pub published: Option<Span>,
     /// `last_year = …`.
     pub last_year: Option<Span>,
+    /// `[signature] agency = …`.
+    pub signature_agency: Option<Span>,
 }
 
 impl Report {

@@ -186,14 +186,9 @@ impl<'a, 'f> Setter<'a, 'f> {
     }
 
     /// One entry of `doc.title`, wrapped into balanced centred lines if too long.
-    pub fn title_lines(&mut self, text: &str) -> Vec<Line> {
+    pub fn title_lines(&mut self, text: &str, loc: &Loc) -> Vec<Line> {
         let size = ty::TITLE.size.pt();
-        let shaped = self.shape(
-            &[(text, false)],
-            ty::TITLE.role,
-            size,
-            &Loc::Place("标题".into()),
-        );
+        let shaped = self.shape(&[(text, false)], ty::TITLE.role, size, loc);
         let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
         let m = Measure {
             width: AREA_W,
@@ -248,12 +243,12 @@ impl<'a, 'f> Setter<'a, 'f> {
 
     /// The signature's agency and date lines, placed by [`ty::signature_x`] on the grid's
     /// character pitch.
-    pub fn signature(&mut self, agency: &str, date: &str) -> Vec<Line> {
-        let loc = Loc::Place("落款".into());
+    pub fn signature(&mut self, agency: &str, date: &str, loc: &Loc) -> Vec<Line> {
         let track = grid_tracking();
         let kind = LineKind::Signature;
-        let mut name = self.single(agency, ty::SIGNATURE, track, &loc, kind);
-        let mut day = self.single(date, ty::SIGNATURE, track, &loc, kind);
+        let mut name = self.single(agency, ty::SIGNATURE, track, loc, kind);
+        let date_loc = Loc::Place("落款".into());
+        let mut day = self.single(date, ty::SIGNATURE, track, &date_loc, kind);
         let ch = BODY_SIZE + track;
         (name.x, day.x) = ty::signature_x(AREA_X + AREA_W, name.width, day.width, ch);
         for l in [&mut name, &mut day] {
