@@ -106,7 +106,10 @@ fn cause_text(cause: &Changes, cwd: &Path) -> String {
     let names: Vec<String> = cause
         .paths
         .iter()
-        .map(|p| p.strip_prefix(cwd).unwrap_or(p).display().to_string())
+        .map(|p| {
+            let shown = p.strip_prefix(cwd).unwrap_or(p).display().to_string();
+            nianbao_core::diag::terminal_safe(&shown).into_owned()
+        })
         .collect();
     if names.len() > 3 {
         format!("{} 等 {} 个文件有改动", names[..3].join("、"), names.len())

@@ -202,12 +202,22 @@ fn new_refuses_bad_agency_and_year_and_escapes_through_toml() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("99999"));
     assert!(!dir.exists());
-    let o = nianbao(&["new", d, "--agency", "某某局\"一科\"\\二科", "--year", "2025"]);
+    let o = nianbao(&[
+        "new",
+        d,
+        "--agency",
+        "某某局\"一科\"\\二科",
+        "--year",
+        "2025",
+    ]);
     assert!(o.status.success());
     let o = nianbao(&["check", d]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let toml = std::fs::read_to_string(dir.join("report.toml")).unwrap();
-    assert!(toml.contains(r#"agency = "某某局\"一科\"\\二科""#), "{toml}");
+    assert!(
+        toml.contains(r#"agency = "某某局\"一科\"\\二科""#),
+        "{toml}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -241,7 +251,12 @@ fn a_closed_stdout_is_not_a_panic() {
         child.stdout.take().unwrap().read_exact(&mut first).unwrap();
         // The read end is dropped here: later writes get EPIPE.
         let mut err = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
         let status = child.wait().unwrap();
         assert!(!err.contains("panicked"), "{err}");
         assert_eq!(status.code(), Some(0), "{args:?}: {err}");

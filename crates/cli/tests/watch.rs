@@ -480,7 +480,11 @@ fn a_fifo_never_blocks_the_watcher_and_the_first_ctrl_c_stops_it() {
         if let Some(s) = w.child.try_wait().unwrap() {
             break s;
         }
-        assert!(start.elapsed() < STEP, "still running after Ctrl-C\n{}", w.log());
+        assert!(
+            start.elapsed() < STEP,
+            "still running after Ctrl-C\n{}",
+            w.log()
+        );
         thread::sleep(Duration::from_millis(10));
     };
     assert_eq!(status.code(), Some(0), "{}", w.log());
@@ -512,13 +516,21 @@ fn a_closed_stdout_stops_the_watcher_quietly() {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
         }
-        assert!(start.elapsed() < STEP * 3, "still running with stdout closed");
+        assert!(
+            start.elapsed() < STEP * 3,
+            "still running with stdout closed"
+        );
         n += 1;
         std::fs::write(fx.report(), fx.with_licensing(&(9000 + n).to_string())).unwrap();
         thread::sleep(Duration::from_millis(200));
     };
     let mut err = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(status.code(), Some(0), "{err}");
 }

@@ -587,7 +587,10 @@ fn text_vs_tables(r: &Report, out: &mut Vec<Diagnostic>) {
                         let unit = chars.get(e).copied();
                         let prev = k.checked_sub(1).map(|p| chars[p]);
                         let counted = matches!(unit, Some('件' | '宗' | '起'));
-                        if counted && prev != Some('第') && prev != Some('.') && !loc.is_generated(k)
+                        if counted
+                            && prev != Some('第')
+                            && prev != Some('.')
+                            && !loc.is_generated(k)
                         {
                             let number: String = chars[k..e].iter().collect();
                             if let (Ok(n), Some(claim)) = (

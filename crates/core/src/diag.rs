@@ -256,7 +256,7 @@ fn visible(c: char) -> char {
 /// source text, file names and messages, so a source file cannot send escape sequences to
 /// the terminal.
 pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(|c| is_hidden_control(c)) {
+    if s.chars().any(is_hidden_control) {
         std::borrow::Cow::Owned(s.chars().map(visible).collect())
     } else {
         std::borrow::Cow::Borrowed(s)

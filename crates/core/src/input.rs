@@ -89,9 +89,9 @@ impl ReadError {
                 human_size(*size),
                 human_size(*limit)
             ),
-            ReadError::Encoding(_) => format!(
-                "文件“{p}”不是 UTF-8 编码，也不是 GBK/GB18030 编码的文字，无法读取"
-            ),
+            ReadError::Encoding(_) => {
+                format!("文件“{p}”不是 UTF-8 编码，也不是 GBK/GB18030 编码的文字，无法读取")
+            }
             ReadError::Io(e) => format!("无法读取文件“{p}”：{}", io_reason(e)),
         }
     }
@@ -262,8 +262,8 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Undecodable> {
                 .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
                 .count();
             if utf8_chinese < 3 && !bytes.contains(&0) {
-                if let Some(text) = encoding_rs::GB18030
-                    .decode_without_bom_handling_and_without_replacement(bytes)
+                if let Some(text) =
+                    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
                 {
                     return Ok(Decoded {
                         text: text.into_owned(),
@@ -320,7 +320,10 @@ mod tests {
         let mut utf16 = vec![0xff, 0xfe];
         utf16.extend("年报".encode_utf16().flat_map(u16::to_le_bytes));
         let d = decode(&utf16).unwrap();
-        assert_eq!((d.text.as_str(), d.converted_from), ("年报", Some("UTF-16LE")));
+        assert_eq!(
+            (d.text.as_str(), d.converted_from),
+            ("年报", Some("UTF-16LE"))
+        );
         // Binary (a NUL and a lone lead byte) is neither; the first bad byte is located.
         let e = decode(b"ab\ncd\x00\xff\xfe").unwrap_err();
         assert_eq!(&e.lossy[..e.at], "ab\ncd\0");

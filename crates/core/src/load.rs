@@ -14,11 +14,11 @@ use crate::format::{
     Kind, ProsePart, PROSE_PARTS, T3_APPLICANT_COLS, T3_COLUMNS, T3_ROWS, T3_TOTAL, T4_COLUMNS,
     T4_GROUPS, T4_RESULT_COLS,
 };
+use crate::input::{self, ReadError};
 use crate::model::{
     Count, Date, Fee, Prose, Report, ReportSpans, Signature, T3Line, MAX_COUNT, MAX_FEE,
 };
 use crate::source::{FileId, SourceMap, Span};
-use crate::input::{self, ReadError};
 use crate::typography::Role;
 use crate::{prose, suggest};
 
@@ -135,14 +135,19 @@ fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, Unread> {
                         format!("文件“{}”是 {name} 编码，已自动转换后读取", path.display()),
                     )
                     .at(Span::file_start(id))
-                    .hint("建议用记事本或 WPS 打开后“另存为”，编码选择“UTF-8”，其他软件才能正确显示"),
+                    .hint(
+                        "建议用记事本或 WPS 打开后“另存为”，编码选择“UTF-8”，其他软件才能正确显示",
+                    ),
                 );
             }
             Ok(id)
         }
         Err(ReadError::Encoding(bad)) => {
             let at = bad.at;
-            let end = bad.lossy[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            let end = bad.lossy[at..]
+                .chars()
+                .next()
+                .map_or(at, |c| at + c.len_utf8());
             let id = loaded.sources.add(path.to_path_buf(), bad.lossy.clone());
             Err(Unread {
                 err: ReadError::Encoding(bad),
@@ -734,8 +739,11 @@ fn parse_fonts(p: &mut P, root: &DeTable, ctx: &Ctx, loaded: &mut Loaded) {
                     ReadError::NotFound => format!("找不到字体文件“{}”", path.display()),
                     _ => format!("字体文件{}", e.message(&path)),
                 };
-                p.diags
-                    .push(Diagnostic::error(e.id(), message).at(span.clone()).hint(hint));
+                p.diags.push(
+                    Diagnostic::error(e.id(), message)
+                        .at(span.clone())
+                        .hint(hint),
+                );
             }
         }
         loaded.fonts.push((role.to_string(), path));
@@ -923,8 +931,8 @@ fn load_last_year(path: &Path, span: Span, loaded: &mut Loaded) -> Option<Box<Re
             };
             loaded.diagnostics.push(
                 Diagnostic::warning("W-LAST-YEAR", message)
-                .at(span)
-                .hint("检查 last_year 路径（相对于本报告文件夹）"),
+                    .at(span)
+                    .hint("检查 last_year 路径（相对于本报告文件夹）"),
             );
             None
         }
@@ -1120,12 +1128,14 @@ mod tests {
 
     #[test]
     fn fees_are_plain_decimals_printed_canonically() {
-        let ok = |t: &str| decimal_fee(t).map(|(v, s)| (v, s));
+        let ok = decimal_fee;
         assert_eq!(ok("2.50"), Ok((2.5, "2.50".to_string())));
         assert_eq!(ok("1_234.5"), Ok((1234.5, "1234.5".to_string())));
         assert_eq!(ok("+3"), Ok((3.0, "3".to_string())));
         assert_eq!(ok("-0.0"), Ok((0.0, "0.0".to_string())));
-        for bad in ["0x10", "0o17", "0b11", "1e-5", "2E3", "-1.5", "inf", "nan", "1e300"] {
+        for bad in [
+            "0x10", "0o17", "0b11", "1e-5", "2E3", "-1.5", "inf", "nan", "1e300",
+        ] {
             assert!(decimal_fee(bad).is_err(), "{bad}");
         }
         assert!(decimal_fee("1e-5").unwrap_err().1.contains("0.00001"));

@@ -337,7 +337,13 @@ impl Locator<'_> {
         let range = &inline.span.range;
         let offset = |k: usize| -> usize {
             if inline.exact {
-                range.start + self.byte.get(pos + k).filter(|_| k < n).copied().unwrap_or(inline.text.len())
+                range.start
+                    + self
+                        .byte
+                        .get(pos + k)
+                        .filter(|_| k < n)
+                        .copied()
+                        .unwrap_or(inline.text.len())
             } else {
                 range.start
             }

@@ -37,7 +37,11 @@ fn prose_table() -> String {
 ///
 /// Refuses (with a Chinese message) an empty agency name, one with control characters (a
 /// line break would end the title line), and a year outside [`REPORT_YEARS`].
-pub fn scaffold(agency: &str, year: i32, kind: Kind) -> Result<Vec<(&'static str, String)>, String> {
+pub fn scaffold(
+    agency: &str,
+    year: i32,
+    kind: Kind,
+) -> Result<Vec<(&'static str, String)>, String> {
     let agency = agency.trim();
     if agency.is_empty() {
         return Err("机关全称（--agency）不能为空".into());

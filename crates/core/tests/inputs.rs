@@ -85,12 +85,20 @@ fn symlinks_out_of_the_folder_are_refused() {
     std::fs::remove_file(dir.join("overview.md")).unwrap();
     std::fs::copy(clean().join("overview.md"), dir.join("overview.md")).unwrap();
     symlink(dir.parent().unwrap(), dir.join("text")).unwrap();
-    edit_toml(&dir, "problems = \"problems.md\"", "problems = \"text/secret.md\"");
+    edit_toml(
+        &dir,
+        "problems = \"problems.md\"",
+        "problems = \"text/secret.md\"",
+    );
     let l = load_and_check(&dir);
     assert_eq!(with_id(&l, "E-PATH").len(), 1, "{:#?}", l.diagnostics);
 
     // A symlink that stays inside the folder is read.
-    edit_toml(&dir, "problems = \"text/secret.md\"", "problems = \"alias.md\"");
+    edit_toml(
+        &dir,
+        "problems = \"text/secret.md\"",
+        "problems = \"alias.md\"",
+    );
     symlink(dir.join("problems.md"), dir.join("alias.md")).unwrap();
     let l = load_and_check(&dir);
     assert!(with_id(&l, "E-PATH").is_empty(), "{:#?}", l.diagnostics);
@@ -133,8 +141,16 @@ fn fifos_devices_and_huge_files_are_refused_at_once() {
     );
     let l = load_and_check(&dir);
     let w = with_id(&l, "W-LAST-YEAR");
-    assert!(w[0].message.contains("不是普通文件"), "{:#?}", l.diagnostics);
-    edit_toml(&dir, "last_year = \"../ly.fifo\"", "last_year = \"/dev/zero\"");
+    assert!(
+        w[0].message.contains("不是普通文件"),
+        "{:#?}",
+        l.diagnostics
+    );
+    edit_toml(
+        &dir,
+        "last_year = \"../ly.fifo\"",
+        "last_year = \"/dev/zero\"",
+    );
     let l = load_and_check(&dir);
     let w = with_id(&l, "W-LAST-YEAR");
     assert!(w[0].message.contains("设备文件"), "{:#?}", l.diagnostics);
@@ -228,7 +244,11 @@ fn values_build_would_refuse_are_located_loader_errors() {
     assert_eq!(count(&l.diagnostics).errors, 0);
 
     for typed in ["\"202-1-20\"", "\"0-1-1\""] {
-        let l = load_toml_edit("date", "published = 2025-01-20", &format!("published = {typed}"));
+        let l = load_toml_edit(
+            "date",
+            "published = 2025-01-20",
+            &format!("published = {typed}"),
+        );
         let e = with_id(&l, "E-DATE");
         assert_eq!(e.len(), 1, "{typed}: {:#?}", l.diagnostics);
         assert!(e[0].message.contains("年份"));
@@ -295,9 +315,17 @@ fn control_characters_are_shown_not_sent() {
     .unwrap();
     let l = load_and_check(&dir);
     let text = render(&l.diagnostics, &l.sources, false);
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
-    assert!(text.contains("标题栏␛]0;PWNED␇清屏␛[2J,半角逗号。"), "{text}");
-    let caret = text.lines().find(|l| l.trim_start().starts_with("| ") && l.contains('^'));
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text}"
+    );
+    assert!(
+        text.contains("标题栏␛]0;PWNED␇清屏␛[2J,半角逗号。"),
+        "{text}"
+    );
+    let caret = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("| ") && l.contains('^'));
     let source = text.lines().find(|l| l.contains("清屏")).unwrap();
     let col = caret.unwrap().find('^').unwrap();
     // The caret sits under the comma (widths: each CJK character two columns).

@@ -34,7 +34,10 @@ fn side_path(target: &Path, ext: &str) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    target.with_file_name(format!(".{name}.{}-{n}.{ext}", std::process::id()))
+    // At most 40 characters of the name (up to 160 bytes): a target name near the 255-byte
+    // limit of most file systems must not make its temp file's name too long.
+    let short: String = name.chars().take(40).collect();
+    target.with_file_name(format!(".{short}.{}-{n}.{ext}", std::process::id()))
 }
 
 /// The Office lock file Word/Excel/WPS keep next to an open document (`~$name`).

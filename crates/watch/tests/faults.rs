@@ -89,7 +89,11 @@ fn fonts_that_are_no_fonts_are_located_errors() {
     let fang_line = toml.lines().position(|l| l.starts_with("fang")).unwrap() + 1;
     assert_eq!(line(e[0]), fang_line);
     assert_eq!(line(e[1]), fang_line + 1);
-    assert!(e[0].message.contains("可能不是字体文件"), "{}", e[0].message);
+    assert!(
+        e[0].message.contains("可能不是字体文件"),
+        "{}",
+        e[0].message
+    );
     assert!(e[1].message.contains("轮廓") || e[1].message.contains("损坏"));
     // ttf-parser's own English ("unknown magic", "malformed font") is not passed on.
     assert!(e
@@ -100,7 +104,11 @@ fn fonts_that_are_no_fonts_are_located_errors() {
     let mut loaded = nianbao_core::load_and_check(&dir);
     nianbao_watch::build::check_fonts(&mut loaded, &mut FontCache::default());
     assert_eq!(
-        loaded.diagnostics.iter().filter(|d| d.id == "E-FONT").count(),
+        loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.id == "E-FONT")
+            .count(),
         2
     );
 }
@@ -126,7 +134,11 @@ fn a_font_truncated_between_builds_is_read_again_not_a_crash() {
         .unwrap()
         .set_len(0)
         .unwrap();
-    std::fs::write(dir.join("problems.md"), "又一段。本年度未收取信息处理费。\n").unwrap();
+    std::fs::write(
+        dir.join("problems.md"),
+        "又一段。本年度未收取信息处理费。\n",
+    )
+    .unwrap();
     let second = build(&dir, &o, &mut cache);
     let why = second.refused.as_deref().unwrap_or_default();
     assert!(why.contains("FandolFang-Regular.otf"), "{why}");
@@ -145,11 +157,23 @@ fn the_output_set_is_replaced_all_or_nothing() {
     let mut fonts = FontCache::default();
     let first = build(&dir, &all, &mut fonts);
     assert!(first.outputs.iter().all(|o| o.status == Written::Written));
-    let path = |f: Format| first.outputs.iter().find(|o| o.format == f).unwrap().path.clone();
+    let path = |f: Format| {
+        first
+            .outputs
+            .iter()
+            .find(|o| o.format == f)
+            .unwrap()
+            .path
+            .clone()
+    };
     let docx_before = std::fs::read(path(Format::Docx)).unwrap();
     std::fs::remove_file(path(Format::Pdf)).unwrap();
     std::fs::create_dir(path(Format::Pdf)).unwrap();
-    std::fs::write(dir.join("problems.md"), "新增的一段。本年度未收取信息处理费。\n").unwrap();
+    std::fs::write(
+        dir.join("problems.md"),
+        "新增的一段。本年度未收取信息处理费。\n",
+    )
+    .unwrap();
     let second = build(&dir, &all, &mut fonts);
     assert!(second.write_failed());
     for o in &second.outputs {
@@ -178,7 +202,10 @@ fn the_output_set_is_replaced_all_or_nothing() {
 fn hostile_agency_names_give_safe_file_names() {
     for (name, safe) in [
         ("~$某某县交通运输局", "某某县交通运输局"),
-        ("某某县\u{1b}[31m交通\u{202e}xcod.局\n二行", "某某县[31m交通xcod.局二行"),
+        (
+            "某某县\u{1b}[31m交通\u{202e}xcod.局\n二行",
+            "某某县[31m交通xcod.局二行",
+        ),
         ("a<b>c:d\"e/f\\g|h?i*j", "a_b_c_d_e_f_g_h_i_j"),
         ("报告. ", "报告"),
         ("CON", "_CON"),
@@ -200,7 +227,12 @@ fn hostile_agency_names_give_safe_file_names() {
     let mut fonts = FontCache::default();
     let o = opts(&[Format::Xlsx]);
     let first = build(&dir, &o, &mut fonts);
-    let name = first.outputs[0].path.file_name().unwrap().to_string_lossy().into_owned();
+    let name = first.outputs[0]
+        .path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     assert!(name.starts_with("某某县"), "{name}");
     edit_toml(&dir, "licensing = 1520", "licensing = 1600");
     let second = build(&dir, &o, &mut fonts);
