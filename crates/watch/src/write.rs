@@ -165,17 +165,22 @@ fn replace(jobs: &mut [Job]) -> Result<(), (usize, String)> {
             continue; // nothing to move aside
         }
         let backup = side_path(job.target, "old");
-        std::fs::rename(job.target, &backup).map_err(|e| {
-            (
-                job.index,
-                format!(
-                    "无法替换“{}”（文件可能被其他程序打开，或没有写权限）：{}",
-                    job.target.display(),
-                    io_reason(&e)
-                ),
-            )
-        })?;
-        job.backup = Some(backup);
+        match std::fs::rename(job.target, &backup) {
+            Ok(()) => job.backup = Some(backup),
+            // Gone since we looked (another build of the same report moved it): nothing to
+            // keep.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err((
+                    job.index,
+                    format!(
+                        "无法替换“{}”（文件可能被其他程序打开，或没有写权限）：{}",
+                        job.target.display(),
+                        io_reason(&e)
+                    ),
+                ))
+            }
+        }
     }
     for job in jobs.iter_mut() {
         let Some(temp) = &job.temp else { continue };

@@ -244,8 +244,8 @@ fn hostile_agency_names_give_safe_file_names() {
 #[test]
 fn the_same_report_twice_in_one_batch() {
     let dir = report("twice");
-    let o = opts(&[Format::Xlsx]);
-    for i in 0..10 {
+    let o = opts(&[Format::Docx, Format::Xlsx]);
+    for i in 0..20 {
         edit_toml(
             &dir,
             &format!("licensing = {}", 1520 + i),
