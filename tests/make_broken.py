@@ -9,7 +9,8 @@ import os, re, shutil
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "broken")
 tmpl = open(os.path.join(os.path.dirname(__file__), "..", "templates", "report.toml"), encoding="utf-8").read()
-# The [prose] table as `nianbao new` writes it (crates/core/src/template.rs, prose_table).
+# The [prose] lines `nianbao new` writes (crates/core/src/template.rs, prose_table) for a report
+# with an opening and no table leads.
 PROSE_TABLE = """opening = "opening.md"       # 开头段落（可选）：依据、统计期限、下载地址、联系方式
 overview = "overview.md"     # 一、总体情况（原则上不超过一千字）
 # active = "active.md"       # 二、表格前的说明（可选）
@@ -66,6 +67,10 @@ shutil.rmtree(ROOT, ignore_errors=True)
 case("clean")
 case("t3-balance", setrow(BASE, "new", "9 2 0 1 0 1".split()))
 case("t3-subtotal", BASE.replace("carried_forward =", "total           = [9, 1, 0, 1, 0, 0]\ncarried_forward ="))
+# The 2022 township pattern: a （四） row filled while the stated （七）总计 leaves it out; the
+# imbalance it causes is folded into the one E-T3-SUBTOTAL.
+case("t3-subtotal-fold", setrow(BASE.replace("carried_forward =", "total           = [8, 1, 0, 1, 0, 0]\ncarried_forward ="),
+                               "needs_creation", "3 0 0 0 0 0".split()))
 case("t3-rowsum", setrow(BASE, "disclosed", "5 1 0 0 0 0 7".split()))
 case("t4-sum", setrow(BASE, "review", "1 0 0 1 3".split()))
 case("number-negative", setrow(BASE, "secret", "0 -1 0 0 0 0".split()))
@@ -87,6 +92,8 @@ case("bad-date", BASE.replace("published = 2025-01-20", "published = 2025-02-30"
 case("placeholder", prose={"overview.md": "全年新收申请{{applications.nwe}}件，复议{{appeals.reveiw}}件。\n"})
 case("text-table", prose={"overview.md": "全年新收政府信息公开申请15件，办结10件。被申请行政复议3件，结转下年度继续办理3件。\n"})
 case("text-zero", prose={"overview.md": "本年度未收到政府信息公开申请。\n"})
+case("enum", prose={"overview.md": "## （一）主动公开\n\n全年主动公开政府信息360条。\n\n## （二）依申请公开\n\n全年新收政府信息公开申请{{applications.new}}件。\n\n## （二）政府信息管理\n\n严格公开属性认定。\n",
+                    "problems.md": "一是公开内容更新不够及时。二是解读形式单一。三是业务培训不足。三是监督考核不严。下一步将逐项整改。\n"})
 case("overview-len", prose={"overview.md": "全年持续深化政务公开，围绕重点领域逐项落实公开要求，不断提升公开质量和实效。\n\n" * 30})
 case("deadline", BASE.replace("published = 2025-01-20", "published = 2025-02-15"))
 case("punct", prose={"opening.md": "根据《条例》要求,现发布本报告(全文)。\n"})
@@ -97,6 +104,12 @@ LAST = (setrow(setrow(BASE.replace("year = 2024", "year = 2023").replace("publis
         {"problems.md": PROSE["problems.md"], "overview.md": PROSE["overview.md"]})
 LAST = (setrow(setrow(LAST[0], "new", "9 1 0 1 0 1".split()), "carried_over", "0 0 0 0 0 0".split()), LAST[1])
 case("cross-year", BASE.replace('# last_year = "../上年度报告文件夹"', 'last_year = "last"'), last=LAST)
+# W-STOCK explained in the prose: a note, not a warning. Last year differs only in 现行有效.
+LAST_STOCK = (setrow(setrow(setrow(BASE.replace("year = 2024", "year = 2023").replace("published = 2025-01-20", "published = 2024-01-25"),
+                                   "normative", "2 0 15".split()), "carried_forward", "1 0 0 0 0 0".split()), "new", "8 1 0 1 0 0".split()),
+              {"overview.md": "## （一）主动公开\n\n上年度主动公开政府信息280条。\n", "problems.md": "一是栏目设置有待优化。\n"})
+case("stock-explained", BASE.replace('# last_year = "../上年度报告文件夹"', 'last_year = "last"'),
+     prose={"overview.md": PROSE["overview.md"] + "\n开展行政规范性文件集中清理，将上年漏统的3件现行有效文件一并计入。\n"}, last=LAST_STOCK)
 case("last-year-missing", BASE.replace('# last_year = "../上年度报告文件夹"', 'last_year = "../no-such-report"'))
 # Issue 19: what the bad-input campaign found.
 case("control-char", BASE.replace('agency = "某某县交通运输局"', 'agency = "某某县\\u001b[31m交通\\u202E运输局\\n二行"', 1))

@@ -33,6 +33,7 @@ macro_rules! eprintln {
     ($($t:tt)*) => { $crate::out::stderr(format_args!("{}\n", format_args!($($t)*))) };
 }
 
+mod import_cmd;
 mod out;
 mod watch_cmd;
 
@@ -64,20 +65,41 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
-    /// 新建报告文件夹 / scaffold a new report
+    /// 新建报告文件夹；--from 从上年度报告开始 / scaffold a new report, or next year's
     #[command(after_help = EXIT_HELP)]
     New {
         /// 要创建的文件夹 / folder to create
         dir: PathBuf,
-        /// 机关全称 / full agency name
+        /// 机关全称（有 --from 时默认取上年度的） / full agency name
+        #[arg(long, required_unless_present = "from")]
+        agency: Option<String>,
+        /// 报告年度（有 --from 时默认为上年度加一） / report year
+        #[arg(long, required_unless_present = "from")]
+        year: Option<i32>,
+        /// 机关类型（默认 department；有 --from 时取上年度的） / kind of agency
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        /// 上年度报告：报告文件夹，或可导入的文件（DOCX、XLSX、HTML、文本），导入到 DIR/上年度/
+        /// / last year's report: a report folder, or a file to import (into DIR/上年度/)
         #[arg(long)]
-        agency: String,
-        /// 报告年度 / report year
-        #[arg(long)]
-        year: i32,
-        /// 机关类型 / kind of agency
-        #[arg(long, value_enum, default_value_t = KindArg::Department)]
-        kind: KindArg,
+        from: Option<PathBuf>,
+    },
+    /// 导入已发布的报告（DOCX、XLSX、HTML 网页、纯文本）为源文件 / import a published report
+    #[command(after_help = EXIT_HELP)]
+    Import {
+        /// 要导入的文件 / file to import
+        file: PathBuf,
+        /// 输出的报告文件夹（默认：文件旁同名文件夹） / report folder to create
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+    },
+    /// 把在 Excel/WPS 中修改过的工作簿中的数字写回 report.toml / write an edited workbook's numbers back
+    #[command(name = "sync-xlsx", after_help = EXIT_HELP)]
+    SyncXlsx {
+        /// 工作簿（nianbao build 生成的 XLSX） / the workbook
+        file: PathBuf,
+        /// 报告文件夹（默认：工作簿在 DIR/out/ 中时为 DIR，否则为当前文件夹） / report folder
+        dir: Option<PathBuf>,
     },
     /// 生成 DOCX、PDF、XLSX / build the outputs
     #[command(after_help = EXIT_HELP)]
@@ -112,6 +134,10 @@ struct OutputArgs {
     /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
     #[arg(long)]
     draft: bool,
+    /// 覆盖在 Excel/WPS 中改过数字的工作簿（默认停止并列出这些单元格）
+    /// / overwrite a workbook whose numbers were edited (default: stop and name the cells)
+    #[arg(long)]
+    force: bool,
     /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
     #[arg(long)]
     fonts: Option<PathBuf>,
@@ -123,6 +149,7 @@ impl OutputArgs {
             out_dir: self.out.clone(),
             formats: self.format.iter().map(|f| f.0).collect(),
             draft: self.draft,
+            force: self.force,
         }
     }
 }
@@ -180,7 +207,25 @@ fn main() -> ExitCode {
             agency,
             year,
             kind,
-        } => new(&dir, &agency, year, kind),
+            from,
+        } => match (from, agency, year) {
+            (Some(from), agency, year) => import_cmd::new_from(
+                &dir,
+                &from,
+                &nianbao_import::next_year::Options {
+                    agency,
+                    year,
+                    kind: import_cmd::kind(kind),
+                },
+            ),
+            (None, Some(agency), Some(year)) => {
+                new(&dir, &agency, year, kind.unwrap_or(KindArg::Department))
+            }
+            // clap requires --agency and --year without --from.
+            (None, _, _) => ExitCode::from(2),
+        },
+        Command::Import { file, out } => import_cmd::import(&file, out.as_deref()),
+        Command::SyncXlsx { file, dir } => import_cmd::sync_xlsx(&file, dir.as_deref()),
         Command::Build { dirs, output } => build_cmd(&dirs, &output.options(), output.fonts),
         Command::Watch { dir, output } => watch_cmd::run(&dir, output.options(), output.fonts),
     }
@@ -233,12 +278,16 @@ fn check(dir: &Path, format: OutputFormat) -> ExitCode {
     ExitCode::from(u8::from(c.errors > 0))
 }
 
-fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
-    let kind = match kind {
+fn kind_of(kind: KindArg) -> Kind {
+    match kind {
         KindArg::Department => Kind::Department,
         KindArg::Township => Kind::Township,
         KindArg::Government => Kind::Government,
-    };
+    }
+}
+
+fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
+    let kind = kind_of(kind);
     // Validated before anything is created: a refused name leaves no empty folder behind.
     let files = match nianbao_core::template::scaffold(agency, year, kind) {
         Ok(files) => files,

@@ -18,6 +18,35 @@ fn load_check(c: &mut Criterion) {
         });
     }
     g.finish();
+    // The checks alone, and the prose-claims pass alone (W-TEXT-TABLE/W-TEXT-ZERO reading), on
+    // the loaded example: the claims pass should stay a small fraction of a check.
+    let mut g = c.benchmark_group("check");
+    for (name, dir) in nianbao_core::sample::examples() {
+        let report = nianbao_core::load_and_check(&dir).report.unwrap();
+        g.bench_function(&name, |b| {
+            b.iter(|| nianbao_core::check::check(std::hint::black_box(&report)))
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("claims");
+    for (name, dir) in nianbao_core::sample::examples() {
+        let report = nianbao_core::load_and_check(&dir).report.unwrap();
+        g.bench_function(&name, |b| {
+            b.iter(|| {
+                let mut n = 0;
+                for (_, prose) in std::hint::black_box(&report).sections.all() {
+                    let mut reader = nianbao_core::claims::Reader::new(report.year);
+                    for block in &prose.blocks {
+                        let heading = matches!(block, nianbao_core::model::Block::Heading { .. });
+                        let found = reader.block(&block.text(), heading, |i| block.is_generated(i));
+                        n += found.counts.len() + found.absences.len();
+                    }
+                }
+                n
+            })
+        });
+    }
+    g.finish();
     let mut g = c.benchmark_group("document_build");
     for (name, dir) in nianbao_core::sample::examples() {
         let loaded = nianbao_core::load_and_check(&dir);

@@ -4,11 +4,12 @@
 //! finding. Table arithmetic uses the computed totals; totals a source states itself are
 //! compared with the computed ones.
 
+use crate::claims::{self, Cell, Written};
 use crate::diag::Diagnostic;
 use crate::format::{
     self, LABEL_TYPOS, OLD_FORMAT_LABELS, PROSE_PARTS, T3_APPLICANT_COLS, T3_BALANCE,
-    T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_COLUMNS, T3_GROUPS, T3_NEW, T3_RESULTS, T3_ROWS,
-    T3_TOTAL, T3_TOTAL_COL, T4_GROUPS,
+    T3_CARRIED_FORWARD, T3_CARRIED_OVER, T3_COLUMNS, T3_NEW, T3_RESULTS, T3_ROWS, T3_TOTAL,
+    T3_TOTAL_COL, T4_GROUPS,
 };
 use crate::model::{Block, Count, Prose, Report};
 use crate::source::Span;
@@ -22,6 +23,7 @@ pub fn check(report: &Report) -> Vec<Diagnostic> {
     fee(report, &mut out);
     prose_text(report, &mut out);
     text_vs_tables(report, &mut out);
+    enumerations(report, &mut out);
     overview_length(report, &mut out);
     deadline(report, &mut out);
     if let Some(last) = &report.last_year {
@@ -48,10 +50,38 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
     if t.unreadable {
         return;
     }
+    let total_row = &t.rows[T3_TOTAL];
+    // The （七）总计 the source states, per column (None when the row is not written).
+    let stated = |col: usize| -> Option<u64> {
+        if !total_row.stated {
+            return None;
+        }
+        Some(match &total_row.stated_total {
+            Some(st) if col == T3_TOTAL_COL => st.value,
+            None if col == T3_TOTAL_COL => stated_sum(total_row),
+            _ => total_row.cells[col].value,
+        })
+    };
+    // One root cause, one message: a column whose stated （七）总计 balances 一 + 二 = 三（七） +
+    // 四 is out of balance only because its result rows do not add up to that subtotal; its
+    // E-T3-BALANCE is folded into the E-T3-SUBTOTAL.
+    let lhs = |col: usize| t.balance(&T3_BALANCE, col).0;
+    let folded = |col: usize| {
+        stated(col).is_some_and(|st| {
+            st != t.sum(T3_RESULTS, col) && lhs(col) == st + t.value(T3_CARRIED_FORWARD, col)
+        })
+    };
+    let fold_hint = |col: usize, st: u64| {
+        format!(
+            "以填写的总计 {st} 计，一+二=三（七）+四 成立（{} = {st} + {}）：表三不平衡的原因是办理结果各行之和与所填总计不符，改正各行或总计即可",
+            lhs(col),
+            t.value(T3_CARRIED_FORWARD, col)
+        )
+    };
     // E-T3-BALANCE: 一 + 二 = 三（七） + 四, per column.
     for col in 0..T3_COLUMNS.len() {
         let (lhs, rhs) = t.balance(&T3_BALANCE, col);
-        if lhs != rhs {
+        if lhs != rhs && !folded(col) {
             let row = &t.rows[T3_CARRIED_FORWARD];
             let span = if col < T3_TOTAL_COL {
                 span_of(&row.cells[col], &row.span.clone().or(t.span.clone()))
@@ -81,42 +111,59 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
         }
     }
     // E-T3-SUBTOTAL: a stated （七）总计 row equals the sum of rows 3–23.
-    let total_row = &t.rows[T3_TOTAL];
     if total_row.stated {
+        let mut total_folded = folded(T3_TOTAL_COL);
         for col in T3_APPLICANT_COLS {
             let stated = total_row.cells[col].value;
             let computed = t.sum(T3_RESULTS, col);
             if stated != computed {
-                out.push(
-                    Diagnostic::error(
-                        "E-T3-SUBTOTAL",
-                        format!(
-                            "表三“{}”列：三（七）总计填写为 {stated}，三（一）至（六）各项之和为 {computed}",
-                            col_name(col)
-                        ),
-                    )
-                    .at(span_of(&total_row.cells[col], &total_row.span))
-                    .hint("（七）总计可以不填，由工具自动计算；若填写，须等于办理结果各项之和"),
-                );
+                let mut d = Diagnostic::error(
+                    "E-T3-SUBTOTAL",
+                    format!(
+                        "表三“{}”列：三（七）总计填写为 {stated}，三（一）至（六）各项之和为 {computed}",
+                        col_name(col)
+                    ),
+                )
+                .at(span_of(&total_row.cells[col], &total_row.span))
+                .hint("（七）总计可以不填，由工具自动计算；若填写，须等于办理结果各项之和");
+                if folded(col) {
+                    d = d.hint(fold_hint(col, stated));
+                }
+                if total_folded && total_row.stated_total.is_none() {
+                    // The 总计 column's imbalance has the same cause.
+                    d = d.hint(format!(
+                        "“总计”列同理：{}",
+                        fold_hint(T3_TOTAL_COL, stated_sum(total_row))
+                    ));
+                    total_folded = false;
+                }
+                out.push(d);
             }
         }
         if let Some(st) = &total_row.stated_total {
             let computed = t.sum(T3_RESULTS, T3_TOTAL_COL);
             if st.value != computed {
-                out.push(
-                    Diagnostic::error(
-                        "E-T3-SUBTOTAL",
-                        format!(
-                            "表三“总计”列：三（七）总计填写为 {}，三（一）至（六）各项之和为 {computed}",
-                            st.value
-                        ),
-                    )
-                    .at(span_of(st, &total_row.span))
-                    .hint("删去这个数由工具自动计算，或改正它"),
-                );
+                let mut d = Diagnostic::error(
+                    "E-T3-SUBTOTAL",
+                    format!(
+                        "表三“总计”列：三（七）总计填写为 {}，三（一）至（六）各项之和为 {computed}",
+                        st.value
+                    ),
+                )
+                .at(span_of(st, &total_row.span))
+                .hint("删去这个数由工具自动计算，或改正它");
+                if total_folded {
+                    d = d.hint(fold_hint(T3_TOTAL_COL, st.value));
+                }
+                out.push(d);
             }
         }
     }
+}
+
+/// The sum of the six stated cells of the （七）总计 row.
+fn stated_sum(row: &crate::model::T3Line) -> u64 {
+    crate::model::add_all(row.cells.iter().map(|c| c.value))
 }
 
 /// A 总计 the source typed, the sum of its parts it must equal, and what to say.
@@ -136,9 +183,9 @@ fn stated_totals(r: &Report, out: &mut Vec<Diagnostic>) {
         .applications
         .rows
         .iter()
-        .zip(&T3_ROWS)
+        .enumerate()
         .filter(|_| !r.applications.unreadable)
-        .filter_map(|(row, def)| {
+        .filter_map(|(i, row)| {
             let stated = row.stated_total.as_ref()?;
             Some(StatedTotal {
                 id: "E-T3-ROWSUM",
@@ -147,7 +194,7 @@ fn stated_totals(r: &Report, out: &mut Vec<Diagnostic>) {
                 fallback: &row.span,
                 message: format!(
                     "表三“{}”行：总计填写为 {}，六类申请人之和为 {}",
-                    def.label,
+                    claims::t3_row_name(i),
                     stated.value,
                     row.sum()
                 ),
@@ -368,261 +415,121 @@ fn is_chinese(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}' | '“' | '”' | '‘' | '’')
 }
 
-/// What a number in prose claims to be, and the table's value for it.
-struct Claim {
-    what: &'static str,
-    table: String,
-    value: u64,
-    placeholder: String,
-}
-
-/// Whether a clause is about a change (同比, 增长, a percentage) rather than a count.
-fn about_change(segment: &str) -> bool {
-    [
-        "同比",
-        "增长",
-        "增加",
-        "减少",
-        "下降",
-        "上升",
-        "较上年",
-        "%",
-        "％",
-    ]
-    .iter()
-    .any(|k| segment.contains(k))
-}
-
-/// What the number in `segment` (a clause) counts, judged from the clause's words; `sentence`
-/// is the whole sentence around it (办结 and 结转 count applications only when the sentence
-/// is about 申请: a 信访局 also 办结 petitions).
-fn classify(segment: &str, sentence: &str, r: &Report) -> Option<Claim> {
-    let about_requests = sentence.contains("申请");
-    let t = &r.applications;
-    let has = |k: &str| segment.contains(k);
-    if about_change(segment) {
-        return None;
-    }
-    let g = &r.appeals.groups;
-    let claim = |what, table: String, value, placeholder: &str| {
-        Some(Claim {
-            what,
-            table,
-            value,
-            placeholder: placeholder.to_string(),
-        })
-    };
-    if has("诉讼") || has("起诉") {
-        return claim(
-            "行政诉讼",
-            "表四“行政诉讼”总计".into(),
-            g[1].total().saturating_add(g[2].total()),
-            "{{appeals.suit}}",
-        );
-    }
-    if has("复议") {
-        return claim(
-            "行政复议",
-            "表四“行政复议”总计".into(),
-            g[0].total(),
-            "{{appeals.review}}",
-        );
-    }
-    if has("现行有效") {
-        if has("规章") && !has("规范性文件") {
-            return claim(
-                "现行有效规章",
-                "表二“规章”现行有效件数".into(),
-                r.active.rules[2].value,
-                "{{active.rules.in_force}}",
-            );
-        }
-        if has("规范性文件") {
-            return claim(
-                "现行有效规范性文件",
-                "表二“行政规范性文件”现行有效件数".into(),
-                r.active.normative[2].value,
-                "{{active.normative.in_force}}",
-            );
-        }
-        return None;
-    }
-    if has("结转") && about_requests {
-        if has("上年") || has("上一年") {
-            return claim(
-                "上年结转",
-                "表三“二、上年结转”总计".into(),
-                t.value(T3_CARRIED_OVER, 6),
-                "{{applications.carried_over}}",
-            );
-        }
-        if has("下年") || has("下一年") || has("次年") {
-            return claim(
-                "结转下年度",
-                "表三“四、结转下年度继续办理”总计".into(),
-                t.value(T3_CARRIED_FORWARD, 6),
-                "{{applications.carried_forward}}",
-            );
-        }
-        return None;
-    }
-    // Result rows and groups of table 三 named by their own words; the labels come from
-    // the format definition. 部分公开/不予公开 before 予以公开: "公开" alone would match both.
-    let named: [(&'static str, &str); 5] = [
-        ("不予公开", "undisclosed"),
-        ("部分公开", "partial"),
-        ("予以公开", "disclosed"),
-        ("无法提供", "unavailable"),
-        ("不予处理", "unprocessed"),
-    ];
-    for (word, key) in named {
-        if !has(word) {
-            continue;
-        }
-        let (label, rows, kind) = match T3_GROUPS.iter().find(|(k, _, _)| *k == key) {
-            Some((_, label, rows)) => (*label, rows.clone(), "各项之和"),
-            None => {
-                let row = T3_ROWS.iter().position(|x| x.key == key)?;
-                (T3_ROWS[row].label, row..row + 1, "总计")
-            }
-        };
-        return Some(Claim {
-            what: word,
-            table: format!("表三“{label}”{kind}"),
-            value: t.sum(rows, 6),
-            placeholder: format!("{{{{applications.{key}}}}}"),
-        });
-    }
-    if has("办结") && about_requests {
-        return claim(
-            "办结",
-            "表三“（七）总计”".into(),
-            t.value(T3_TOTAL, 6),
-            "{{applications.total}}",
-        );
-    }
-    if has("申请") && (has("收到") || has("新收") || has("受理") || has("接收") || has("共收"))
-    {
-        return claim(
-            "新收申请",
-            "表三“一、本年新收”总计".into(),
-            t.value(T3_NEW, 6),
-            "{{applications.new}}",
-        );
-    }
-    None
-}
-
-/// The sentence (up to 。！？ or a line break) containing char index `at`.
-fn sentence_around(chars: &[char], at: usize) -> String {
-    let end_mark = |c: &char| matches!(c, '。' | '！' | '？' | '\n');
-    let start = chars[..at.min(chars.len())]
-        .iter()
-        .rposition(end_mark)
-        .map_or(0, |i| i + 1);
-    let end = chars[at.min(chars.len())..]
-        .iter()
-        .position(end_mark)
-        .map_or(chars.len(), |i| at + i);
-    chars[start..end].iter().collect()
-}
-
-const CLAUSE_BREAKS: [char; 9] = ['，', '。', '；', '：', '！', '？', '、', '\n', ','];
-
-/// W-TEXT-TABLE and W-TEXT-ZERO: numbers and statements in prose against the tables.
+/// W-TEXT-TABLE and W-TEXT-ZERO: what the prose's numbers and statements of absence claim
+/// (read by [`claims`]) against the tables. Numbers from placeholders are never compared.
 fn text_vs_tables(r: &Report, out: &mut Vec<Diagnostic>) {
-    let t = &r.applications;
-    let mut zero_reported = false;
-    for (_, b) in blocks(r) {
-        let text = b.text();
-        let chars: Vec<char> = text.chars().collect();
-        let loc = b.locator();
-        // Segment boundaries.
-        let mut seg_start = 0;
-        let mut i = 0;
-        while i <= chars.len() {
-            let end_of_seg = i == chars.len() || CLAUSE_BREAKS.contains(&chars[i]);
-            if end_of_seg {
-                let seg: String = chars[seg_start..i].iter().collect();
-                // W-TEXT-ZERO
-                if !zero_reported
-                    && seg.contains("申请")
-                    && [
-                        "未收到",
-                        "没有收到",
-                        "未接到",
-                        "未受理",
-                        "无政府信息公开申请",
-                    ]
-                    .iter()
-                    .any(|k| seg.contains(k))
-                {
-                    let nonzero = (0..T3_ROWS.len())
-                        .filter(|&row| row != T3_CARRIED_OVER)
-                        .find(|&row| t.value(row, 6) != 0);
-                    if let Some(row) = nonzero {
-                        zero_reported = true;
-                        out.push(
-                            Diagnostic::warning(
-                                "W-TEXT-ZERO",
-                                format!(
-                                    "文字说未收到申请，但表三“{}”总计为 {}",
-                                    T3_ROWS[row].label,
-                                    t.value(row, 6)
-                                ),
-                            )
-                            .at(loc.locate(seg_start, i))
-                            .hint("核对表三：没有收到申请时，表三除“二、上年结转”外都应为 0"),
-                        );
-                    }
+    let mut absent_reported: Vec<Cell> = Vec::new();
+    for (_, prose) in r.sections.all() {
+        let mut reader = claims::Reader::new(r.year);
+        for b in &prose.blocks {
+            let text = b.text();
+            let heading = matches!(b, Block::Heading { .. });
+            let loc = b.locator();
+            let found = reader.block(&text, heading, |i| loc.is_generated(i));
+            for c in &found.counts {
+                if !c.generated && c.agrees(r) == Some(false) {
+                    out.push(mismatch(r, c).at(loc.locate(c.number.start, c.number.end)));
                 }
-                // W-TEXT-TABLE: digit runs followed by a count unit.
-                let mut k = seg_start;
-                while k < i {
-                    if chars[k].is_ascii_digit() && (k == 0 || !chars[k - 1].is_ascii_digit()) {
-                        let mut e = k;
-                        while e < i && chars[e].is_ascii_digit() {
-                            e += 1;
-                        }
-                        let unit = chars.get(e).copied();
-                        let prev = k.checked_sub(1).map(|p| chars[p]);
-                        let counted = matches!(unit, Some('件' | '宗' | '起'));
-                        if counted
-                            && prev != Some('第')
-                            && prev != Some('.')
-                            && !loc.is_generated(k)
-                        {
-                            let number: String = chars[k..e].iter().collect();
-                            if let (Ok(n), Some(claim)) = (
-                                number.parse::<u64>(),
-                                classify(&seg, &sentence_around(&chars, seg_start), r),
-                            ) {
-                                if n != claim.value {
-                                    out.push(
-                                        Diagnostic::warning(
-                                            "W-TEXT-TABLE",
-                                            format!(
-                                                "文字中“{}”为 {n} 件，{}为 {}",
-                                                claim.what, claim.table, claim.value
-                                            ),
-                                        )
-                                        .at(loc.locate(k, e))
-                                        .hint(format!(
-                                            "改正数字，或写作占位符 {}，数字会自动与表格一致",
-                                            claim.placeholder
-                                        )),
-                                    );
-                                }
-                            }
-                        }
-                        k = e;
-                    } else {
-                        k += 1;
-                    }
-                }
-                seg_start = i + 1;
             }
-            i += 1;
+            for a in &found.absences {
+                if absent_reported.contains(&a.cell) {
+                    continue;
+                }
+                if let Some(d) = absence(r, a) {
+                    absent_reported.push(a.cell);
+                    out.push(d.at(loc.locate(a.span.start, a.span.end)));
+                }
+            }
+        }
+    }
+}
+
+/// The W-TEXT-TABLE message of a claim that disagrees with the tables.
+fn mismatch(r: &Report, c: &claims::Claim) -> Diagnostic {
+    let subject = c
+        .cells
+        .iter()
+        .map(Cell::subject)
+        .collect::<Vec<_>>()
+        .join("与");
+    let location = c
+        .cells
+        .iter()
+        .map(Cell::location)
+        .collect::<Vec<_>>()
+        .join("与");
+    let (subject, location) = if c.cells.len() > 1 {
+        (format!("{subject}之和"), format!("{location}之和"))
+    } else {
+        (subject, location)
+    };
+    let table = match c.written {
+        Written::Count(_) => c
+            .cells
+            .iter()
+            .filter_map(|cell| cell.count(r))
+            .sum::<u64>()
+            .to_string(),
+        Written::Money { .. } => format!("{} 万元", r.active.fee.text),
+    };
+    let placeholders: Vec<String> = c
+        .cells
+        .iter()
+        .map(|cell| format!("{{{{{}}}}}", cell.placeholder()))
+        .collect();
+    let hint = if placeholders.len() == 1 {
+        format!(
+            "改正数字，或写作占位符 {}，数字会自动与表格一致",
+            placeholders[0]
+        )
+    } else {
+        format!(
+            "这个数是 {} 项之和：改正数字，或分项写出并用占位符 {}",
+            placeholders.len(),
+            placeholders.join("、")
+        )
+    };
+    Diagnostic::warning(
+        "W-TEXT-TABLE",
+        format!("文字中“{subject}”为 {}，{location}为 {table}", c.text),
+    )
+    .hint(hint)
+}
+
+/// The W-TEXT-ZERO message of a statement of absence the tables contradict, if they do.
+fn absence(r: &Report, a: &claims::Absence) -> Option<Diagnostic> {
+    let t = &r.applications;
+    match a.cell {
+        Cell::T3 { .. } => {
+            // No applications: every row but 二、上年结转 is 0.
+            let row = (0..T3_ROWS.len())
+                .filter(|&row| row != T3_CARRIED_OVER)
+                .find(|&row| t.value(row, T3_TOTAL_COL) != 0)?;
+            Some(
+                Diagnostic::warning(
+                    "W-TEXT-ZERO",
+                    format!(
+                        "文字说未收到申请，但表三“{}”总计为 {}",
+                        claims::t3_row_name(row),
+                        t.value(row, T3_TOTAL_COL)
+                    ),
+                )
+                .hint("核对表三：没有收到申请时，表三除“二、上年结转”外都应为 0"),
+            )
+        }
+        cell => {
+            let n = cell.count(r).filter(|&n| n > 0)?;
+            Some(
+                Diagnostic::warning(
+                    "W-TEXT-ZERO",
+                    format!("文字说没有{}，但{}为 {n}", cell.subject(), cell.location()),
+                )
+                .hint(format!(
+                    "核对表四；若确有此类案件，改写这句话，例如写作“{}{{{{{}}}}}件”",
+                    cell.subject(),
+                    cell.placeholder()
+                )),
+            )
         }
     }
 }
@@ -722,30 +629,236 @@ fn carry(r: &Report, last: &Report, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// W-STOCK: 现行有效 = last year's + 本年制发 − 本年废止, per row. Clean-ups and corrected
+/// counts break it legitimately; when the prose explains the change (a sentence naming the row
+/// and a clean-up or correction: “开展行政规范性文件集中清理，宣布失效12件”) the finding becomes a
+/// note, so the explanation is where readers of the published report see it.
 fn stock(r: &Report, last: &Report, out: &mut Vec<Diagnostic>) {
-    for (label, now, before) in [
-        ("规章", &r.active.rules, &last.active.rules),
+    for (label, normative, now, before) in [
+        ("规章", false, &r.active.rules, &last.active.rules),
         (
             "行政规范性文件",
+            true,
             &r.active.normative,
             &last.active.normative,
         ),
     ] {
         let expected = (before[2].value.saturating_add(now[0].value)).saturating_sub(now[1].value);
-        if now[2].value != expected {
-            out.push(
-                Diagnostic::warning(
-                    "W-STOCK",
-                    format!(
-                        "表二“{label}”现行有效件数为 {}，按上年现行有效 {} + 本年制发 {} − 本年废止 {} 应为 {expected}",
-                        now[2].value, before[2].value, now[0].value, now[1].value
-                    ),
-                )
-                .at(span_of(&now[2], &r.active.span))
-                .hint("若本年做过文件清理或上年数字有误，请在文字中说明"),
-            );
+        if now[2].value == expected {
+            continue;
+        }
+        let message = format!(
+            "表二“{label}”现行有效件数为 {}，按上年现行有效 {} + 本年制发 {} − 本年废止 {} 应为 {expected}",
+            now[2].value, before[2].value, now[0].value, now[1].value
+        );
+        let at = span_of(&now[2], &r.active.span);
+        out.push(match stock_explanation(r, normative) {
+            Some(why) => Diagnostic::note("W-STOCK", format!("{message}；文字中已说明原因"))
+                .at(at)
+                .hint(format!("文字中的说明：“{why}”。请确认说明与数字相符")),
+            None => Diagnostic::warning("W-STOCK", message).at(at).hint(format!(
+                "若本年做过文件清理或上年数字有误，在文字中写明原因（例如“开展{label}集中清理，宣布失效3件”），此项即改为说明"
+            )),
+        });
+    }
+}
+
+/// Words that explain a change of the stock of documents in force.
+const STOCK_REASONS: [&str; 14] = [
+    "清理",
+    "失效",
+    "口径",
+    "核实",
+    "核定",
+    "更正",
+    "有误",
+    "调整",
+    "移交",
+    "划转",
+    "机构改革",
+    "重新统计",
+    "梳理",
+    "撤销",
+];
+
+/// The first sentence of the prose that explains a change of 现行有效 in the row.
+fn stock_explanation(r: &Report, normative: bool) -> Option<String> {
+    for (_, p) in r.sections.all() {
+        for b in &p.blocks {
+            let text = b.text();
+            for s in text.split(['。', '；', '！', '\n']) {
+                let names_row = if normative {
+                    s.contains("规范性文件") || s.contains("现行有效") && s.contains("文件")
+                } else {
+                    s.replace("规章制度", "").contains("规章")
+                };
+                if names_row && STOCK_REASONS.iter().any(|w| s.contains(w)) {
+                    return Some(s.trim().to_string());
+                }
+            }
         }
     }
+    None
+}
+
+/// W-ENUM: ordinals that repeat, go back or skip within a section: “一是…二是…三是…三是”,
+/// headings “（一）…（二）…（二）”, numbered paragraphs “1.…2.…2.”. 一是-style ordinals count
+/// from each heading; a “一是” (or （一）, 1.) starts a new series.
+fn enumerations(r: &Report, out: &mut Vec<Diagnostic>) {
+    for (_, prose) in r.sections.all() {
+        // Last ordinal of headings/paragraphs at （一）, 1. and （1）, and of 一是 since a heading.
+        let mut levels = [0u32; 3];
+        let mut inline = 0u32;
+        for b in &prose.blocks {
+            let chars: Vec<char> = b.text().chars().collect();
+            let loc = b.locator();
+            if !matches!(b, Block::ListItem { .. }) {
+                if let Some((level, value, len)) = leading_ordinal(&chars) {
+                    let shown: String = chars[..len].iter().collect();
+                    let prev = levels[level];
+                    if let Some(d) =
+                        ordinal_finding(&shown, value, prev, |v| ordinal_text(level, v))
+                    {
+                        out.push(d.at(loc.locate(0, len)));
+                    }
+                    levels[level] = value;
+                    for deeper in &mut levels[level + 1..] {
+                        *deeper = 0;
+                    }
+                }
+            }
+            if matches!(b, Block::Heading { .. }) {
+                inline = 0;
+            }
+            for (at, len, value) in inline_ordinals(&chars) {
+                let shown: String = chars[at..at + len].iter().collect();
+                if let Some(d) = ordinal_finding(&shown, value, inline, |v| {
+                    format!("{}是", chinese_number(v))
+                }) {
+                    out.push(d.at(loc.locate(at, at + len)));
+                }
+                inline = value;
+            }
+        }
+    }
+}
+
+/// The W-ENUM finding for ordinal `value` (written `shown`) after `prev` (0: none yet).
+fn ordinal_finding(
+    shown: &str,
+    value: u32,
+    prev: u32,
+    text: impl Fn(u32) -> String,
+) -> Option<Diagnostic> {
+    let message = if value == 1 || prev == 0 || value == prev + 1 {
+        return None;
+    } else if value == prev {
+        format!("序号“{shown}”重复：前一项也是“{}”", text(prev))
+    } else if value < prev {
+        format!("序号“{shown}”排在“{}”之后", text(prev))
+    } else {
+        format!("序号“{shown}”之前缺少“{}”", text(prev + 1))
+    };
+    Some(Diagnostic::warning("W-ENUM", message).hint(format!(
+        "同一部分内的序号应依次排列，这里应为“{}”；检查是否漏写、重复或顺序有误",
+        text(prev + 1)
+    )))
+}
+
+/// 1–99 in Chinese numerals (一, 十, 十一, 二十三).
+fn chinese_number(n: u32) -> String {
+    const D: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    let (tens, ones) = (n / 10, (n % 10) as usize);
+    let mut s = String::new();
+    if tens > 1 {
+        s.push(D[tens as usize % 10]);
+    }
+    if tens > 0 {
+        s.push('十');
+    }
+    if ones > 0 || tens == 0 {
+        s.push(D[ones]);
+    }
+    s
+}
+
+fn parse_chinese_number(s: &[char]) -> Option<u32> {
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|d| d as u32)
+    };
+    match s {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', o] => Some(10 + digit(*o)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', o] => Some(digit(*t)? * 10 + digit(*o)?),
+        _ => None,
+    }
+}
+
+fn ordinal_text(level: usize, v: u32) -> String {
+    match level {
+        0 => format!("（{}）", chinese_number(v)),
+        1 => format!("{v}."),
+        _ => format!("（{v}）"),
+    }
+}
+
+/// The ordinal a block starts with: level (0 （一）, 1 1., 2 （1）), value, length in chars.
+fn leading_ordinal(chars: &[char]) -> Option<(usize, u32, usize)> {
+    match chars.first()? {
+        '（' | '(' => {
+            let close = chars.iter().position(|c| *c == '）' || *c == ')')?;
+            let inner = &chars[1..close];
+            if inner.iter().all(|c| c.is_ascii_digit()) && !inner.is_empty() {
+                let v: String = inner.iter().collect();
+                Some((2, v.parse().ok()?, close + 1))
+            } else {
+                Some((0, parse_chinese_number(inner)?, close + 1))
+            }
+        }
+        c if c.is_ascii_digit() => {
+            let n = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+            if !matches!(chars.get(n), Some('.' | '．' | '、')) {
+                return None;
+            }
+            // 1.5万 is a number, not an ordinal.
+            if chars.get(n + 1).is_some_and(char::is_ascii_digit) {
+                return None;
+            }
+            let v: String = chars[..n].iter().collect();
+            Some((1, v.parse().ok()?, n + 1))
+        }
+        _ => None,
+    }
+}
+
+/// 一是, 二是 … in running text (not 统一是, 第一是): start, length, value.
+fn inline_ordinals(chars: &[char]) -> Vec<(usize, usize, u32)> {
+    let numeral = |c: char| "一二三四五六七八九十".contains(c);
+    let mut out = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c != '是' || i == 0 {
+            continue;
+        }
+        let start = (0..i).rev().take_while(|&k| numeral(chars[k])).last();
+        let Some(start) = start else { continue };
+        if start > 0 && is_chinese_word(chars[start - 1]) {
+            continue;
+        }
+        if let Some(v) = parse_chinese_number(&chars[start..i]) {
+            out.push((start, i + 1 - start, v));
+        }
+    }
+    out
+}
+
+/// A character that makes a preceding word (统一是, 第一是, 其一是): CJK ideographs only.
+fn is_chinese_word(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
 }
 
 fn fee_unit(r: &Report, last: Option<&Report>, out: &mut Vec<Diagnostic>) {

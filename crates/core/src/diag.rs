@@ -18,6 +18,9 @@ pub enum Severity {
     Error,
     /// Needs a human look.
     Warning,
+    /// A finding the report itself explains (e.g. W-STOCK with a stated clean-up): shown, not
+    /// counted as a warning.
+    Note,
 }
 
 /// One finding, with where it is and what to do about it.
@@ -46,6 +49,11 @@ impl Diagnostic {
     /// A new warning.
     pub fn warning(id: &'static str, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, id, message)
+    }
+
+    /// A new note.
+    pub fn note(id: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, id, message)
     }
 
     fn new(severity: Severity, id: &'static str, message: impl Into<String>) -> Self {
@@ -77,7 +85,7 @@ impl Diagnostic {
 pub struct Counts {
     /// Number of errors.
     pub errors: usize,
-    /// Number of warnings.
+    /// Number of warnings (notes are not counted).
     pub warnings: usize,
 }
 
@@ -88,6 +96,7 @@ pub fn count(diags: &[Diagnostic]) -> Counts {
         match d.severity {
             Severity::Error => c.errors += 1 + d.more,
             Severity::Warning => c.warnings += 1 + d.more,
+            Severity::Note => {}
         }
     }
     c
@@ -153,7 +162,7 @@ pub fn sort(diags: &mut [Diagnostic]) {
 /// Diagnostic in the shape printed by `--format json`.
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic<'a> {
-    /// "error" or "warning".
+    /// "error", "warning" or "note".
     pub severity: Severity,
     /// Stable check ID.
     pub id: &'static str,
@@ -297,6 +306,7 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
     let (word, code) = match d.severity {
         Severity::Error => ("错误", "1;31"),
         Severity::Warning => ("警告", "1;33"),
+        Severity::Note => ("说明", "1;36"),
     };
     let _ = writeln!(
         out,

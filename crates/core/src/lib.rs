@@ -6,6 +6,7 @@
 //! [`check::check`] (diagnostics) → [`document::build`] → exporters.
 
 pub mod check;
+pub mod claims;
 pub mod diag;
 pub mod document;
 pub mod format;

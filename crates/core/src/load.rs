@@ -757,7 +757,7 @@ fn parse_applications(p: &mut P, t: &DeTable, report: &mut Report, range: std::o
     let cols: Vec<&str> = T3_COLUMNS.iter().map(|c| c.1).collect();
     let n = T3_APPLICANT_COLS.len();
     for (i, row) in T3_ROWS.iter().enumerate() {
-        let what = format!("表三“{}”行", row.label);
+        let what = format!("表三“{}”行", crate::claims::t3_row_name(i));
         match t.get(row.key) {
             Some(v) => {
                 let (cells, total) = p.counts(v, n, &what, &cols);

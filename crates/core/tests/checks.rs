@@ -133,7 +133,7 @@ fn numbers() {
         (
             "number-missing-row",
             "[applications]",
-            "“8.属于行政查询事项”行缺失",
+            "“（三）不予公开 · 8.属于行政查询事项”行缺失",
         ),
     ] {
         let l = run(case);
@@ -256,7 +256,7 @@ fn text_against_tables() {
         got,
         vec![
             (
-                "文字中“新收申请”为 15 件，表三“一、本年新收”总计为 12",
+                "文字中“新收申请”为 15 件，表三“一、本年新收政府信息公开申请数量”总计为 12",
                 "15"
             ),
             ("文字中“行政复议”为 3 件，表四“行政复议”总计为 2", "3"),
@@ -293,6 +293,389 @@ fn text_against_tables() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].1, "本年度未收到政府信息公开申请");
     assert!(found[0].0.message.contains("为 12"));
+}
+
+/// The tables of `tests/claims/report.toml` (新收 146 = 自然人 121 + 法人 25, 上年结转 3, 办结 142,
+/// 结转 7; 复议 4 = 维持 2 + 纠正 1 + 未审结 1; 诉讼 5, 复议后起诉 2; 处罚 25 …) with `text` as
+/// section 一: the W-TEXT-* findings as (ID, text pointed at, message, first hint).
+fn text_findings(text: &str) -> Vec<(&'static str, String, String, String)> {
+    let toml = std::fs::read_to_string(broken_dir().join("../claims/report.toml"))
+        .expect("tests/claims/report.toml");
+    let text = format!("{text}\n");
+    let prose = [
+        ("overview.md", text.as_str()),
+        ("problems.md", "下一步将加强培训。\n"),
+        ("other.md", "本年度未收取信息处理费。\n"),
+    ];
+    let mut l = load_str(&toml, &prose);
+    nianbao_core::finish(&mut l);
+    l.diagnostics
+        .iter()
+        .filter(|d| d.id.starts_with("W-TEXT"))
+        .map(|d| {
+            let at = l
+                .sources
+                .slice(d.span.as_ref().expect("located"))
+                .to_string();
+            (d.id, at, d.message.clone(), d.hints[0].clone())
+        })
+        .collect()
+}
+
+/// Only the pointed-at texts of the findings.
+fn flagged(text: &str) -> Vec<String> {
+    text_findings(text).into_iter().map(|f| f.1).collect()
+}
+
+#[test]
+fn text_breakdowns_with_qizhong() {
+    assert!(flagged(
+        "本年共收到政府信息公开申请146件，其中自然人申请121件、法人或其他组织申请25件。"
+    )
+    .is_empty());
+    // A wrong part is reported at the part, naming its cell and placeholder.
+    let f = text_findings(
+        "本年共收到政府信息公开申请146件，其中自然人申请120件、法人或其他组织申请26件。",
+    );
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0].1, "120");
+    assert_eq!(
+        f[0].2,
+        "文字中“新收申请·自然人”为 120 件，表三“一、本年新收政府信息公开申请数量”“自然人”列为 121"
+    );
+    assert!(f[0].3.contains("{{applications.new.natural}}"));
+    assert_eq!(f[1].1, "26");
+    assert!(
+        f[1].2.contains("“法人或其他组织”五列之和为 25"),
+        "{}",
+        f[1].2
+    );
+    assert!(f[1].3.contains("{{applications.new.orgs}}"));
+    // A wrong whole is not hidden behind its right parts.
+    assert_eq!(
+        flagged("全年共收到政府信息公开申请148件，其中自然人申请121件、法人或其他组织申请25件。"),
+        vec!["148"]
+    );
+    // Parts by channel or office are not applicant columns.
+    assert!(flagged(
+        "全年收到申请146件，其中网上申请98件、信函申请30件，县政府办公室收到申请35件。"
+    )
+    .is_empty());
+    // A later qualifier: 复议后起诉 is a part of 行政诉讼.
+    assert!(flagged("行政诉讼5件，其中复议后起诉2件。").is_empty());
+    let f = text_findings("行政诉讼5件，其中复议后起诉3件。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].2,
+        "文字中“复议后起诉”为 3 件，表四“行政诉讼·复议后起诉”总计为 2"
+    );
+    assert!(f[0].3.contains("{{appeals.suit_after_review}}"));
+}
+
+#[test]
+fn text_lists_with_fenbie_and_sums() {
+    assert!(flagged("予以公开、部分公开的分别为63件、17件。").is_empty());
+    let f = text_findings("予以公开、部分公开的分别为17件、63件。");
+    let got: Vec<(&str, &str)> = f.iter().map(|x| (x.1.as_str(), x.2.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("17", "文字中“予以公开”为 17 件，表三“（一）予以公开”总计为 63"),
+            (
+                "63",
+                "文字中“部分公开”为 63 件，表三“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”总计为 17"
+            ),
+        ]
+    );
+    // A combined result is the sum of two rows, not 部分公开 alone.
+    assert!(flagged("予以公开和部分公开共80件。").is_empty());
+    let f = text_findings("予以公开和部分公开共30件。");
+    assert_eq!(f.len(), 1);
+    assert!(f[0].2.contains("之和为 80"), "{}", f[0].2);
+    assert!(f[0]
+        .3
+        .contains("{{applications.disclosed}}、{{applications.partial}}"));
+    // 各: each gets the number.
+    assert_eq!(
+        flagged("被申请行政复议和提起行政诉讼各1件。"),
+        vec!["1", "1"]
+    );
+}
+
+#[test]
+fn text_brackets_and_inclusions() {
+    assert!(flagged("被申请行政复议4件（维持2件、纠正1件、尚未审结1件）。").is_empty());
+    let f = text_findings("被申请行政复议4件（维持3件、纠正1件）。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].1, "3");
+    assert_eq!(
+        f[0].2,
+        "文字中“行政复议·结果维持”为 3 件，表四“行政复议”“结果维持”为 2"
+    );
+    assert!(f[0].3.contains("{{appeals.review.upheld}}"));
+    // 含上年结转: the whole is 新收 + 结转.
+    assert!(flagged("共受理申请149件（含上年结转3件）。").is_empty());
+    let f = text_findings("共受理申请88件（含上年结转3件）。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].1, "88");
+    assert!(f[0].2.contains("之和为 149"), "{}", f[0].2);
+    assert!(f[0]
+        .3
+        .contains("{{applications.new}}、{{applications.carried_over}}"));
+    // A bracket after a topic is not a breakdown of a table number.
+    assert!(flagged("申请主要集中在征地拆迁（58件）、房屋征收（31件）等领域。").is_empty());
+}
+
+#[test]
+fn text_table_two() {
+    let f = text_findings("全年作出行政处罚决定23件。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].2,
+        "文字中“行政处罚决定”为 23 件，表二“行政处罚”本年处理决定数量为 25"
+    );
+    assert!(f[0].3.contains("{{active.punishment}}"));
+    assert!(flagged("全年作出行政许可决定9317件、行政处罚决定25件、行政强制决定41件。").is_empty());
+    assert_eq!(flagged("本年实施行政强制措施45件。"), vec!["45"]);
+    assert!(flagged("全年制发行政规范性文件9件、废止7件，截至年底现行有效45件。").is_empty());
+    assert_eq!(
+        flagged("制发行政规范性文件12件，废止5件，现行有效规范性文件86件。"),
+        vec!["12", "5", "86"]
+    );
+    // 现行有效 without 规范性, and 规章.
+    assert!(flagged("现行有效文件45件。").is_empty());
+    let f = text_findings("现行有效文件47件。");
+    assert_eq!(
+        f[0].2,
+        "文字中“现行有效行政规范性文件”为 47 件，表二“行政规范性文件”现行有效件数为 45"
+    );
+    assert!(flagged("本年度制发规章1件、废止规章0件，现行有效规章6件。").is_empty());
+    assert_eq!(flagged("规章制发2件。"), vec!["2"]);
+    // The fee: a rounded amount agrees; 元 are converted.
+    assert!(flagged("本年收取行政事业性收费356.27万元。").is_empty());
+    assert!(flagged("收取行政事业性收费3562731元。").is_empty());
+    let f = text_findings("全年行政事业性收费金额为360万元。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].2,
+        "文字中“行政事业性收费”为 360 万元，表二“行政事业性收费”本年收费金额为 356.2731 万元"
+    );
+    // 信息处理费 is not the fee of table 二; 行政许可申请 are not decisions.
+    assert!(flagged("全年收取信息处理费0元。受理行政许可申请9500件。").is_empty());
+}
+
+#[test]
+fn text_handled_and_carried_without_shenqing() {
+    assert_eq!(
+        flagged("全年办结131件，结转下年度继续办理7件。"),
+        vec!["131"]
+    );
+    // …but not in a sentence about something else.
+    assert!(
+        flagged("全年共受理信访事项1234件，办结1200件，结转下年度办理信访事项56件。").is_empty()
+    );
+    // Carry-over in other words, and the common typo 上年转结.
+    assert_eq!(flagged("结转至下一年度3件。"), vec!["3"]);
+    assert_eq!(flagged("转下一年度办理答复的2件。"), vec!["2"]);
+    assert_eq!(flagged("上年转结5件。"), vec!["5"]);
+    assert!(flagged("上年转结3件，结转下年度7件。").is_empty());
+    // Number before noun.
+    let f = text_findings("有1件申请转入下年度办理。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].2,
+        "文字中“结转下年度”为 1 件，表三“四、结转下年度继续办理”总计为 7"
+    );
+}
+
+#[test]
+fn text_spaces_units_and_verbs() {
+    // Text copied from a PDF: a space between number and unit.
+    assert_eq!(flagged("共收到政府信息公开申请 35 件。"), vec!["35"]);
+    assert_eq!(flagged("收到申请12条。"), vec!["12"]);
+    assert_eq!(flagged("行政诉讼2起。"), vec!["2"]);
+    assert_eq!(flagged("全年办理政府信息公开申请57件。"), vec!["57"]);
+    assert_eq!(
+        flagged("接收通过网络、信函提交的申请共计40件。"),
+        vec!["40"]
+    );
+    assert!(flagged("全年办理政府信息公开申请146件。").is_empty());
+}
+
+#[test]
+fn text_rows_under_other_names_carry_their_group() {
+    let f = text_findings("因信息不存在无法提供5件。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].2,
+        "文字中“本机关不掌握相关政府信息”为 5 件，表三“（四）无法提供 · 1.本机关不掌握相关政府信息”总计为 25"
+    );
+    assert!(f[0].3.contains("{{applications.not_held}}"));
+    assert!(flagged("其他处理5件，其中申请人无正当理由逾期不补正3件、逾期未按收费通知要求缴纳费用1件、其他1件。").is_empty());
+    let f = text_findings("其他处理的7件均为申请人逾期不补正。");
+    assert_eq!(
+        f[0].2,
+        "文字中“其他处理”为 7 件，表三“（六）其他处理”各项之和为 5"
+    );
+}
+
+#[test]
+fn text_numbers_about_something_else() {
+    for s in [
+        "县政府作为复议机关全年办理各类行政复议案件612件。",
+        "县政府作为复议机关全年办理各类行政复议案件612件，其中涉及政府信息公开的35件。",
+        "收到人大代表建议41件、政协提案53件。",
+        "办结群众诉求2.3万件。",
+        "在15个工作日内答复。",
+        "12345热线全年受理群众诉求3560件，办结3500件。",
+        "全年主动公开政府信息360条，其中政策文件120条。",
+        "本年度新收政府信息公开申请146件，较上年增加12件。",
+        "上年度共收到政府信息公开申请134件。",
+        "全年收到政府信息公开申请约150件。",
+        "县自然资源局收到申请60件，县住建局收到申请30件。",
+    ] {
+        assert!(flagged(s).is_empty(), "{s}: {:?}", text_findings(s));
+    }
+}
+
+#[test]
+fn text_statements_of_absence() {
+    // About 行政诉讼, not about 申请: table 三 is not zero, but that is not what it says.
+    let f = text_findings("全年未收到因政府信息公开申请引起的行政诉讼。");
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].0, "W-TEXT-ZERO");
+    assert_eq!(
+        f[0].2,
+        "文字说没有行政诉讼，但表四“行政诉讼”（未经复议直接起诉与复议后起诉）总计之和为 5"
+    );
+    assert!(f[0].3.contains("{{appeals.suit}}"));
+    // With no lawsuits in the tables it is simply true.
+    let toml = std::fs::read_to_string(broken_dir().join("clean/report.toml")).unwrap();
+    let prose = [
+        ("opening.md", "本报告依据《条例》编制。\n"),
+        (
+            "overview.md",
+            "全年未收到因政府信息公开申请引起的行政诉讼。\n",
+        ),
+        ("problems.md", "一是更新不够及时。\n"),
+        ("other.md", "本年度未收取信息处理费。\n"),
+    ];
+    let mut l = load_str(&toml, &prose);
+    nianbao_core::finish(&mut l);
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    let f = text_findings("全年未收到政府信息公开申请，未发生行政复议和行政诉讼。");
+    let got: Vec<&str> = f.iter().map(|x| x.2.as_str()).collect();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(
+        got[0].starts_with("文字说未收到申请，但表三“一、本年新收政府信息公开申请数量”总计为 146")
+    );
+}
+
+#[test]
+fn text_placeholders_are_never_a_mismatch() {
+    // Generated numbers are never reported, even under another subject's words…
+    assert!(flagged(
+        "全年新收政府信息公开申请{{applications.total}}件，办结{{applications.new}}件。"
+    )
+    .is_empty());
+    // …but they still give the sentence its structure: a typed part is compared.
+    assert_eq!(
+        flagged("全年新收政府信息公开申请{{applications.new}}件，其中自然人申请120件。"),
+        vec!["120"]
+    );
+    assert!(flagged(
+        "予以公开、部分公开的分别为{{applications.disclosed}}件、{{applications.partial}}件。"
+    )
+    .is_empty());
+}
+
+#[test]
+fn repeated_ordinals() {
+    let l = run("enum");
+    let found: Vec<(String, String)> = find(&l, "W-ENUM")
+        .into_iter()
+        .map(|(d, t)| (t, d.message.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "（二）".to_string(),
+                "序号“（二）”重复：前一项也是“（二）”".to_string()
+            ),
+            (
+                "三是".to_string(),
+                "序号“三是”重复：前一项也是“三是”".to_string()
+            ),
+        ]
+    );
+    // New series, words that end in 一 (统一是), subsections that restart, numbers like 1.5.
+    let toml = std::fs::read_to_string(broken_dir().join("clean/report.toml")).unwrap();
+    let prose = [
+        ("opening.md", "本报告依据《条例》编制。\n"),
+        (
+            "overview.md",
+            "## （一）主动公开\n\n一是加强公开。二是强化解读。\n\n### 1.重点领域\n\n### 2.政策解读\n\n## （二）依申请公开\n\n### 1.规范办理\n\n一是完善流程。标准统一是关键。\n\n1.5万人次参加培训。\n",
+        ),
+        ("problems.md", "存在的问题：一是更新不及时，二是解读单一。下一步：一是建立制度，二是加强培训。\n"),
+        ("other.md", "本年度未收取信息处理费。\n"),
+    ];
+    let mut l = load_str(&toml, &prose);
+    nianbao_core::finish(&mut l);
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    // Going back and skipping are reported too.
+    let prose = [
+        ("opening.md", "本报告依据《条例》编制。\n"),
+        (
+            "overview.md",
+            "一是加强公开。三是强化解读。二是规范办理。\n",
+        ),
+        ("problems.md", "一是更新不够及时。\n"),
+        ("other.md", "本年度未收取信息处理费。\n"),
+    ];
+    let mut l = load_str(&toml, &prose);
+    nianbao_core::finish(&mut l);
+    let msgs: Vec<&str> = l.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        vec!["序号“三是”之前缺少“二是”", "序号“二是”排在“三是”之后"]
+    );
+}
+
+#[test]
+fn stock_explained_in_the_prose_is_a_note() {
+    let l = run("stock-explained");
+    assert_eq!(ids(&l), vec!["W-STOCK"]);
+    let d = &l.diagnostics[0];
+    assert_eq!(d.severity, Severity::Note);
+    assert!(
+        d.message.ends_with("应为 17；文字中已说明原因"),
+        "{}",
+        d.message
+    );
+    assert!(d.hints[0].contains("开展行政规范性文件集中清理"));
+    assert_eq!(nianbao_core::diag::count(&l.diagnostics).warnings, 0);
+    // Without the explanation it is a warning whose hint says how to explain it.
+    let l = run("cross-year");
+    let (d, _) = &find(&l, "W-STOCK")[0];
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.hints[0].contains("在文字中写明原因"));
+}
+
+#[test]
+fn stated_subtotal_explains_the_imbalance() {
+    // Before: E-T3-SUBTOTAL plus E-T3-BALANCE for 自然人 and for 总计; now one finding.
+    let l = run("t3-subtotal-fold");
+    assert_eq!(ids(&l), vec!["E-T3-SUBTOTAL"]);
+    let d = &l.diagnostics[0];
+    assert!(
+        d.hints[1].contains("一+二=三（七）+四 成立（9 = 8 + 1）"),
+        "{:?}",
+        d.hints
+    );
+    assert!(d.hints[2].starts_with("“总计”列同理"), "{:?}", d.hints);
+    // An imbalance the subtotal does not explain is still reported.
+    assert_eq!(find(&run("t3-balance"), "E-T3-BALANCE").len(), 2);
 }
 
 #[test]

@@ -24,6 +24,9 @@ pub struct BuildOptions {
     pub formats: Vec<Format>,
     /// Build even when the report has errors, marking every output as a draft.
     pub draft: bool,
+    /// Overwrite a workbook whose numbers the clerk changed in Excel or WPS (otherwise the
+    /// build stops and names the cells; `nianbao sync-xlsx` takes them into the sources).
+    pub force: bool,
 }
 
 impl Default for BuildOptions {
@@ -32,6 +35,7 @@ impl Default for BuildOptions {
             out_dir: None,
             formats: Format::ALL.to_vec(),
             draft: false,
+            force: false,
         }
     }
 }
@@ -270,6 +274,19 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     }
     nianbao_core::diag::sort(&mut loaded.diagnostics);
     nianbao_core::diag::cap(&mut loaded.diagnostics, &loaded.sources);
+    // A workbook the clerk typed numbers into is never silently overwritten with others.
+    let mut snapshot = None;
+    if let Some((_, path, bytes)) = rendered.iter().find(|(f, _, _)| *f == Format::Xlsx) {
+        if !opts.force {
+            if let Some(why) = workbook_guard(path, report) {
+                return result(loaded, Vec::new(), Some(why), draft);
+            }
+        }
+        snapshot = Some((
+            snapshot_path(path),
+            nianbao_import::workbook::snapshot(report, bytes).into_bytes(),
+        ));
+    }
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         let why = format!("无法创建输出文件夹“{}”：{e}", out_dir.display());
         return result(loaded, Vec::new(), Some(why), draft);
@@ -279,6 +296,15 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         .map(|(_, p, b)| (p.as_path(), b.as_slice()))
         .collect();
     let statuses = write_all(&files);
+    if let Some((path, bytes)) = &snapshot {
+        // The record of the workbook's numbers follows the workbook: written only once the
+        // set (the workbook with it) is in place, so it never describes a workbook that was
+        // not written. Its own status is not an output's: a record that could not be written
+        // only makes the next build more careful.
+        if !statuses.iter().any(|s| matches!(s, Written::Failed(_))) {
+            let _ = write_all(&[(path.as_path(), bytes.as_slice())]);
+        }
+    }
     let outputs = rendered
         .iter()
         .zip(statuses)
@@ -290,6 +316,46 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         })
         .collect();
     result(loaded, outputs, None, draft)
+}
+
+/// Where the numbers a build wrote into `workbook` are kept: `.<file name>.nianbao` beside it.
+pub fn snapshot_path(workbook: &Path) -> PathBuf {
+    let name = workbook
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    workbook.with_file_name(format!(".{name}.nianbao"))
+}
+
+/// Why the workbook at `path` may not be replaced: the cells whose numbers were changed in it
+/// since it was built and differ from the sources. None when there is nothing to lose.
+fn workbook_guard(path: &Path, report: &nianbao_core::Report) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > nianbao_import::MAX_BYTES as u64 {
+        return None;
+    }
+    let existing = std::fs::read(path).ok()?;
+    let snapshot = std::fs::read_to_string(snapshot_path(path)).ok();
+    let edits = nianbao_import::workbook::edits(&existing, snapshot.as_deref(), report);
+    if edits.is_empty() {
+        return None;
+    }
+    let mut why = format!(
+        "工作簿“{}”中有 {} 个数字在 Excel/WPS 中改过、与源文件不同，为免覆盖，未生成文件：",
+        path.display(),
+        edits.len()
+    );
+    for e in &edits {
+        why.push_str(&format!(
+            "\n  {} {}：工作簿中为 {}，源文件为 {}",
+            e.cell, e.label, e.workbook, e.sources
+        ));
+    }
+    why.push_str(&format!(
+        "\n  提示：运行 nianbao sync-xlsx \"{}\" 把这些数字写回 report.toml；或加 --force 用源文件覆盖工作簿",
+        path.display()
+    ));
+    Some(why)
 }
 
 /// What an exporter made: the bytes and its warnings (W-GLYPH from the page layout).

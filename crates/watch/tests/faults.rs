@@ -59,7 +59,7 @@ fn opts(formats: &[Format]) -> BuildOptions {
     BuildOptions {
         out_dir: None,
         formats: formats.to_vec(),
-        draft: false,
+        ..BuildOptions::default()
     }
 }
 
