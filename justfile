@@ -29,6 +29,15 @@ golden:
     UPDATE_GOLDEN=1 cargo test --workspace
     git diff --stat
 
+# The packages (Windows zip, Linux tar.gz and deb, x86_64 and aarch64) into target/dist/;
+# a target whose toolchain cannot be had here is skipped with a message
+package:
+    bash scripts/package.sh
+
+# Test the packages where they run: the exe under wine, aarch64 under qemu (after `just package`)
+smoke:
+    bash scripts/smoke-dist.sh
+
 # Everything CI runs (installs LibreOffice, poppler, qpdf, openxml-audit when missing)
 ci:
     bash .ci/run

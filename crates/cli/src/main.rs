@@ -33,8 +33,10 @@ macro_rules! eprintln {
     ($($t:tt)*) => { $crate::out::stderr(format_args!("{}\n", format_args!($($t)*))) };
 }
 
+mod console;
 mod import_cmd;
 mod out;
+mod start;
 mod watch_cmd;
 
 const EXIT_HELP: &str = "退出码 / exit codes:
@@ -199,6 +201,11 @@ enum KindArg {
 }
 
 fn main() -> ExitCode {
+    let _console = console::init();
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    if let Some(code) = start::without_command(&args) {
+        return code;
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Check { dir, format } => check(&dir, format),
@@ -232,7 +239,9 @@ fn main() -> ExitCode {
 }
 
 fn color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none()
+        && console::ansi_colors()
 }
 
 fn print_diagnostics(loaded: &Loaded, format: OutputFormat) {
@@ -374,10 +383,14 @@ fn build_one(dir: &Path, opts: &BuildOptions, fonts: Option<PathBuf>) -> u8 {
         eprintln!("{}：{why}", dir.display());
     }
     let kind = if report.draft { "（草稿）" } else { "" };
+    let mut result = summary(c.errors, c.warnings);
+    if report.refused.is_some() && c.errors == 0 {
+        // E.g. no fonts: the report is fine, but “检查通过” alone would read as done.
+        result.push_str("，但未生成文件");
+    }
     println!(
-        "{}{kind}：{}，用时 {:.1} ms",
+        "{}{kind}：{result}，用时 {:.1} ms",
         dir.display(),
-        summary(c.errors, c.warnings),
         report.elapsed.as_secs_f64() * 1000.0
     );
     exit_code(&report)

@@ -161,92 +161,22 @@ fn status_line(time: &str, report: &BuildReport, cause: &Changes, cwd: &Path) ->
     )
 }
 
-/// Time of day for status lines, in the system's local time zone without a date-time crate:
-/// the UTC offset comes from the TZif file (`$TZ` naming a zone, else `/etc/localtime`).
-/// Without one (Windows, minimal containers) the time is UTC and says so.
+/// Time of day for status lines, in the system's time zone (jiff: `$TZ`, `/etc/localtime`, or
+/// Windows' own zone setting). Where none can be found the time is UTC and says so.
 mod clock {
-    use std::time::{SystemTime, UNIX_EPOCH};
+    use jiff::tz::TimeZone;
+    use jiff::Timestamp;
 
     /// `HH:MM:SS` now, local time (or `HH:MM:SS UTC`).
     pub fn now() -> String {
-        let secs = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-        match local_offset(secs) {
-            Some(off) => hms(secs + i64::from(off)),
-            None => format!("{} UTC", hms(secs)),
-        }
+        at(Timestamp::now(), TimeZone::try_system().ok())
     }
 
-    fn hms(secs: i64) -> String {
-        let s = secs.rem_euclid(86_400);
-        format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    }
-
-    fn local_offset(now: i64) -> Option<i32> {
-        let file = match std::env::var("TZ") {
-            Ok(tz) if !tz.is_empty() => {
-                let name = tz.trim_start_matches(':');
-                if name.starts_with('/') {
-                    name.into()
-                } else {
-                    format!("/usr/share/zoneinfo/{name}")
-                }
-            }
-            _ => "/etc/localtime".to_string(),
-        };
-        offset_at(&std::fs::read(file).ok()?, now)
-    }
-
-    fn be32(b: &[u8], at: usize) -> Option<u32> {
-        Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
-    }
-
-    /// The UTC offset in seconds in force at `now` per a TZif file (RFC 8536): the type of
-    /// the last transition at or before `now`, else type 0. (Transitions past the file's last
-    /// one, given only by its POSIX-TZ footer, are not followed: right for zones without
-    /// daylight saving time such as Asia/Shanghai.)
-    pub(super) fn offset_at(tzif: &[u8], now: i64) -> Option<i32> {
-        if tzif.get(..4)? != b"TZif" {
-            return None;
+    pub(super) fn at(t: Timestamp, zone: Option<TimeZone>) -> String {
+        match zone {
+            Some(zone) => zone.to_datetime(t).strftime("%H:%M:%S").to_string(),
+            None => format!("{} UTC", TimeZone::UTC.to_datetime(t).strftime("%H:%M:%S")),
         }
-        let counts = |b: &[u8]| -> Option<[usize; 6]> {
-            let mut c = [0usize; 6];
-            for (i, v) in c.iter_mut().enumerate() {
-                *v = usize::try_from(be32(b, 20 + 4 * i)?).ok()?;
-            }
-            Some(c)
-        };
-        let [isut, isstd, leap, time, types, chars] = counts(tzif)?;
-        let (data, time_size) = if tzif.get(4).copied().unwrap_or(0) >= b'2' {
-            // Skip the version 1 block; use the 64-bit one after it.
-            let v1 = 44 + time * 5 + types * 6 + chars + leap * 8 + isstd + isut;
-            (tzif.get(v1..)?, 8)
-        } else {
-            (tzif, 4)
-        };
-        let [_, _, _, time, types, _] = counts(data)?;
-        if data.get(..4)? != b"TZif" || types == 0 {
-            return None;
-        }
-        let times = 44;
-        let idx = times + time * time_size;
-        let infos = idx + time;
-        let mut ty = 0usize;
-        for i in 0..time {
-            let at = times + i * time_size;
-            let t = if time_size == 8 {
-                i64::from_be_bytes(data.get(at..at + 8)?.try_into().ok()?)
-            } else {
-                i64::from(be32(data, at)? as i32)
-            };
-            if t > now {
-                break;
-            }
-            ty = usize::from(*data.get(idx + i)?);
-        }
-        let off = be32(data, infos + ty * 6)?;
-        Some(off as i32)
     }
 }
 
@@ -254,58 +184,23 @@ mod clock {
 mod tests {
     use super::*;
 
-    /// A TZif v2 file with the given transitions (time, type) and types (offset).
-    fn tzif(transitions: &[(i64, u8)], offsets: &[i32]) -> Vec<u8> {
-        let block = |big: bool| {
-            let mut b = b"TZif2".to_vec();
-            b.extend([0u8; 15]);
-            for n in [0, 0, 0, transitions.len(), offsets.len(), 4] {
-                b.extend((n as u32).to_be_bytes());
-            }
-            for (t, _) in transitions {
-                if big {
-                    b.extend(t.to_be_bytes());
-                } else {
-                    b.extend((*t as i32).to_be_bytes());
-                }
-            }
-            b.extend(transitions.iter().map(|(_, ty)| *ty));
-            for o in offsets {
-                b.extend(o.to_be_bytes());
-                b.extend([0u8, 0]);
-            }
-            b.extend(b"XXX\0");
-            b
-        };
-        let mut f = block(false);
-        f.extend(block(true));
-        f.extend(b"\nCST-8\n");
-        f
-    }
-
     #[test]
-    fn local_offset_from_tzif() {
-        // Shanghai-like: LMT, then CST from 1901, a DST period in 1991, CST again.
-        let file = tzif(
-            &[(-2_177_481_943, 1), (671_212_800, 2), (684_860_400, 1)],
-            &[29_143, 28_800, 32_400],
-        );
-        let cases = [
-            (-3_000_000_000, 29_143),
-            (0, 28_800),
-            (680_000_000, 32_400),
-            (1_735_689_600, 28_800),
-        ];
-        for (now, want) in cases {
-            assert_eq!(clock::offset_at(&file, now), Some(want), "{now}");
-        }
-        assert_eq!(clock::offset_at(&tzif(&[], &[0]), 1_735_689_600), Some(0));
-        assert_eq!(clock::offset_at(b"not a tzif", 0), None);
-        assert_eq!(clock::offset_at(&file[..30], 0), None);
-        // The machine's own zone file, if any, parses.
-        if let Ok(f) = std::fs::read("/etc/localtime") {
-            assert!(clock::offset_at(&f, 1_735_689_600).is_some());
-        }
+    fn clock_in_local_time() {
+        use jiff::tz::{Offset, TimeZone};
+        // 2025-01-01T00:00:00Z.
+        let t = jiff::Timestamp::from_second(1_735_689_600).unwrap();
+        let shanghai = TimeZone::fixed(Offset::constant(8));
+        assert_eq!(clock::at(t, Some(shanghai)), "08:00:00");
+        // A POSIX TZ string with daylight saving time, as $TZ may give (US Eastern: −5 in
+        // January, −4 in July).
+        let posix = TimeZone::posix("EST5EDT,M3.2.0,M11.1.0").unwrap();
+        assert_eq!(clock::at(t, Some(posix.clone())), "19:00:00");
+        let july = jiff::Timestamp::from_second(1_751_328_000).unwrap();
+        assert_eq!(clock::at(july, Some(posix)), "20:00:00");
+        assert_eq!(clock::at(t, None), "00:00:00 UTC");
+        // The machine's own zone is found (or the line says UTC).
+        let now = clock::now();
+        assert!(now.len() == 8 || now.ends_with(" UTC"), "{now}");
     }
 
     #[test]

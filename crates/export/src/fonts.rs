@@ -395,7 +395,8 @@ fn parse_roles(text: &str) -> Result<Vec<(String, String)>, String> {
 /// 2. the environment variable `NIANBAO_FONTS` (same rule);
 /// 3. `fonts/` next to the executable, then `../share/nianbao/fonts` relative to it
 ///    (an installed layout);
-/// 4. the workspace's `fonts/` (so `cargo run` works from a fresh clone).
+/// 4. the workspace's `fonts/` (so `cargo run` works from a fresh clone), except in a
+///    packaged binary.
 ///
 /// The error, in Chinese, names every place that was looked at.
 pub fn find_font_dir(explicit: Option<&Path>) -> Result<PathBuf, ExportError> {
@@ -427,7 +428,12 @@ pub fn find_font_dir(explicit: Option<&Path>) -> Result<PathBuf, ExportError> {
         looked.push(exe_dir.join("fonts"));
         looked.push(exe_dir.join("../share/nianbao/fonts"));
     }
-    looked.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fonts"));
+    // A packaged binary (built with NIANBAO_PACKAGED set, scripts/package.sh) has no source
+    // tree: the one it was built from exists on the builder's machine only, and finding fonts
+    // there would hide a package that lacks them.
+    if option_env!("NIANBAO_PACKAGED").is_none() {
+        looked.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fonts"));
+    }
     for dir in &looked {
         if has_manifest(dir) {
             return Ok(dir.clone());

@@ -7,6 +7,7 @@ pub mod fonts;
 pub mod layout;
 pub mod pdf;
 pub mod xlsx;
+mod zip_host;
 
 use std::fmt;
 

@@ -191,7 +191,10 @@ pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
         write_table(workbook.add_worksheet(), doc, grid, &formats)?;
     }
     write_checks(workbook.add_worksheet(), doc, &grids, &formats)?;
-    workbook.save_to_buffer().map_err(xlsx_error)
+    let mut bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
+    // Same bytes on Windows as on Linux (rust_xlsxwriter cannot be told the zip host).
+    crate::zip_host::made_by_unix(&mut bytes);
+    Ok(bytes)
 }
 
 fn xlsx_error(e: XlsxError) -> ExportError {

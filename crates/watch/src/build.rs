@@ -182,17 +182,17 @@ pub fn output_name(title: &str, draft: bool, format: Format) -> String {
 }
 
 /// `name` as a file name valid on Windows, macOS and Linux that shows what it says: the
-/// characters Windows forbids (`<>:"/\|?*`) become `_`; control characters, bidi overrides
-/// and zero-width characters (which would make the name lie about itself or break a
-/// terminal) are dropped; no leading `~$` (Office's lock-file prefix: the file would be taken
-/// for its own lock file), `.` (hidden) or `-`; no trailing dot or space; a Windows device
-/// name (`CON`, `NUL`, `COM1`, …) gets a `_` in front.
+/// characters Windows forbids (`<>:"/\|?*`) and control characters (a tab or newline typed
+/// into the agency name) become `_`; bidi overrides and zero-width characters (which would
+/// make the name lie about itself) are dropped; no leading `~$` (Office's lock-file prefix:
+/// the file would be taken for its own lock file), `.` (hidden) or `-`; no trailing dot or
+/// space; a Windows device name (`CON`, `NUL`, `COM1`, …) gets a `_` in front.
 pub fn safe_file_stem(name: &str) -> String {
     let mut out: String = name
         .chars()
-        .filter(|&c| !nianbao_core::diag::is_hidden_control(c))
+        .filter(|&c| c.is_control() || !nianbao_core::diag::is_hidden_control(c))
         .map(|c| {
-            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '_'
             } else {
                 c
@@ -432,4 +432,24 @@ pub fn errors(report: &BuildReport) -> impl Iterator<Item = &Diagnostic> {
         .diagnostics
         .iter()
         .filter(|d| d.severity == nianbao_core::Severity::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names_are_valid_on_windows() {
+        let title = "某县\t“A/B”:局*?<>|\\2024年政府信息公开工作年度报告";
+        let name = output_name(title, true, Format::Pdf);
+        assert_eq!(
+            name,
+            "某县_“A_B”_局______2024年政府信息公开工作年度报告（草稿）.pdf"
+        );
+        let stem = name.trim_end_matches(".pdf");
+        assert!(!stem.ends_with(['.', ' ']));
+        assert!(!name
+            .chars()
+            .any(|c| c.is_control() || "/\\:*?\"<>|".contains(c)));
+    }
 }

@@ -204,7 +204,7 @@ fn hostile_agency_names_give_safe_file_names() {
         ("~$某某县交通运输局", "某某县交通运输局"),
         (
             "某某县\u{1b}[31m交通\u{202e}xcod.局\n二行",
-            "某某县[31m交通xcod.局二行",
+            "某某县_[31m交通xcod.局_二行",
         ),
         ("a<b>c:d\"e/f\\g|h?i*j", "a_b_c_d_e_f_g_h_i_j"),
         ("报告. ", "报告"),

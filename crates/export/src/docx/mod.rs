@@ -385,7 +385,9 @@ fn zip(parts: &[Part], date: Date) -> zip::result::ZipResult<Vec<u8>> {
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(6))
         .last_modified_time(when)
-        .unix_permissions(0o644);
+        .unix_permissions(0o644)
+        // The zip crate would write DOS on Windows: same bytes on every platform.
+        .system(zip::System::Unix);
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for p in parts {
         w.start_file(p.name, options)?;
