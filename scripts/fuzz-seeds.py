@@ -6,6 +6,7 @@ examples and tests/broken (run from the repository root after changing either):
 
 load_check: report.toml and the prose files of each report, joined by 0xFF (the target's
 input format; the prose parts in PROSE_PARTS order). layout: each report's overview.md.
+import: the import fixtures in tests/import (DOCX, XLSX, HTML, text).
 cff: the CFF font programs embedded in the given PDFs (small subsets made by our own
 subsetter), each behind a header asking for glyphs 1..8 (see pdf::fuzz_cff_subset).
 """
@@ -14,7 +15,7 @@ import os, re, shutil, sys, zlib
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEEDS = os.path.join(ROOT, "fuzz", "seeds")
 # The crash inputs found so far stay (fuzz/seeds/<target>/crash-*): regenerate the rest.
-for target in ("load_check", "layout") + (("cff",) if sys.argv[1:] else ()):
+for target in ("load_check", "layout", "import") + (("cff",) if sys.argv[1:] else ()):
     d = os.path.join(SEEDS, target)
     for f in os.listdir(d) if os.path.isdir(d) else []:
         if not f.startswith("crash-"):
@@ -63,6 +64,10 @@ for name, d in reports():
     overview = read(os.path.join(d, "overview.md"))
     if overview:
         write("layout", name, overview)
+
+for name in sorted(os.listdir(os.path.join(ROOT, "tests", "import"))):
+    if name.endswith((".docx", ".xlsx", ".html", ".txt")):
+        write("import", name, read(os.path.join(ROOT, "tests", "import", name)))
 
 header = bytes([8]) + b"".join(g.to_bytes(2, "big") for g in range(1, 9))
 for pdf in sys.argv[1:]:

@@ -113,6 +113,43 @@ fn symlinks_out_of_the_folder_are_refused() {
     assert_eq!(with_id(&l, "E-PATH").len(), 1, "{:#?}", l.diagnostics);
 }
 
+/// Repro 01, last year's report: its prose must lie inside last year's folder. A prose file
+/// of last year that is a symlink out of that folder (even into this report's) is not read (last year's own findings
+/// are not this report's, so nothing is reported), while last year's report is still used.
+#[cfg(unix)]
+#[test]
+fn last_years_prose_is_confined_to_last_years_folder() {
+    use std::os::unix::fs::symlink;
+    let dir = report("lastyear");
+    let base = dir.parent().unwrap();
+    let ly = base.join("ly");
+    std::fs::create_dir(&ly).unwrap();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), ly.join(e.file_name())).unwrap();
+    }
+    edit_toml(&ly, "year = 2024", "year = 2023");
+    // Inside this report's folder but outside last year's: still not last year's to read.
+    let secret = dir.join("secret.md");
+    std::fs::write(&secret, "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    std::fs::remove_file(ly.join("overview.md")).unwrap();
+    symlink(&secret, ly.join("overview.md")).unwrap();
+    edit_toml(
+        &dir,
+        "# last_year = \"../上年度报告文件夹\"",
+        "last_year = \"../ly\"",
+    );
+    let l = load_and_check(&dir);
+    assert!(
+        l.sources.files().all(|(_, f)| !f.text.contains("root:x")),
+        "{:#?}",
+        l.diagnostics
+    );
+    let report = l.report.as_ref().unwrap();
+    assert_eq!(report.last_year.as_ref().map(|r| r.year), Some(2023));
+    assert_eq!(count(&l.diagnostics).errors, 0, "{:#?}", l.diagnostics);
+}
+
 /// Repros 02 and 14: a FIFO as a prose file, as `report.toml` and as last year's report, a
 /// device as last year's report, and a file over 16 MB are refused at once (the FIFOs have
 /// no writer: a blocking open would hang this test forever).
