@@ -186,7 +186,8 @@ pub fn output_name(title: &str, draft: bool, format: Format) -> String {
 /// into the agency name) become `_`; bidi overrides and zero-width characters (which would
 /// make the name lie about itself) are dropped; no leading `~$` (Office's lock-file prefix:
 /// the file would be taken for its own lock file), `.` (hidden) or `-`; no trailing dot or
-/// space; a Windows device name (`CON`, `NUL`, `COM1`, …) gets a `_` in front.
+/// space; a Windows device name (`CON`, `NUL`, `COM1`, …) gets a `_` in front; at most
+/// 200 bytes (a longer name keeps its start and its end around `…`).
 pub fn safe_file_stem(name: &str) -> String {
     let mut out: String = name
         .chars()
@@ -212,7 +213,34 @@ pub fn safe_file_stem(name: &str) -> String {
     if reserved {
         out.insert(0, '_');
     }
-    out
+    clip_stem(out)
+}
+
+/// Longest file name stem in bytes: most file systems allow 255 bytes per name, and the
+/// extension, and the temp names beside the file, need room too.
+const MAX_STEM_BYTES: usize = 200;
+/// Characters kept from the end of a clipped stem: `2024年政府信息公开工作年度报告（草稿）`.
+const STEM_TAIL: usize = 21;
+
+/// `stem` clipped to [`MAX_STEM_BYTES`]: its start, `…`, and its last [`STEM_TAIL`]
+/// characters (the year and 年度报告 stay in the name). An agency name of 70+ characters
+/// would otherwise make a file name the file system refuses ("File name too long") — a
+/// build failure `check` cannot foresee.
+fn clip_stem(stem: String) -> String {
+    if stem.len() <= MAX_STEM_BYTES {
+        return stem;
+    }
+    let chars: Vec<char> = stem.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(STEM_TAIL)..].iter().collect();
+    let budget = MAX_STEM_BYTES.saturating_sub(tail.len() + '…'.len_utf8());
+    let mut head = String::new();
+    for c in chars {
+        if head.len() + c.len_utf8() > budget {
+            break;
+        }
+        head.push(c);
+    }
+    format!("{head}…{tail}")
 }
 
 /// Loads, checks and (unless there are errors and no `draft`) renders and writes the report
