@@ -231,7 +231,9 @@ fn clip_stem(stem: String) -> String {
         return stem;
     }
     let chars: Vec<char> = stem.chars().collect();
-    let tail: String = chars[chars.len().saturating_sub(STEM_TAIL)..].iter().collect();
+    let tail: String = chars[chars.len().saturating_sub(STEM_TAIL)..]
+        .iter()
+        .collect();
     let budget = MAX_STEM_BYTES.saturating_sub(tail.len() + '…'.len_utf8());
     let mut head = String::new();
     for c in chars {

@@ -220,11 +220,17 @@ fn hostile_agency_names_give_safe_file_names() {
     // Repro 06: an agency name so long that the file name would pass the 255-byte limit of
     // most file systems ("File name too long": check passed, build failed). The name is
     // clipped, keeping its start and the year and 年度报告 at its end.
-    let long = format!("{}交通局2024年政府信息公开工作年度报告（草稿）", "某".repeat(85));
+    let long = format!(
+        "{}交通局2024年政府信息公开工作年度报告（草稿）",
+        "某".repeat(85)
+    );
     let stem = safe_file_stem(&long);
     assert!(stem.len() <= 200, "{} bytes", stem.len());
     assert!(stem.starts_with("某某某") && stem.contains('…'), "{stem}");
-    assert!(stem.ends_with("2024年政府信息公开工作年度报告（草稿）"), "{stem}");
+    assert!(
+        stem.ends_with("2024年政府信息公开工作年度报告（草稿）"),
+        "{stem}"
+    );
     let dir = report("longname");
     edit_toml(
         &dir,
@@ -232,7 +238,12 @@ fn hostile_agency_names_give_safe_file_names() {
         &format!("agency = \"{}交通局\"", "某".repeat(85)),
     );
     let built = build(&dir, &opts(&[Format::Xlsx]), &mut FontCache::default());
-    assert_eq!(built.outputs[0].status, Written::Written, "{:?}", built.outputs);
+    assert_eq!(
+        built.outputs[0].status,
+        Written::Written,
+        "{:?}",
+        built.outputs
+    );
     assert!(built.outputs[0].path.is_file());
     // Built as a draft (E-CHAR is an error), the name is the safe one; a second build is
     // not mistaken for a file open in Office.
