@@ -45,4 +45,22 @@ mkdir -p "$work/lo-edited"
 lo xlsx "$work/lo-edited" "$work/edited.xlsx"
 cp "$work"/lo-edited/edited.xlsx $here/edited-workbook.xlsx
 
+# 7. The same with the build's record of its numbers (docProps/custom.xml) dropped, as a
+#    program that does not keep custom document properties would save it.
+"$py" - $here/edited-workbook.xlsx $here/edited-workbook-no-record.xlsx <<'PY'
+import sys, zipfile
+src, dst = sys.argv[1:]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        data = zin.read(item.filename)
+        if item.filename == "docProps/custom.xml":
+            continue
+        if item.filename == "[Content_Types].xml":
+            data = data.replace(b'<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>', b"")
+        if item.filename == "_rels/.rels":
+            import re
+            data = re.sub(rb'<Relationship [^>]*Target="docProps/custom.xml"/>', b"", data)
+        zout.writestr(item, data)
+PY
+
 ls -l $here

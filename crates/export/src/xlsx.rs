@@ -185,11 +185,13 @@ pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
             DEFAULT_COL_PX,
         )
         .map_err(xlsx_error)?;
-    workbook.set_properties(&properties(doc)?);
     let formats = Formats::new();
-    for grid in &grids {
+    let mut record = Vec::new();
+    for (sheet, grid) in (1..).zip(&grids) {
         write_table(workbook.add_worksheet(), doc, grid, &formats)?;
+        record_inputs(&mut record, sheet, grid, title_rows(doc.draft))?;
     }
+    workbook.set_properties(&properties(doc, &record)?);
     write_checks(workbook.add_worksheet(), doc, &grids, &formats)?;
     let mut bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
     // Same bytes on Windows as on Linux (rust_xlsxwriter cannot be told the zip host).
@@ -202,16 +204,70 @@ fn xlsx_error(e: XlsxError) -> ExportError {
 }
 
 /// Document properties; the creation (and modification) date is the document's date at
-/// midnight UTC, so identical documents give identical bytes.
-fn properties(doc: &Document) -> Result<DocProperties, ExportError> {
+/// midnight UTC, so identical documents give identical bytes. `record` (see
+/// [`RECORD_PROPERTY`]) becomes custom properties of at most [`RECORD_CHUNK`] characters each.
+fn properties(doc: &Document, record: &[String]) -> Result<DocProperties, ExportError> {
     let d = doc.meta.date;
     let year = u16::try_from(d.year)
         .map_err(|_| ExportError::new(format!("文档日期的年份 {} 超出 XLSX 的范围", d.year)))?;
     let created = ExcelDateTime::from_ymd(year, d.month, d.day).map_err(xlsx_error)?;
-    Ok(DocProperties::new()
+    let mut props = DocProperties::new()
         .set_title(&doc.meta.title)
         .set_author(&doc.meta.author)
-        .set_creation_datetime(&created))
+        .set_creation_datetime(&created);
+    for (i, chunk) in (1..).zip(record_chunks(record)) {
+        props = props.set_custom_property(format!("{RECORD_PROPERTY}{i}"), chunk.as_str());
+    }
+    Ok(props)
+}
+
+/// Prefix of the custom document properties that record what the build wrote into each input
+/// cell, as `<sheet>!<cell>=<number>` entries joined by `;` (sheet numbered from 1): `nianbao-1`,
+/// `nianbao-2`, …. The next build compares the cells with this record to tell a number the clerk
+/// typed in Excel/WPS from one the sources changed since (see `nianbao_import::workbook::edits`).
+/// It lives in the workbook itself, so the output folder holds only the published files; Excel,
+/// WPS and LibreOffice keep custom properties when they save.
+pub const RECORD_PROPERTY: &str = "nianbao-";
+
+/// Longest value of one record property: Office shows and edits custom properties of at most 255
+/// characters, so no entry is split across that limit.
+pub const RECORD_CHUNK: usize = 255;
+
+/// Appends one record entry per input cell of `grid`, written on sheet number `sheet` with the
+/// table starting `offset` rows down.
+fn record_inputs(
+    record: &mut Vec<String>,
+    sheet: u32,
+    grid: &Grid,
+    offset: u32,
+) -> Result<(), ExportError> {
+    for cell in &grid.table.cells {
+        if let CellContent::Number {
+            value,
+            role: NumRole::Input,
+        } = &cell.content
+        {
+            let v = number(value, grid.table.shape.name)?;
+            let at = cell_ref(offset + u32::from(cell.row), u16::from(cell.col));
+            record.push(format!("{sheet}!{at}={v}"));
+        }
+    }
+    Ok(())
+}
+
+/// `entries` joined by `;` into values of at most [`RECORD_CHUNK`] characters.
+fn record_chunks(entries: &[String]) -> Vec<String> {
+    let mut chunks: Vec<String> = Vec::new();
+    for e in entries {
+        match chunks.last_mut() {
+            Some(c) if c.len() + 1 + e.len() <= RECORD_CHUNK => {
+                c.push(';');
+                c.push_str(e);
+            }
+            _ => chunks.push(e.clone()),
+        }
+    }
+    chunks
 }
 
 // ---------------------------------------------------------------------------------------------

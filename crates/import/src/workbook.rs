@@ -5,8 +5,9 @@
 //! other numbers, so it never silently throws the clerk's typing away.
 //!
 //! To tell “the clerk edited the workbook” from “the sources changed since the last build”,
-//! the build keeps a [`snapshot`] of the numbers it wrote beside the workbook: a cell whose
-//! number still equals the snapshot was not edited, whatever the sources say now.
+//! every workbook carries a [`record`] of the numbers its build wrote (custom document
+//! properties, kept by Excel, WPS and LibreOffice): a cell whose number still equals the
+//! record was not edited, whatever the sources say now.
 
 use std::collections::BTreeMap;
 
@@ -291,38 +292,69 @@ fn same_number(a: &str, b: &str) -> bool {
     }
 }
 
-/// What a build keeps beside the workbook it wrote: the workbook's size and FNV-1a hash (an
-/// untouched file is recognised without reading it) and its numbers, one `key = value` a line.
-pub fn snapshot(r: &Report, workbook: &[u8]) -> String {
-    let mut s = String::from(
-        "# nianbao：生成工作簿时写入的数字（用于判断工作簿是否在 Excel/WPS 中改过，请勿编辑）\n",
-    );
-    s.push_str(&format!("workbook = {}\n", fingerprint(workbook)));
-    for (k, v) in report_numbers(r) {
-        s.push_str(&k);
-        s.push_str(" = ");
-        s.push_str(&v);
-        s.push('\n');
+/// What the build that wrote `bytes` put into each input cell, by cell (`工作表“表二 主动公开”B9`
+/// → `9317`), read from the workbook's own record (custom document properties
+/// `nianbao-1`, `nianbao-2`, …; see `nianbao_export::xlsx::RECORD_PROPERTY`). None when the
+/// workbook has no record: not written by nianbao, or saved by a program that dropped it.
+pub fn record(bytes: &[u8]) -> Option<BTreeMap<String, String>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut xml = String::new();
+    {
+        use std::io::Read as _;
+        let file = zip.by_name("docProps/custom.xml").ok()?;
+        // A record is a few KB; a larger part is not ours.
+        file.take(1 << 20).read_to_string(&mut xml).ok()?;
     }
-    s
+    let mut chunks = Vec::new();
+    for i in 1.. {
+        match property(&xml, &format!("nianbao-{i}")) {
+            Some(v) => chunks.push(v),
+            None => break,
+        }
+    }
+    if chunks.is_empty() {
+        return None;
+    }
+    let names = {
+        use calamine::Reader as _;
+        calamine::Xlsx::new(std::io::Cursor::new(bytes))
+            .ok()?
+            .sheet_names()
+    };
+    let mut out = BTreeMap::new();
+    for entry in chunks.iter().flat_map(|c| c.split(';')) {
+        let Some((at, value)) = entry.split_once('=') else {
+            continue;
+        };
+        let Some((sheet, cell)) = at.split_once('!') else {
+            continue;
+        };
+        let Some(name) = sheet
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| names.get(n.checked_sub(1)?))
+        else {
+            continue;
+        };
+        out.insert(format!("工作表“{name}”{cell}"), value.to_string());
+    }
+    Some(out)
 }
 
-/// Length and 64-bit FNV-1a of `bytes`.
-fn fingerprint(bytes: &[u8]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{}:{h:016x}", bytes.len())
-}
-
-fn parse_snapshot(text: &str) -> BTreeMap<String, String> {
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once(" = "))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect()
+/// The text value of the custom property `name` in `docProps/custom.xml`: the one child of
+/// `<property … name="…">` (`<vt:lpwstr>` from Excel, WPS and LibreOffice; openpyxl declares
+/// the namespace on that element, so its attributes are skipped).
+fn property<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    let at = xml.find(&format!("name=\"{name}\""))?;
+    let rest = &xml[at..];
+    let rest = &rest[..rest.find("</property>")?];
+    // Past the end of <property …>, then past the child's start tag.
+    let rest = &rest[rest.find('>')? + 1..];
+    let tag_end = rest.find('>')?;
+    let tag = rest[..tag_end].strip_prefix('<')?;
+    let tag = tag.split_whitespace().next()?;
+    let text = &rest[tag_end + 1..];
+    Some(&text[..text.find(&format!("</{tag}>"))?])
 }
 
 /// A workbook cell the clerk changed that a build would overwrite with another number.
@@ -339,23 +371,16 @@ pub struct Edit {
 }
 
 /// The cells of an existing workbook whose numbers the clerk changed and the sources do not
-/// have: a build would lose them. `snapshot` is what the last build wrote (None when it is
-/// not known: then every cell that differs from the sources counts).
+/// have: a build would lose them. A cell still holding what the build that wrote it put there
+/// (the workbook's [`record`]) was not edited, whatever the sources say now; without a record
+/// every cell that differs from the sources counts.
 ///
 /// A workbook that cannot be read (not one of ours, damaged) gives no edits: it is replaced.
-pub fn edits(existing: &[u8], snapshot: Option<&str>, sources: &Report) -> Vec<Edit> {
-    let built = snapshot.map(parse_snapshot);
-    if built
-        .as_ref()
-        .and_then(|b| b.get("workbook"))
-        .is_some_and(|f| *f == fingerprint(existing))
-    {
-        // The very bytes the last build wrote: nothing was typed into it.
-        return Vec::new();
-    }
+pub fn edits(existing: &[u8], sources: &Report) -> Vec<Edit> {
     let Ok(imp) = read(existing) else {
         return Vec::new();
     };
+    let built = record(existing);
     let (numbers, _) = workbook_numbers(&imp);
     let now = report_numbers(sources);
     let mut out = Vec::new();
@@ -366,7 +391,7 @@ pub fn edits(existing: &[u8], snapshot: Option<&str>, sources: &Report) -> Vec<E
         if same_number(&value, source) {
             continue;
         }
-        let edited = match built.as_ref().and_then(|b| b.get(&key)) {
+        let edited = match built.as_ref().and_then(|b| b.get(&cell)) {
             Some(was) => !same_number(&value, was),
             None => true,
         };
@@ -394,18 +419,5 @@ mod tests {
         );
         assert_eq!(label("active.rules.in_force"), "表二“规章”·现行有效件数");
         assert_eq!(label("appeals.review.pending"), "表四“行政复议”·尚未审结");
-    }
-
-    #[test]
-    fn snapshots_parse_back() {
-        let r = nianbao_core::sample::sample_report();
-        let mut snap = parse_snapshot(&snapshot(&r, b"foobar"));
-        // FNV-1a 64 of "foobar" (the published test vector).
-        assert_eq!(
-            snap.remove("workbook").as_deref(),
-            Some("6:85944171f73967e8")
-        );
-        assert_eq!(snap, report_numbers(&r));
-        assert_eq!(snap.len(), 10 + 24 * 6 + 12);
     }
 }

@@ -305,17 +305,12 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     nianbao_core::diag::sort(&mut loaded.diagnostics);
     nianbao_core::diag::cap(&mut loaded.diagnostics, &loaded.sources);
     // A workbook the clerk typed numbers into is never silently overwritten with others.
-    let mut snapshot = None;
     if let Some((_, path, bytes)) = rendered.iter().find(|(f, _, _)| *f == Format::Xlsx) {
         if !opts.force {
-            if let Some(why) = workbook_guard(path, report) {
+            if let Some(why) = workbook_guard(path, bytes, report) {
                 return result(loaded, Vec::new(), Some(why), draft);
             }
         }
-        snapshot = Some((
-            snapshot_path(path),
-            nianbao_import::workbook::snapshot(report, bytes).into_bytes(),
-        ));
     }
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         let why = format!("无法创建输出文件夹“{}”：{e}", out_dir.display());
@@ -326,15 +321,6 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         .map(|(_, p, b)| (p.as_path(), b.as_slice()))
         .collect();
     let statuses = write_all(&files);
-    if let Some((path, bytes)) = &snapshot {
-        // The record of the workbook's numbers follows the workbook: written only once the
-        // set (the workbook with it) is in place, so it never describes a workbook that was
-        // not written. Its own status is not an output's: a record that could not be written
-        // only makes the next build more careful.
-        if !statuses.iter().any(|s| matches!(s, Written::Failed(_))) {
-            let _ = write_all(&[(path.as_path(), bytes.as_slice())]);
-        }
-    }
     let outputs = rendered
         .iter()
         .zip(statuses)
@@ -348,25 +334,20 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     result(loaded, outputs, None, draft)
 }
 
-/// Where the numbers a build wrote into `workbook` are kept: `.<file name>.nianbao` beside it.
-pub fn snapshot_path(workbook: &Path) -> PathBuf {
-    let name = workbook
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    workbook.with_file_name(format!(".{name}.nianbao"))
-}
-
 /// Why the workbook at `path` may not be replaced: the cells whose numbers were changed in it
 /// since it was built and differ from the sources. None when there is nothing to lose.
-fn workbook_guard(path: &Path, report: &nianbao_core::Report) -> Option<String> {
+/// `new` is the workbook this build is about to write.
+fn workbook_guard(path: &Path, new: &[u8], report: &nianbao_core::Report) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > nianbao_import::MAX_BYTES as u64 {
         return None;
     }
     let existing = std::fs::read(path).ok()?;
-    let snapshot = std::fs::read_to_string(snapshot_path(path)).ok();
-    let edits = nianbao_import::workbook::edits(&existing, snapshot.as_deref(), report);
+    if existing == new {
+        // Nothing changed since the last build (the common case while watching).
+        return None;
+    }
+    let edits = nianbao_import::workbook::edits(&existing, report);
     if edits.is_empty() {
         return None;
     }
