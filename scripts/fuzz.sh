@@ -10,9 +10,8 @@
 # coverage instrumentation and debug assertions (overflow checks) stay on.
 #
 # FUZZ_SECONDS (default 60) is each target's time. Measured on the 2-core dev machine:
-# building the targets ~3 min cold for load_check/layout/cff, more for import (docx-rs,
-# calamine, scraper: ~10 min on a loaded machine; seconds when cached), 4 targets × 60 s two
-# at a time 2 min; `cargo install cargo-fuzz` when missing ~2–7 min (load-dependent).
+# building the targets ~3 min cold (seconds when cached; the unregistered import target
+# would add docx-rs, calamine and scraper), 3 targets × 60 s two at a time ~2 min; `cargo install cargo-fuzz` when missing ~2–7 min (load-dependent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
