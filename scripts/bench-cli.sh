@@ -8,8 +8,15 @@
 # all three formats into an empty output folder (files really written and fsynced); then the
 # peak RSS of the three-format build (`/usr/bin/time -f %M`, the largest of 5 runs).
 #
+# Then, when the typst Python binding is installed (`pip install typst`), the reference: typst
+# compiling bench/wuzhong-xinfang-2024.typ (the seed's content as typst source, made by
+# scripts/docx-to-typ.py) to a PDF with the same shipped fonts, timed in the same run, and the
+# ratios nianbao / typst of time and PDF size. The typst figures are only meaningful for the
+# seed report (the default REPORT_DIR).
+#
 # Environment:
 #   NIANBAO_BIN  the binary to time (default: target/release/nianbao, built here)
+#   BEFORE_BIN   another nianbao binary (say, main's) to time in the same run, for ratios
 #   RUNS         hyperfine runs per command (default 50)
 # Needs hyperfine and GNU time (Debian: apt-get install hyperfine time) and python3.
 set -euo pipefail
@@ -66,3 +73,41 @@ for _ in 1 2 3 4 5; do
   ((kb > peak)) && peak=$kb
 done
 printf 'peak RSS, build docx+pdf+xlsx: %d KiB (%d.%d MiB)\n' "$peak" $((peak / 1024)) $((peak % 1024 * 10 / 1024))
+
+# The same three-format build by another binary, in the same run: the ratio is what counts
+# (the host's speed drifts between sessions; see docs/performance.md).
+median() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"]*1000)' "$1"; }
+if [[ -n "${BEFORE_BIN:-}" ]]; then
+  "$BEFORE_BIN" build "$REPORT" -o "$WORK/before" >/dev/null 2>&1
+  hyperfine -N -w 5 -r "$RUNS" -i --export-json "$WORK/ab.json" \
+    "$BEFORE_BIN build $REPORT -o $WORK/before" "$B build $REPORT -o $OUT" >/dev/null 2>&1
+  python3 - "$WORK/ab.json" <<'PY'
+import json, sys
+before, after = (r["median"] * 1000 for r in json.load(open(sys.argv[1]))["results"])
+print(f"three formats, BEFORE_BIN {before:.1f} ms, this {after:.1f} ms: ratio {after / before:.2f}")
+PY
+fi
+
+TYP="$ROOT/bench/wuzhong-xinfang-2024.typ"
+if python3 -c 'import typst' 2>/dev/null && [[ -f "$TYP" ]]; then
+  cat >"$WORK/typst-compile.py" <<PY
+import typst
+pdf = typst.compile("$TYP", font_paths=["$ROOT/fonts"], ignore_system_fonts=True)
+open("$WORK/typst.pdf", "wb").write(pdf)
+PY
+  hyperfine -N -w 2 -r $((RUNS < 20 ? RUNS : 20)) --export-json "$WORK/typst.json" \
+    "python3 $WORK/typst-compile.py" "$B build $REPORT -o $OUT --format pdf" \
+    "$B build $REPORT -o $OUT" >/dev/null 2>&1
+  ours=$(stat -c %s "$OUT"/*.pdf)
+  theirs=$(stat -c %s "$WORK/typst.pdf")
+  python3 - "$WORK/typst.json" "$ours" "$theirs" <<'PY'
+import json, sys
+t, pdf, all3 = (r["median"] * 1000 for r in json.load(open(sys.argv[1]))["results"])
+ours, theirs = int(sys.argv[2]), int(sys.argv[3])
+print(f"typst (Python binding) PDF: {t:.1f} ms; nianbao PDF {pdf:.1f} ms ({pdf / t:.3f} x), "
+      f"all three formats {all3:.1f} ms ({all3 / t:.3f} x)")
+print(f"PDF size: nianbao {ours} bytes, typst {theirs} bytes: {ours / theirs:.3f} x")
+PY
+else
+  echo "typst reference skipped (pip install typst; needs $TYP)"
+fi

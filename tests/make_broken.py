@@ -84,7 +84,8 @@ case("sections-empty", prose={"problems.md": "<!-- 待写 -->\n"})
 case("fee-missing", prose={"other.md": "本年度无其他需要报告的事项。\n"})
 case("old-format", prose={"overview.md": PROSE["overview.md"] + "\n本年新制作数量12件，对外公开总数量300件。\n"})
 case("toml-syntax", setrow(BASE, "new", "8 2 0 1 0 1".split()).replace("new             = [8, 2, 0, 1, 0, 1]", "new             = [8, 2, 0, 1, 0, 1"))
-case("unknown-key", BASE.replace('agency = "', 'agnecy = "', 1).replace("carried_over    =", "carried_ovr     ="))
+case("unknown-key", BASE.replace('agency = "', 'agnecy = "', 1).replace("carried_over    =", "carried_ovr     =")
+     .replace("punishment = 0", "punishmnet = 815").replace("enforcement = 0", "enforce_count = 41"))
 case("wrong-type", BASE.replace("year = 2024", 'year = "2024年"').replace('kind = "department"', 'kind = "departmnet"'))
 case("path-escape", BASE.replace('overview = "overview.md"', 'overview = "../../etc/passwd"'))
 case("missing-file", BASE.replace('problems = "problems.md"', 'problems = "problem.md"'))
@@ -99,6 +100,17 @@ case("deadline", BASE.replace("published = 2025-01-20", "published = 2025-02-15"
 case("punct", prose={"opening.md": "根据《条例》要求,现发布本报告(全文)。\n"})
 case("label", prose={"overview.md": PROSE["overview.md"] + "\n1、规范办理流程\n\n对照本年制件数量和现行有效件数量进行清理。\n"})
 case("todo", prose={"problems.md": "【待填写：存在的主要问题】\n"})
+# Issue 14: what clerks paste and type.
+case("sections-pasted", prose={"overview.md": PROSE["overview.md"] + "\n四、因政府信息公开工作被申请行政复议、提起行政诉讼情况\n行政复议、行政诉讼情况详见表四。\n",
+                               "other.md": "六、其它需要报告的事项\n本年度未收取信息处理费。\n"})
+case("unclosed-comment", prose={"overview.md": "## （一）主动公开\n\n全年主动公开政府信息360条。\n\n<!-- 写作提示：依申请公开情况要写明新收、办结和结转件数\n\n## （二）依申请公开\n\n全年新收政府信息公开申请{{applications.new}}件，办结{{applications.total}}件。\n"})
+case("toml-chinese-punct", BASE.replace('agency = "某某县交通运输局"', 'agency = “某某县交通运输局”')
+     .replace("licensing = 1520", "licensing ＝ 1520").replace("rules = [0, 0, 0]", "rules = [0，0，0]"))
+case("toml-empty-cell", setrow(BASE, "disclosed", "5 1 0 0 0 0".split()).replace("disclosed       = [5, 1, 0, 0, 0, 0]", "disclosed       = [5, 1, , 0, 0, 0]"))
+case("number-word-table", setrow(setrow(BASE, "security", ['"/"'] * 6), "secret", ['"/"', "0", '""', "0", "0", '"—"']))
+case("agency-too-long", BASE.replace('agency = "某某县交通运输局"', 'agency = "%s"' % ("某" * 63 + "交通局")))
+case("imprint-printer-too-long", BASE.replace("[prose]", '[imprint]\ncc = ["县政府办公室", "县政务公开办公室"]\nprinter = "某某县交通运输局办公室综合科档案管理室文印室"\n\n[prose]'))
+case("markup", prose={"problems.md": PROSE["problems.md"] + "\n| 项目 | 数量 |\n|---|---|\n| 申请 | 5 |\n\n<div>\n块级HTML里的文字\n</div>\n\n全角占位符｛｛applications.new｝｝件。\n"})
 LAST = (setrow(setrow(BASE.replace("year = 2024", "year = 2023").replace("published = 2025-01-20", "published = 2024-01-25").replace("fee = 2.5", "fee = 0.0025"),
                "carried_forward", "2 0 0 0 0 0".split()), "normative", "2 0 15".split()),
         {"problems.md": PROSE["problems.md"], "overview.md": PROSE["overview.md"]})

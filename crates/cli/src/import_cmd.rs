@@ -4,7 +4,6 @@
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
-use nianbao_core::format::Kind;
 use nianbao_core::load::REPORT_FILE;
 use nianbao_import::{next_year, output, workbook};
 
@@ -270,9 +269,4 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
-}
-
-/// The kind a `--kind` argument names, if given.
-pub fn kind(k: Option<crate::KindArg>) -> Option<Kind> {
-    k.map(crate::kind_of)
 }

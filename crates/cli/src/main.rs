@@ -38,6 +38,7 @@ mod import_cmd;
 mod out;
 mod start;
 mod watch_cmd;
+mod zh;
 
 const EXIT_HELP: &str = "退出码 / exit codes:
   0  没有错误（可能有警告） / clean, or warnings only
@@ -61,46 +62,51 @@ enum Command {
     #[command(after_help = EXIT_HELP)]
     Check {
         /// 报告文件夹（含 report.toml） / report folder
-        #[arg(default_value = ".")]
+        #[arg(default_value = ".", value_name = "文件夹")]
         dir: PathBuf,
         /// 输出格式 / output format
-        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text, value_name = "格式")]
         format: OutputFormat,
     },
     /// 新建报告文件夹；--from 从上年度报告开始 / scaffold a new report, or next year's
     #[command(after_help = EXIT_HELP)]
     New {
         /// 要创建的文件夹 / folder to create
+        #[arg(value_name = "文件夹")]
         dir: PathBuf,
         /// 机关全称（有 --from 时默认取上年度的） / full agency name
-        #[arg(long, required_unless_present = "from")]
+        #[arg(long, required_unless_present = "from", value_name = "机关全称")]
         agency: Option<String>,
         /// 报告年度（有 --from 时默认为上年度加一） / report year
-        #[arg(long, required_unless_present = "from")]
+        #[arg(long, required_unless_present = "from", value_name = "年度")]
         year: Option<i32>,
-        /// 机关类型（默认 department；有 --from 时取上年度的） / kind of agency
-        #[arg(long, value_enum)]
-        kind: Option<KindArg>,
+        /// 机关类型：部门（department，默认）、乡镇（township，含街道）或政府（government）；
+        /// 有 --from 时取上年度的 / kind of agency
+        #[arg(long, value_parser = kind_arg, value_name = "类型")]
+        kind: Option<Kind>,
         /// 上年度报告：报告文件夹，或可导入的文件（DOCX、XLSX、HTML、文本），导入到 DIR/上年度/
         /// / last year's report: a report folder, or a file to import (into DIR/上年度/)
-        #[arg(long)]
+        #[arg(long, value_name = "文件夹或文件")]
         from: Option<PathBuf>,
     },
     /// 导入已发布的报告（DOCX、XLSX、HTML 网页、纯文本）为源文件 / import a published report
     #[command(after_help = EXIT_HELP)]
     Import {
         /// 要导入的文件 / file to import
+        #[arg(value_name = "文件")]
         file: PathBuf,
         /// 输出的报告文件夹（默认：文件旁同名文件夹） / report folder to create
-        #[arg(short, long)]
+        #[arg(short, long, value_name = "文件夹")]
         out: Option<PathBuf>,
     },
     /// 把在 Excel/WPS 中修改过的工作簿中的数字写回 report.toml / write an edited workbook's numbers back
     #[command(name = "sync-xlsx", after_help = EXIT_HELP)]
     SyncXlsx {
         /// 工作簿（nianbao build 生成的 XLSX） / the workbook
+        #[arg(value_name = "工作簿")]
         file: PathBuf,
         /// 报告文件夹（默认：工作簿在 DIR/out/ 中时为 DIR，否则为当前文件夹） / report folder
+        #[arg(value_name = "文件夹")]
         dir: Option<PathBuf>,
     },
     /// 生成 DOCX、PDF、XLSX / build the outputs
@@ -108,7 +114,7 @@ enum Command {
     Build {
         /// 报告文件夹；可以给多个，或给一个包含多个报告的上级文件夹（并行生成）
         /// / report folder(s), or a parent folder of reports (built in parallel)
-        #[arg(default_value = ".")]
+        #[arg(default_value = ".", value_name = "文件夹")]
         dirs: Vec<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
@@ -117,7 +123,7 @@ enum Command {
     #[command(after_help = watch_cmd::HELP)]
     Watch {
         /// 报告文件夹 / report folder
-        #[arg(default_value = ".")]
+        #[arg(default_value = ".", value_name = "文件夹")]
         dir: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
@@ -128,10 +134,15 @@ enum Command {
 #[derive(Args)]
 struct OutputArgs {
     /// 输出文件夹（默认：报告文件夹下的 out/） / output folder
-    #[arg(short, long)]
+    #[arg(short, long, value_name = "文件夹")]
     out: Option<PathBuf>,
     /// 要生成的格式，逗号分隔 / formats, comma separated
-    #[arg(long, value_delimiter = ',', default_value = ALL_FORMATS.as_str())]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = ALL_FORMATS.as_str(),
+        value_name = "格式"
+    )]
     format: Vec<FormatArg>,
     /// 有错误时也生成，文件标记为草稿 / build despite errors, marked as drafts
     #[arg(long)]
@@ -141,7 +152,7 @@ struct OutputArgs {
     #[arg(long)]
     force: bool,
     /// 字体文件夹（默认按 fonts/README.md 的规则查找） / font folder
-    #[arg(long)]
+    #[arg(long, value_name = "文件夹")]
     fonts: Option<PathBuf>,
 }
 
@@ -190,14 +201,12 @@ enum OutputFormat {
     Json,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum KindArg {
-    /// 县级以上人民政府部门
-    Department,
-    /// 乡镇人民政府、街道办事处
-    Township,
-    /// 县级以上地方人民政府
-    Government,
+/// `--kind`: the keyword or the Chinese a clerk types (部门, 乡镇, 街道, 政府…), as in
+/// `report.toml`.
+fn kind_arg(s: &str) -> Result<Kind, String> {
+    Kind::from_word(s).ok_or_else(|| {
+        "请写 部门（department）、乡镇（township，含街道）或 政府（government）".to_string()
+    })
 }
 
 fn main() -> ExitCode {
@@ -206,7 +215,17 @@ fn main() -> ExitCode {
     if let Some(code) = start::without_command(&args) {
         return code;
     }
-    let cli = Cli::parse();
+    let cli: Cli = match zh::parse_from(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(shown) => {
+            if shown.error {
+                eprint!("{}", shown.text);
+            } else {
+                print!("{}", shown.text);
+            }
+            return ExitCode::from(shown.code);
+        }
+    };
     match cli.command {
         Command::Check { dir, format } => check(&dir, format),
         Command::New {
@@ -219,14 +238,10 @@ fn main() -> ExitCode {
             (Some(from), agency, year) => import_cmd::new_from(
                 &dir,
                 &from,
-                &nianbao_import::next_year::Options {
-                    agency,
-                    year,
-                    kind: import_cmd::kind(kind),
-                },
+                &nianbao_import::next_year::Options { agency, year, kind },
             ),
             (None, Some(agency), Some(year)) => {
-                new(&dir, &agency, year, kind.unwrap_or(KindArg::Department))
+                new(&dir, &agency, year, kind.unwrap_or(Kind::Department))
             }
             // clap requires --agency and --year without --from.
             (None, _, _) => ExitCode::from(2),
@@ -287,16 +302,7 @@ fn check(dir: &Path, format: OutputFormat) -> ExitCode {
     ExitCode::from(u8::from(c.errors > 0))
 }
 
-fn kind_of(kind: KindArg) -> Kind {
-    match kind {
-        KindArg::Department => Kind::Department,
-        KindArg::Township => Kind::Township,
-        KindArg::Government => Kind::Government,
-    }
-}
-
-fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
-    let kind = kind_of(kind);
+fn new(dir: &Path, agency: &str, year: i32, kind: Kind) -> ExitCode {
     // Validated before anything is created: a refused name leaves no empty folder behind.
     let files = match nianbao_core::template::scaffold(agency, year, kind) {
         Ok(files) => files,
@@ -326,7 +332,8 @@ fn new(dir: &Path, agency: &str, year: i32, kind: KindArg) -> ExitCode {
         println!("  新建 {}", path.display());
     }
     println!(
-        "已新建报告：{}。按【待填写】提示编写文字、填写 report.toml 中的数字，然后运行：\n  nianbao check {}\n  nianbao build {}",
+        "已新建报告：{}。按【待填写】提示编写文字、填写 report.toml 中的数字，然后运行：\n  nianbao check {}\n  nianbao build {}\n提示写完之前，nianbao build {} --draft 可生成标有“草稿”的文件。",
+        dir.display(),
         dir.display(),
         dir.display(),
         dir.display()

@@ -76,7 +76,9 @@ fn quick_start_text(window: bool, examples: Option<&Path>, guide: bool) -> Strin
     );
     t.push_str("快速开始：\n");
     t.push_str("  nianbao new 我的报告 --agency \"某某县某某局\" --year 2025\n");
-    t.push_str("      新建报告文件夹（乡镇、街道加 --kind township，县级以上人民政府加 --kind government）\n");
+    t.push_str(
+        "      新建报告文件夹（乡镇、街道加 --kind 乡镇，县级以上人民政府加 --kind 政府）\n",
+    );
     t.push_str("  nianbao check 我的报告\n      只检查，列出问题所在的文件、行、列和修改建议\n");
     t.push_str(&format!(
         "  nianbao build 我的报告\n      检查并生成 DOCX、PDF、XLSX，文件在“我的报告{sep}out”中\n"

@@ -27,19 +27,21 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// A fresh scaffold is not a report: its 【待填写】 prompts are errors, so `build` writes
+/// nothing and `build --draft` writes files named （草稿）.
 #[test]
-fn new_then_check_passes_with_only_todo_warnings() {
+fn new_scaffold_builds_only_as_a_draft() {
     let dir = temp("new");
     let d = dir.to_str().unwrap();
     let o = nianbao(&[
         "new",
         d,
         "--agency",
-        "某某县某某局",
+        "某某县某某镇人民政府",
         "--year",
         "2025",
         "--kind",
-        "township",
+        "乡镇",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for f in [
@@ -51,15 +53,109 @@ fn new_then_check_passes_with_only_todo_warnings() {
     ] {
         assert!(dir.join(f).is_file(), "{f}");
     }
+    let toml = std::fs::read_to_string(dir.join("report.toml")).unwrap();
+    assert!(toml.contains("kind = \"township\""), "{toml}");
     let o = nianbao(&["check", d]);
-    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("警告[W-TODO]"), "{out}");
-    assert!(out.contains("检查通过：0 个错误"), "{out}");
+    assert_eq!(out.matches("错误[E-TODO]").count(), 9, "{out}");
+    assert!(out.contains("检查未通过：9 个错误，0 个警告"), "{out}");
+    let o = nianbao(&["build", d, "--format", "docx,xlsx"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!dir.join("out").exists());
+    let o = nianbao(&["build", d, "--format", "docx,xlsx", "--draft"]);
+    assert_eq!(o.status.code(), Some(1));
+    // Only the published files (no hidden files).
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "某某县某某镇人民政府2025年政府信息公开工作年度报告（草稿）.docx",
+            "某某县某某镇人民政府2025年政府信息公开工作年度报告（草稿）.xlsx"
+        ]
+    );
     // Scaffolding again never overwrites the clerk's work.
     let o = nianbao(&["new", d, "--agency", "x", "--year", "2025"]);
     assert_eq!(o.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// clap's own words come out in Chinese: errors, tips, usage, help headings; `--kind` takes
+/// the Chinese words.
+#[test]
+fn the_command_line_speaks_chinese() {
+    let text = |o: &Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    for (args, code, says) in [
+        (&["bulid"][..], 2, "错误：不认识的命令“bulid”"),
+        (&["build", "--formt", "pdf"], 2, "提示：是不是“--format”？"),
+        (&["check", "--format", "xml"], 2, "可用的值：text、json"),
+        (
+            &[
+                "new", "x", "--agency", "某局", "--year", "2025", "--kind", "乡村",
+            ],
+            2,
+            "请写 部门",
+        ),
+        (&["new", "--agency", "a"], 2, "缺少必须写的参数"),
+        (
+            &["build", "--help"],
+            0,
+            "用法：nianbao build [选项] [文件夹]...",
+        ),
+        (&["--help"], 0, "命令："),
+    ] {
+        let o = nianbao(args);
+        let out = text(&o);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {out}");
+        assert!(out.contains(says), "{args:?}: {out}");
+        for english in [
+            "error:",
+            "Usage:",
+            "tip:",
+            "Options:",
+            "Arguments:",
+            "Commands:",
+            "[OPTIONS]",
+            "Print help",
+            "[default:",
+        ] {
+            assert!(!out.contains(english), "{args:?}: {out}");
+        }
+    }
+    for (word, keyword) in [
+        ("部门", "department"),
+        ("乡镇", "township"),
+        ("街道", "township"),
+        ("政府", "government"),
+        ("government", "government"),
+    ] {
+        let dir = temp(&format!("kind-{keyword}-{}", word.len()));
+        let o = nianbao(&[
+            "new",
+            dir.to_str().unwrap(),
+            "--agency",
+            "某局",
+            "--year",
+            "2025",
+            "--kind",
+            word,
+        ]);
+        assert!(o.status.success(), "{word}: {}", text(&o));
+        let toml = std::fs::read_to_string(dir.join("report.toml")).unwrap();
+        assert!(toml.contains(&format!("kind = \"{keyword}\"")), "{word}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
 
 #[test]
@@ -225,8 +321,12 @@ fn new_refuses_bad_agency_and_year_and_escapes_through_toml() {
         "2025",
     ]);
     assert!(o.status.success());
+    // The scaffold loads: its only findings are the 9 unfilled prompts (E-TODO).
     let o = nianbao(&["check", d]);
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert_eq!(out.matches("错误[E-TODO]").count(), 9, "{out}");
+    assert!(out.contains("检查未通过：9 个错误，0 个警告"), "{out}");
     let toml = std::fs::read_to_string(dir.join("report.toml")).unwrap();
     assert!(
         toml.contains(r#"agency = "某某局\"一科\"\\二科""#),

@@ -259,25 +259,79 @@ fn sections(r: &Report, out: &mut Vec<Diagnostic>) {
     for (_, b) in blocks(r) {
         let text = b.text();
         let t = text.trim();
-        let mut chars = t.chars();
-        let looks_like_section = matches!(
-            (chars.next(), chars.next()),
-            (Some(c), Some('、')) if "一二三四五六".contains(c)
-        ) && t.chars().count() <= 30
-            && !t.ends_with('。');
-        if format::SECTIONS.contains(&t)
-            || (looks_like_section && matches!(b, Block::Heading { .. }))
-        {
-            out.push(
-                Diagnostic::error(
-                    "E-SECTIONS",
-                    format!("文字部分中出现了一级标题“{t}”"),
-                )
+        let message = match section_like(t).map(|k| format::SECTIONS[k]) {
+            Some(official) if official == t => format!("文字部分中出现了一级标题“{t}”"),
+            Some(official) => format!("文字部分中出现了一级标题“{t}”（即“{official}”）"),
+            // A `#` heading numbered like a section, in whatever wording.
+            None if matches!(b, Block::Heading { .. }) && level_one_ordinal(t) => {
+                format!("文字部分中出现了一级标题“{t}”")
+            }
+            None => continue,
+        };
+        out.push(
+            Diagnostic::error("E-SECTIONS", message)
                 .at(b.span().clone())
                 .hint("六个一级标题由 nianbao 按官方格式自动生成并排序，请删除这一行；每部分的正文写在 [prose] 指定的文件中"),
-            );
+        );
+    }
+}
+
+/// The section (index into [`format::SECTIONS`]) whose heading `line` is, typed in another
+/// wording or with a typo: a level-1 ordinal `一、`…`六、` and then wording most of which is
+/// the heading's (longest common subsequence, so inserted or changed characters are
+/// tolerated), and not a sentence. Pasted from an old report, such a line would print right
+/// under the generated heading.
+fn section_like(line: &str) -> Option<usize> {
+    let mut chars = line.chars();
+    let ordinal = chars.next().filter(|c| "一二三四五六".contains(*c))?;
+    let rest = chars.as_str().trim_start();
+    let rest = rest.strip_prefix(['、', '.', '．', '，', ','])?;
+    let rest = rest.trim().trim_end_matches(['：', ':']);
+    if rest.is_empty() || rest.ends_with(['。', '；', ';', '，']) {
+        return None;
+    }
+    let words: Vec<char> = rest.chars().collect();
+    format::SECTIONS
+        .iter()
+        .enumerate()
+        .filter_map(|(k, heading)| {
+            let wording: Vec<char> = heading.chars().skip(2).collect();
+            let common = lcs(&words, &wording) as f64;
+            let own = common / wording.len() as f64;
+            let line_share = common / words.len() as f64;
+            let needed = if heading.starts_with(ordinal) {
+                0.5
+            } else {
+                0.6
+            };
+            (own >= needed && line_share >= 0.6).then_some((own + line_share, k))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// `一、`…`六、` and a short title that is not a sentence.
+fn level_one_ordinal(t: &str) -> bool {
+    let mut chars = t.chars();
+    matches!(
+        (chars.next(), chars.next()),
+        (Some(c), Some('、')) if "一二三四五六".contains(c)
+    ) && t.chars().count() <= 30
+        && !t.ends_with('。')
+}
+
+/// Length of the longest common subsequence of `a` and `b`.
+fn lcs(a: &[char], b: &[char]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for &x in a {
+        let mut diag = 0;
+        for (j, &y) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = if x == y { diag + 1 } else { up.max(row[j]) };
+            diag = up;
         }
     }
+    row[b.len()]
 }
 
 fn fee(r: &Report, out: &mut Vec<Diagnostic>) {
@@ -386,16 +440,18 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        if let Some(at) = text.find("【待填写") {
+        // A prompt left in is an error: it would be printed in the published report. A draft
+        // (`--draft`, `watch`) is built anyway.
+        for (at, _) in text.match_indices("【待填写") {
             let start = text[..at].chars().count();
             let end = text[at..]
                 .find('】')
                 .map_or(chars.len(), |e| text[..at + e].chars().count() + 1);
             let prompt: String = chars[start..end].iter().collect();
             out.push(
-                Diagnostic::warning("W-TODO", format!("尚未填写：{prompt}"))
+                Diagnostic::error("E-TODO", format!("还没有填写：{prompt}"))
                     .at(loc.locate(start, end))
-                    .hint("按提示写好这一段，并删除【】中的提示"),
+                    .hint("按提示写好这一段，并删除【】和其中的提示；写完之前可用 nianbao build --draft 生成草稿"),
             );
         }
     }
@@ -978,6 +1034,33 @@ fn repeat(r: &Report, last: &Report, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn section_headings_in_other_wordings() {
+        let found = |t: &str| section_like(t).map(|k| format::SECTIONS[k]);
+        for (line, section) in [
+            ("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", 3),
+            ("四、政府信息公开行政法复议、行政诉讼情况", 3),
+            ("一、总体情况", 0),
+            ("一、总体工作情况", 0),
+            ("六、其它需要报告的事项", 5),
+            ("五、存在问题及整改措施", 4),
+            ("三、收到和处理政府信息公开申请的情况：", 2),
+            ("二．主动公开政府信息情况", 1),
+        ] {
+            assert_eq!(found(line), Some(format::SECTIONS[section]), "{line}");
+        }
+        for line in [
+            "一、加强组织领导",
+            "一、存在的主要问题",
+            "二、主动公开",
+            "四、政府信息公开行政复议、行政诉讼情况详见下表。",
+            "（四）政府信息公开行政复议、行政诉讼情况",
+            "总体情况",
+        ] {
+            assert_eq!(found(line), None, "{line}");
+        }
+    }
 
     #[test]
     fn sentence_normalisation_ignores_numbers() {

@@ -96,6 +96,21 @@ pub enum DocBlock {
         /// Date, already written the official way (`2025年1月9日`).
         date: String,
     },
+    /// The 版记 at the foot of the last page, below the signature, between rules (GB/T 9704
+    /// §7.4; sizes and rules in [`crate::typography`]).
+    Imprint(Imprint),
+}
+
+/// The 版记's text, every word of it from the report and [`crate::format`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imprint {
+    /// The 抄送 line: its label (`抄送：`) and the agencies after it, `，`-separated and
+    /// closed with `。` (continuation lines align with the first agency). None without 抄送.
+    pub cc: Option<(String, String)>,
+    /// 印发机关, set at the left of the last line.
+    pub printer: String,
+    /// 印发日期 with its word (`2025年1月20日印发`), set at the right of the last line.
+    pub date: String,
 }
 
 /// Which official table.
@@ -278,6 +293,18 @@ pub fn build(report: &Report, draft: bool) -> Document {
             agency: sig.agency.clone(),
             date: sig.date.chinese(),
         });
+    }
+    if let Some(imprint) = &report.imprint {
+        blocks.push(DocBlock::Imprint(Imprint {
+            cc: (!imprint.cc.is_empty()).then(|| {
+                (
+                    format::IMPRINT_CC.to_string(),
+                    format!("{}。", imprint.cc.join("，")),
+                )
+            }),
+            printer: imprint.printer.clone(),
+            date: format!("{}{}", imprint.date.chinese(), format::IMPRINT_PRINTED),
+        }));
     }
     Document {
         meta,
@@ -558,5 +585,42 @@ mod tests {
             })
             .collect();
         assert_eq!(headings, format::SECTIONS.map(String::from).to_vec());
+    }
+
+    #[test]
+    fn imprint_follows_the_signature() {
+        let mut report = Report::empty("某局", 2024, Kind::Department);
+        let date = Date {
+            year: 2025,
+            month: 1,
+            day: 20,
+        };
+        report.signature = Some(model::Signature {
+            agency: "某局".into(),
+            date,
+        });
+        report.imprint = Some(model::Imprint {
+            cc: vec!["市政府办公室".into(), "市政务公开办".into()],
+            printer: "某局办公室".into(),
+            date,
+            span: None,
+        });
+        let doc = build(&report, false);
+        let n = doc.blocks.len();
+        assert!(matches!(doc.blocks[n - 2], DocBlock::Signature { .. }));
+        assert_eq!(
+            doc.blocks[n - 1],
+            DocBlock::Imprint(Imprint {
+                cc: Some(("抄送：".into(), "市政府办公室，市政务公开办。".into())),
+                printer: "某局办公室".into(),
+                date: "2025年1月20日印发".into(),
+            })
+        );
+        report.imprint.as_mut().unwrap().cc.clear();
+        let doc = build(&report, false);
+        assert!(matches!(
+            doc.blocks.last(),
+            Some(DocBlock::Imprint(Imprint { cc: None, .. }))
+        ));
     }
 }

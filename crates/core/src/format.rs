@@ -16,6 +16,16 @@ pub const SECTIONS: [&str; 6] = [
 /// Title suffix after `<机关全称><年度>年`.
 pub const TITLE_SUFFIX: &str = "政府信息公开工作年度报告";
 
+/// The 版记's 抄送 label (GB/T 9704 §7.4.2), full-width colon included.
+pub const IMPRINT_CC: &str = "抄送：";
+/// What follows the 印发日期 (GB/T 9704 §7.4.3).
+pub const IMPRINT_PRINTED: &str = "印发";
+
+/// The longest agency name accepted (`agency`, `signature.agency`): real names stay well
+/// under it; beyond it the title runs to many lines and the output file names exceed what
+/// file systems allow (255 bytes).
+pub const MAX_AGENCY_CHARS: usize = 50;
+
 /// A label cell of an official table: position in the table's grid and its spans.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LabelCell {
@@ -592,6 +602,29 @@ impl Kind {
             Kind::Department => "department",
             Kind::Township => "township",
             Kind::Government => "government",
+        }
+    }
+
+    /// The kind a clerk means by `word`: the keyword, or the Chinese a clerk types (部门,
+    /// 乡镇, 街道, 政府, or the full names). Used by `report.toml` and `nianbao new --kind`.
+    pub fn from_word(word: &str) -> Option<Kind> {
+        let w = word.trim();
+        if let Some((kind, _)) = Kind::ALL.iter().find(|(_, k)| k.eq_ignore_ascii_case(w)) {
+            return Some(*kind);
+        }
+        match w {
+            "部门" | "政府部门" | "县级以上人民政府部门" => Some(Kind::Department),
+            "乡镇"
+            | "街道"
+            | "乡镇、街道"
+            | "乡镇街道"
+            | "乡镇人民政府"
+            | "街道办事处"
+            | "乡镇人民政府、街道办事处" => Some(Kind::Township),
+            "政府" | "人民政府" | "县级以上地方人民政府" | "县级以上人民政府" => {
+                Some(Kind::Government)
+            }
+            _ => None,
         }
     }
 

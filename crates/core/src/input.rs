@@ -106,7 +106,7 @@ impl ReadError {
             ReadError::NotRegular(_) => "换成普通文件（例如用记事本保存的文本文件）",
             ReadError::TooLarge { .. } => "检查是否选错了文件；文字部分通常只有几十 KB",
             ReadError::Encoding(_) => {
-                "用记事本或 WPS 打开后“另存为”，编码选择“UTF-8”；或检查是否选错了文件"
+                "用记事本打开，点“文件”→“另存为”，编码选“UTF-8”后保存（WPS 另存为文本时选 UTF-8）；或检查是否选错了文件"
             }
             ReadError::Io(_) => "检查文件是否存在、是否有读取权限，或是否被其他程序占用",
         }

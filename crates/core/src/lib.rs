@@ -18,6 +18,7 @@ pub mod sample;
 pub mod source;
 pub mod suggest;
 pub mod template;
+mod toml_syntax;
 pub mod typography;
 
 pub use diag::{Diagnostic, Severity};

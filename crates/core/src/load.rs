@@ -11,16 +11,16 @@ use toml::Spanned;
 
 use crate::diag::Diagnostic;
 use crate::format::{
-    Kind, ProsePart, PROSE_PARTS, T3_APPLICANT_COLS, T3_COLUMNS, T3_ROWS, T3_TOTAL, T4_COLUMNS,
-    T4_GROUPS, T4_RESULT_COLS,
+    Kind, ProsePart, MAX_AGENCY_CHARS, PROSE_PARTS, T3_APPLICANT_COLS, T3_COLUMNS, T3_ROWS,
+    T3_TOTAL, T4_COLUMNS, T4_GROUPS, T4_RESULT_COLS,
 };
 use crate::input::{self, ReadError};
 use crate::model::{
-    Count, Date, Fee, Prose, Report, ReportSpans, Signature, T3Line, MAX_COUNT, MAX_FEE,
+    Count, Date, Fee, Imprint, Prose, Report, ReportSpans, Signature, T3Line, MAX_COUNT, MAX_FEE,
 };
 use crate::source::{FileId, SourceMap, Span};
 use crate::typography::Role;
-use crate::{prose, suggest};
+use crate::{prose, suggest, toml_syntax};
 
 /// Name of the report file inside a report folder.
 pub const REPORT_FILE: &str = "report.toml";
@@ -143,12 +143,16 @@ fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, Unread> {
             Ok(id)
         }
         Err(ReadError::Encoding(bad)) => {
-            let at = bad.at;
-            let end = bad.lossy[at..]
-                .chars()
-                .next()
+            // The sources keep the text with `\n` line endings: the offset of the bad byte is
+            // counted in that text (a `\r\n` before it is one byte shorter there).
+            let before = bad.lossy.get(..bad.at).unwrap_or_default();
+            let at = crate::source::normalise_line_endings(before.to_string()).len();
+            let text = crate::source::normalise_line_endings(bad.lossy.clone());
+            let end = text
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
                 .map_or(at, |c| at + c.len_utf8());
-            let id = loaded.sources.add(path.to_path_buf(), bad.lossy.clone());
+            let id = loaded.sources.add(path.to_path_buf(), text);
             Err(Unread {
                 err: ReadError::Encoding(bad),
                 at: Some(Span::new(id, at..end)),
@@ -168,7 +172,7 @@ fn load_file(file: &Path, loaded: &mut Loaded, with_last_year: bool) -> Option<R
         Err(Unread { err, at }) => {
             let hint = match err {
                 ReadError::NotFound => {
-                    "用 `nianbao new 文件夹 --agency 机关全称 --year 年度 --kind department` 新建报告"
+                    "用 `nianbao new 文件夹 --agency 机关全称 --year 年度 --kind 部门` 新建报告"
                 }
                 _ => err.hint(),
             };
@@ -185,13 +189,14 @@ fn load_file(file: &Path, loaded: &mut Loaded, with_last_year: bool) -> Option<R
 
 /// Keys allowed at each level, for unknown-key errors with a did-you-mean hint. (`[prose]`
 /// takes the keys of [`PROSE_PARTS`], `[fonts]` the font role keys.)
-const TOP_KEYS: [&str; 11] = [
+const TOP_KEYS: [&str; 12] = [
     "agency",
     "year",
     "kind",
     "published",
     "last_year",
     "signature",
+    "imprint",
     "prose",
     "active",
     "applications",
@@ -207,9 +212,34 @@ const ACTIVE_KEYS: [&str; 6] = [
     "fee",
 ];
 
+/// A table as read: its keys, misspellings renamed (see [`P::keys`]), and the unknown keys
+/// that are no misspelling.
+struct Keys<'i> {
+    table: DeTable<'i>,
+    stray: Vec<String>,
+}
+
+impl Keys<'_> {
+    /// The hint for a missing key: `add` (e.g. “补上 fee = 0”), after asking whether an
+    /// unknown key of the table is it under another name.
+    fn missing_hint(&self, key: &str, add: &str) -> String {
+        if self.stray.is_empty() {
+            return add.to_string();
+        }
+        let stray: Vec<String> = self.stray.iter().map(|s| format!("“{s}”")).collect();
+        format!(
+            "如果{}就是这一项，请把键名改为“{key}”；确实没有才{}",
+            stray.join("或"),
+            add.replace("（没有就写 0）", "")
+        )
+    }
+}
+
 /// The parser's state: the file, the diagnostics, and the span to blame for what is missing.
 struct P<'l> {
     file: FileId,
+    /// The text of `report.toml`.
+    text: &'l str,
     diags: &'l mut Vec<Diagnostic>,
     /// The start of the file: where a missing key or table is reported.
     whole: std::ops::Range<usize>,
@@ -228,19 +258,38 @@ impl P<'_> {
         self.diags.push(d);
     }
 
-    fn unknown_keys(&mut self, table: &DeTable, allowed: &[&str], where_: &str) {
-        for (k, _) in table.iter() {
+    /// Reports the keys of `table` that are not `allowed` (E-KEY with a did-you-mean) and
+    /// returns the table to read: a misspelling of a key that is not written correctly too is
+    /// read as that key, so the checks see the clerk's numbers and no message asks to add the
+    /// key as 0.
+    fn keys<'i>(&mut self, table: &DeTable<'i>, allowed: &[&str], where_: &str) -> Keys<'i> {
+        let mut keys = Keys {
+            table: DeTable::new(),
+            stray: Vec::new(),
+        };
+        for (k, v) in table.iter() {
             let key: &str = k.get_ref();
-            if !allowed.contains(&key) {
-                let mut d = Diagnostic::error("E-KEY", format!("{where_}中有未知的键“{key}”"))
-                    .at(self.span(k.span()));
-                d = match suggest::closest(key, allowed) {
-                    Some(s) => d.hint(format!("是不是“{s}”？")),
-                    None => d.hint(format!("可用的键：{}", allowed.join("、"))),
-                };
-                self.diags.push(d);
+            if allowed.contains(&key) {
+                keys.table.insert(k.clone(), v.clone());
+                continue;
             }
+            let d = Diagnostic::error("E-KEY", format!("{where_}中有未知的键“{key}”"))
+                .at(self.span(k.span()));
+            let d = match suggest::closest(key, allowed) {
+                Some(s) if table.get(s).is_none() && !keys.table.contains_key(s) => {
+                    let intended = Spanned::new(k.span(), std::borrow::Cow::Owned(s.to_string()));
+                    keys.table.insert(intended, v.clone());
+                    d.hint(format!("是不是“{s}”？请把键名“{key}”改为“{s}”"))
+                }
+                Some(s) => d.hint(format!("“{s}”已经写过，这一行是多余的：删去它，或改正键名")),
+                None => {
+                    keys.stray.push(key.to_string());
+                    d.hint(format!("可用的键：{}", allowed.join("、")))
+                }
+            };
+            self.diags.push(d);
         }
+        keys
     }
 
     fn table<'t, 'i>(
@@ -348,13 +397,11 @@ impl P<'_> {
                 format!("{what}应为整数，不能是小数（{}）", f.as_str()),
                 "件数只能是 0 或正整数",
             ),
-            DeValue::String(s) if s.trim().is_empty() || s.trim() == "/" || s.trim() == "—" => {
-                bad(
-                    self,
-                    format!("{what}为空或“{}”", s.trim()),
-                    "没有数据时写 0，不要留空或写“/”",
-                )
-            }
+            DeValue::String(s) if is_blank(s) => bad(
+                self,
+                format!("{what}为空或“{}”", s.trim()),
+                "没有数据时写 0，不要留空或写“/”",
+            ),
             DeValue::String(s) => bad(
                 self,
                 format!("{what}应为数字，不能是文字“{s}”"),
@@ -368,6 +415,7 @@ impl P<'_> {
     fn counts(
         &mut self,
         v: &Spanned<DeValue>,
+        key: &str,
         n: usize,
         what: &str,
         col_names: &[&str],
@@ -393,8 +441,27 @@ impl P<'_> {
                 &format!("可在最后加第 {} 个数作为“总计”，由工具核对", n + 1),
             );
         }
+        // A row copied from a Word table has "/" or blanks in many cells: one message for the
+        // row, not one per cell.
+        let blanks: Vec<usize> = items
+            .iter()
+            .take(n + 1)
+            .enumerate()
+            .filter(|(_, item)| matches!(item.get_ref(), DeValue::String(s) if is_blank(s)))
+            .map(|(k, _)| k)
+            .collect();
+        if blanks.len() > 1 {
+            self.blank_row(v, items, &blanks, what, key, col_names);
+        }
         let mut cells = Vec::with_capacity(n);
         for (k, name) in col_names.iter().enumerate().take(n) {
+            if blanks.len() > 1 && blanks.contains(&k) {
+                cells.push(Count {
+                    value: 0,
+                    span: Some(self.span(items[k].span())),
+                });
+                continue;
+            }
             match items.get(k) {
                 Some(item) => {
                     let name = format!("{what}“{name}”列");
@@ -407,10 +474,80 @@ impl P<'_> {
             }
         }
         let total = items.get(n).map(|item| {
+            if blanks.len() > 1 && blanks.contains(&n) {
+                return Count {
+                    value: 0,
+                    span: Some(self.span(item.span())),
+                };
+            }
             let name = format!("{what}“总计”列");
             self.count(item, &name)
         });
         (cells, total)
+    }
+
+    /// E-NUMBER for a row with several cells written "/" or blank, with the row as it should
+    /// be written.
+    fn blank_row(
+        &mut self,
+        v: &Spanned<DeValue>,
+        items: &[Spanned<DeValue>],
+        blanks: &[usize],
+        what: &str,
+        key: &str,
+        col_names: &[&str],
+    ) {
+        let marks: Vec<String> = blanks
+            .iter()
+            .filter_map(|&k| match items[k].get_ref() {
+                DeValue::String(s) if !s.trim().is_empty() => Some(format!("“{}”", s.trim())),
+                _ => None,
+            })
+            .fold(Vec::new(), |mut m, s| {
+                if !m.contains(&s) {
+                    m.push(s);
+                }
+                m
+            });
+        let written = match (
+            marks.is_empty(),
+            blanks
+                .iter()
+                .any(|&k| matches!(items[k].get_ref(), DeValue::String(s) if s.trim().is_empty())),
+        ) {
+            (true, _) => "空白".to_string(),
+            (false, true) => format!("{}或空白", marks.join("、")),
+            (false, false) => marks.join("、"),
+        };
+        let which = if blanks.len() == items.len() {
+            String::new()
+        } else {
+            let names: Vec<&str> = blanks
+                .iter()
+                .map(|&k| col_names.get(k).copied().unwrap_or("总计"))
+                .collect();
+            format!("（{}）", names.join("、"))
+        };
+        let fixed: Vec<String> = items
+            .iter()
+            .enumerate()
+            .map(|(k, item)| {
+                if blanks.contains(&k) {
+                    "0".to_string()
+                } else {
+                    self.text.get(item.span()).unwrap_or("0").to_string()
+                }
+            })
+            .collect();
+        self.err(
+            "E-NUMBER",
+            v.span(),
+            format!("{what}有 {} 个单元格写成了{written}{which}", blanks.len()),
+            &format!(
+                "没有数据的单元格写 0：{key} = [{}]（从 Word 表格复制来的“/”和空白都要改成 0）",
+                fixed.join(", ")
+            ),
+        );
     }
 
     fn date(&mut self, v: &Spanned<DeValue>, what: &str) -> Option<Date> {
@@ -447,21 +584,12 @@ impl P<'_> {
     }
 }
 
-/// The TOML parser's English message with a Chinese explanation of the common cases.
-fn toml_message(msg: &str) -> String {
-    let msg = msg.trim();
-    let zh = [
-        ("invalid date", "日期无效"),
-        ("unclosed", "括号或引号没有闭合"),
-        ("missing comma", "缺少逗号或右方括号“]”"),
-        ("duplicate key", "键重复"),
-        ("invalid string", "文字没有用英文双引号括起来"),
-        ("invalid unquoted key", "键名中有不允许的字符"),
-    ]
-    .iter()
-    .find(|(en, _)| msg.contains(en))
-    .map_or("此处格式不正确", |(_, zh)| zh);
-    format!("{zh}（{msg}）")
+/// A string a clerk writes for “nothing” in a table cell: blank, `/`, a dash, `无`.
+fn is_blank(s: &str) -> bool {
+    matches!(
+        s.trim(),
+        "" | "/" | "／" | "\\" | "—" | "——" | "-" | "－" | "–" | "无"
+    )
 }
 
 /// Parses `2025-01-20`, `2025/1/20` or `2025年1月20日`.
@@ -514,29 +642,29 @@ fn parse_report(
     let text = loaded.sources.get(id).text.clone();
     let whole = 0..text.len().min(1);
     let (root, errors) = DeTable::parse_recoverable(&text);
-    if let Some(e) = errors.first() {
-        // After a syntax error the rest of the parse is guesswork: report the first syntax
-        // error only, rather than a cascade of follow-on errors and missing keys.
+    if !errors.is_empty() {
         loaded
             .diagnostics
-            .push(syntax_error(e, id, &loaded.sources));
+            .extend(syntax_errors(&errors, id, &loaded.sources));
         return None;
     }
     let root = root.get_ref();
     let mut diags = Vec::new();
     let mut p = P {
         file: id,
+        text: &text,
         diags: &mut diags,
         whole: whole.clone(),
     };
-    p.unknown_keys(root, &TOP_KEYS, "report.toml ");
+    let keys = p.keys(root, &TOP_KEYS, "report.toml ");
+    let root = &keys.table;
     let mut spans = ReportSpans {
         file: Some(id),
         ..ReportSpans::default()
     };
-    let agency = parse_agency(&mut p, root, &mut spans);
-    let year = parse_year(&mut p, root, &mut spans);
-    let kind = parse_kind(&mut p, root, &mut spans);
+    let agency = parse_agency(&mut p, &keys, &mut spans);
+    let year = parse_year(&mut p, &keys, &mut spans);
+    let kind = parse_kind(&mut p, &keys, &mut spans);
     let published = root.get("published").and_then(|v| {
         spans.published = Some(p.span(v.span()));
         p.date(v, "发布日期（published）")
@@ -544,6 +672,7 @@ fn parse_report(
     let mut report = Report::empty(&agency, year, kind);
     report.published = published;
     report.signature = parse_signature(&mut p, root, &agency, published, &mut spans);
+    report.imprint = parse_imprint(&mut p, root, &report);
     parse_fonts(&mut p, root, ctx, loaded);
     if let Some((t, range)) = p.table(root, "active", true) {
         report.active.span = Some(p.span(range));
@@ -575,28 +704,34 @@ fn parse_report(
     Some(report)
 }
 
-/// E-TOML for the first syntax error, with a hint about the line before when the error is
-/// at the start of a line (a missing `]` or quote shows up there).
-fn syntax_error(e: &toml::de::Error, id: FileId, sources: &SourceMap) -> Diagnostic {
-    let range = e.span().unwrap_or(0..0);
-    let mut d = Diagnostic::error(
-        "E-TOML",
-        format!("report.toml 格式错误：{}", toml_message(e.message())),
-    )
-    .at(Span::new(id, range.clone()))
-    .hint("检查引号、方括号和逗号是否成对，键和值之间用“=”；文字要用英文双引号括起来");
-    if sources.get(id).line_col(range.start).col == 1 {
-        d = d.hint("错误可能在上一行：检查上一行末尾是否缺少“]”或引号");
+/// E-TOML for a file that is not valid TOML: every character a Chinese input method typed
+/// outside strings (the usual cause, all found at once), else the parser's first error in
+/// Chinese. After a syntax error the rest of the parse is guesswork, so nothing else is
+/// reported (no cascade of follow-on errors and missing keys).
+fn syntax_errors(errors: &[toml::de::Error], id: FileId, sources: &SourceMap) -> Vec<Diagnostic> {
+    let file = sources.get(id);
+    let ime = toml_syntax::ime_characters(id, file);
+    if !ime.is_empty() {
+        return ime;
     }
-    d
+    // The parser does not report in file order; the first one in the file is the one to fix.
+    let first = errors
+        .iter()
+        .min_by_key(|e| e.span().map_or(usize::MAX, |s| s.start));
+    first
+        .map(|e| toml_syntax::parser_error(id, file, e.message(), e.span()))
+        .into_iter()
+        .collect()
 }
 
-fn parse_agency(p: &mut P, root: &DeTable, spans: &mut ReportSpans) -> String {
+fn parse_agency(p: &mut P, keys: &Keys, spans: &mut ReportSpans) -> String {
+    let root = &keys.table;
     match p.string(root, "agency", "机关全称") {
         Some((s, span)) => {
             if s.trim().is_empty() {
                 p.err("E-MISSING", span.range.clone(), "机关全称为空".into(), "");
             }
+            too_long(p, &s, &span, "机关全称（agency）");
             spans.agency = Some(span);
             s.trim().to_string()
         }
@@ -606,7 +741,7 @@ fn parse_agency(p: &mut P, root: &DeTable, spans: &mut ReportSpans) -> String {
                     "E-MISSING",
                     p.whole.clone(),
                     "缺少机关全称（agency）".into(),
-                    "例如：agency = \"某某市某某局\"",
+                    &keys.missing_hint("agency", "写上 agency = \"某某市某某局\""),
                 );
             }
             String::new()
@@ -614,13 +749,14 @@ fn parse_agency(p: &mut P, root: &DeTable, spans: &mut ReportSpans) -> String {
     }
 }
 
-fn parse_year(p: &mut P, root: &DeTable, spans: &mut ReportSpans) -> i32 {
+fn parse_year(p: &mut P, keys: &Keys, spans: &mut ReportSpans) -> i32 {
+    let root = &keys.table;
     let Some(v) = root.get("year") else {
         p.err(
             "E-MISSING",
             p.whole.clone(),
             "缺少年度（year）".into(),
-            "例如 year = 2024",
+            &keys.missing_hint("year", "写上 year = 2024"),
         );
         return 0;
     };
@@ -650,29 +786,32 @@ fn parse_year(p: &mut P, root: &DeTable, spans: &mut ReportSpans) -> i32 {
     }
 }
 
-fn parse_kind(p: &mut P, root: &DeTable, spans: &mut ReportSpans) -> Kind {
+fn parse_kind(p: &mut P, keys: &Keys, spans: &mut ReportSpans) -> Kind {
+    let root = &keys.table;
     let Some((s, span)) = p.string(root, "kind", "机关类型") else {
         if root.get("kind").is_none() {
             p.err(
                 "E-MISSING",
                 p.whole.clone(),
                 "缺少机关类型（kind）".into(),
-                "kind = \"department\"、\"township\" 或 \"government\"",
+                &keys.missing_hint(
+                    "kind",
+                    "写上 kind = \"department\"（部门）、\"township\"（乡镇、街道）或 \"government\"（政府）",
+                ),
             );
         }
         return Kind::Department;
     };
     spans.kind = Some(span.clone());
-    if let Some((kind, _)) = Kind::ALL.iter().find(|(_, k)| *k == s) {
-        return *kind;
+    if let Some(kind) = Kind::from_word(&s) {
+        return kind;
     }
     let allowed: Vec<&str> = Kind::ALL.iter().map(|(_, k)| *k).collect();
-    let mut d = Diagnostic::error("E-TYPE", format!("机关类型“{s}”无效"))
-        .at(span)
-        .hint("department（县级以上人民政府部门）、township（乡镇、街道）或 government（县级以上地方人民政府）");
+    let mut d = Diagnostic::error("E-TYPE", format!("机关类型“{s}”无效")).at(span);
     if let Some(m) = suggest::closest(&s, &allowed) {
         d = d.hint(format!("是不是“{m}”？"));
     }
+    d = d.hint("写 department 或“部门”（县级以上人民政府部门）、township 或“乡镇”（乡镇、街道）、government 或“政府”（县级以上地方人民政府）");
     p.diags.push(d);
     Kind::Department
 }
@@ -686,11 +825,13 @@ fn parse_signature(
     spans: &mut ReportSpans,
 ) -> Option<Signature> {
     let (t, range) = p.table(root, "signature", false)?;
-    p.unknown_keys(t, &["agency", "date"], "[signature] ");
+    let keys = p.keys(t, &["agency", "date"], "[signature] ");
+    let t = &keys.table;
     let sig_agency = match p.string(t, "agency", "署名机关") {
         Some((s, span)) => {
+            too_long(p, &s, &span, "署名机关（signature.agency）");
             spans.signature_agency = Some(span);
-            s
+            s.trim().to_string()
         }
         None => agency.to_string(),
     };
@@ -712,13 +853,124 @@ fn parse_signature(
     })
 }
 
+/// E-TYPE for an agency name longer than [`MAX_AGENCY_CHARS`].
+fn too_long(p: &mut P, name: &str, span: &Span, what: &str) {
+    let n = name.trim().chars().count();
+    if n > MAX_AGENCY_CHARS {
+        p.err(
+            "E-TYPE",
+            span.range.clone(),
+            format!("{what}有 {n} 个字，超过了 {MAX_AGENCY_CHARS} 个字"),
+            "只写机关的正式全称（不写地址、内设机构说明等）；标题和生成的文件名都用它",
+        );
+    }
+}
+
+/// `[imprint]`: the 版记. 抄送机关 (`cc`, a list or one name), 印发机关 (`printer`, default:
+/// the signing agency, else the report's) and 印发日期 (`date`, default: published).
+fn parse_imprint(p: &mut P, root: &DeTable, report: &Report) -> Option<Imprint> {
+    let (t, range) = p.table(root, "imprint", false)?;
+    let keys = p.keys(t, &["cc", "printer", "date"], "[imprint] ");
+    let t = &keys.table;
+    let mut cc = Vec::new();
+    match t.get("cc").map(|v| (v, v.get_ref())) {
+        None => {}
+        Some((v, DeValue::String(s))) => cc_name(p, s, v.span(), &mut cc),
+        Some((_, DeValue::Array(items))) => {
+            for item in items {
+                match item.get_ref() {
+                    DeValue::String(s) => cc_name(p, s, item.span(), &mut cc),
+                    _ => p.err(
+                        "E-TYPE",
+                        item.span(),
+                        "抄送机关（imprint.cc）的每一项应是用双引号括起来的机关名称".into(),
+                        "例如：cc = [\"市政府办公室\", \"市政务公开办\"]",
+                    ),
+                }
+            }
+        }
+        Some((v, _)) => p.err(
+            "E-TYPE",
+            v.span(),
+            "抄送机关（imprint.cc）应是用方括号括起来的机关名称".into(),
+            "例如：cc = [\"市政府办公室\", \"市政务公开办\"]",
+        ),
+    }
+    let default_printer = report
+        .signature
+        .as_ref()
+        .map_or(report.agency.as_str(), |s| s.agency.as_str());
+    let printer = p.string(t, "printer", "印发机关");
+    let date = match t.get("date") {
+        Some(v) => p.date(v, "印发日期（imprint.date）"),
+        None => report.published,
+    };
+    let Some(date) = date else {
+        if t.get("date").is_none() {
+            p.err(
+                "E-MISSING",
+                range,
+                "版记需要印发日期：写 imprint.date 或 published".into(),
+                "例如：date = 2025-01-20",
+            );
+        }
+        return None;
+    };
+    let (printer, printer_span) = match printer {
+        Some((s, span)) => (s.trim().to_string(), span),
+        None => (default_printer.to_string(), p.span(range.clone())),
+    };
+    let printed = format!("{}{}", date.chinese(), crate::format::IMPRINT_PRINTED);
+    if printer.is_empty() {
+        p.err(
+            "E-MISSING",
+            printer_span.range.clone(),
+            "印发机关（imprint.printer）为空".into(),
+            "写印发机关的名称，通常是本机关的办公室",
+        );
+    } else if !crate::typography::imprint_line_fits(&printer, &printed) {
+        p.err(
+            "E-TYPE",
+            printer_span.range.clone(),
+            format!("印发机关“{printer}”太长：和“{printed}”排不进版记的一行"),
+            "版记的印发机关和印发日期必须在同一行（4号字，每行约 31 个字）：写机关的规范简称",
+        );
+    }
+    Some(Imprint {
+        cc,
+        printer,
+        date,
+        span: Some(p.span(range)),
+    })
+}
+
+/// One 抄送机关: trimmed, without the `，` or `。` a clerk may type after it (nianbao puts
+/// the punctuation of the 抄送 line itself).
+fn cc_name(p: &mut P, name: &str, range: std::ops::Range<usize>, cc: &mut Vec<String>) {
+    let name = name
+        .trim()
+        .trim_end_matches(['。', '，', '、', '；', ',', ';', '.'])
+        .trim();
+    if name.is_empty() {
+        p.err(
+            "E-TYPE",
+            range,
+            "抄送机关（imprint.cc）中有一项为空".into(),
+            "删去空的一项，或写上机关名称",
+        );
+    } else {
+        cc.push(name.to_string());
+    }
+}
+
 /// `[fonts]`: a font file per role, resolved against the report folder.
 fn parse_fonts(p: &mut P, root: &DeTable, ctx: &Ctx, loaded: &mut Loaded) {
     let Some((t, _)) = p.table(root, "fonts", false) else {
         return;
     };
     let roles = Role::ALL.map(Role::key);
-    p.unknown_keys(t, &roles, "[fonts] ");
+    let keys = p.keys(t, &roles, "[fonts] ");
+    let t = &keys.table;
     for role in roles {
         let Some((s, span)) = p.string(t, role, "字体文件路径") else {
             continue;
@@ -753,14 +1005,15 @@ fn parse_fonts(p: &mut P, root: &DeTable, ctx: &Ctx, loaded: &mut Loaded) {
 
 /// `[applications]`: table 三, one line of six counts (and maybe a total) per row.
 fn parse_applications(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Range<usize>) {
-    p.unknown_keys(t, &T3_ROWS.map(|r| r.key), "[applications] ");
+    let keys = p.keys(t, &T3_ROWS.map(|r| r.key), "[applications] ");
+    let t = &keys.table;
     let cols: Vec<&str> = T3_COLUMNS.iter().map(|c| c.1).collect();
     let n = T3_APPLICANT_COLS.len();
     for (i, row) in T3_ROWS.iter().enumerate() {
         let what = format!("表三“{}”行", crate::claims::t3_row_name(i));
         match t.get(row.key) {
             Some(v) => {
-                let (cells, total) = p.counts(v, n, &what, &cols);
+                let (cells, total) = p.counts(v, row.key, n, &what, &cols);
                 report.applications.rows[i] = T3Line {
                     cells: cells.try_into().unwrap_or_default(),
                     stated_total: total,
@@ -774,7 +1027,10 @@ fn parse_applications(p: &mut P, t: &DeTable, report: &mut Report, range: std::o
                 "E-NUMBER",
                 range.clone(),
                 format!("{what}缺失（空白）"),
-                &format!("补上 {} = [0, 0, 0, 0, 0, 0]（没有就写 0）", row.key),
+                &keys.missing_hint(
+                    row.key,
+                    &format!("补上 {} = [0, 0, 0, 0, 0, 0]（没有就写 0）", row.key),
+                ),
             ),
         }
     }
@@ -782,14 +1038,15 @@ fn parse_applications(p: &mut P, t: &DeTable, report: &mut Report, range: std::o
 
 /// `[appeals]`: table 四, four counts (and maybe a total) per group.
 fn parse_appeals(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Range<usize>) {
-    p.unknown_keys(t, &T4_GROUPS.map(|g| g.0), "[appeals] ");
+    let keys = p.keys(t, &T4_GROUPS.map(|g| g.0), "[appeals] ");
+    let t = &keys.table;
     let cols: Vec<&str> = T4_COLUMNS.iter().map(|c| c.1).collect();
     let n = T4_RESULT_COLS.len();
     for (g, (key, label)) in T4_GROUPS.iter().enumerate() {
         let what = format!("表四“{label}”");
         match t.get(*key) {
             Some(v) => {
-                let (cells, total) = p.counts(v, n, &what, &cols);
+                let (cells, total) = p.counts(v, key, n, &what, &cols);
                 let group = &mut report.appeals.groups[g];
                 group.cells = cells.try_into().unwrap_or_default();
                 group.stated_total = total;
@@ -799,7 +1056,7 @@ fn parse_appeals(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::R
                 "E-NUMBER",
                 range.clone(),
                 format!("{what}缺失（空白）"),
-                &format!("补上 {key} = [0, 0, 0, 0]（没有就写 0）"),
+                &keys.missing_hint(key, &format!("补上 {key} = [0, 0, 0, 0]（没有就写 0）")),
             ),
         }
     }
@@ -830,11 +1087,11 @@ fn last_year_path(
 
 /// `[prose]`: the file named for each part, in [`PROSE_PARTS`] order.
 fn prose_entries(p: &mut P, root: &DeTable) -> Vec<(&'static ProsePart, Option<(String, Span)>)> {
-    let keys = PROSE_PARTS.map(|part| part.key);
-    let table = p.table(root, "prose", true).map(|(t, _)| t);
-    if let Some(t) = table {
-        p.unknown_keys(t, &keys, "[prose] ");
-    }
+    let names = PROSE_PARTS.map(|part| part.key);
+    let keys = p
+        .table(root, "prose", true)
+        .map(|(t, _)| p.keys(t, &names, "[prose] "));
+    let table = keys.as_ref().map(|k| &k.table);
     PROSE_PARTS
         .iter()
         .map(|part| {
@@ -945,7 +1202,8 @@ fn range_of(root: &DeTable, key: &str) -> std::ops::Range<usize> {
 
 /// `[active]`: table 二, the stock of 规章 and 规范性文件, three decision counts and the fee.
 fn parse_active(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Range<usize>) {
-    p.unknown_keys(t, &ACTIVE_KEYS, "[active] ");
+    let keys = p.keys(t, &ACTIVE_KEYS, "[active] ");
+    let t = &keys.table;
     let cols: Vec<&str> = crate::format::T2_STOCK_COLUMNS
         .iter()
         .map(|c| c.1)
@@ -954,7 +1212,7 @@ fn parse_active(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Ra
         let what = format!("表二“{label}”");
         match t.get(key) {
             Some(v) => {
-                let (cells, total) = p.counts(v, 3, &what, &cols);
+                let (cells, total) = p.counts(v, key, 3, &what, &cols);
                 if let Some(extra) = total {
                     p.err(
                         "E-NUMBER",
@@ -974,7 +1232,7 @@ fn parse_active(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Ra
                 "E-NUMBER",
                 range.clone(),
                 format!("{what}缺失（空白）"),
-                &format!("补上 {key} = [0, 0, 0]"),
+                &keys.missing_hint(key, &format!("补上 {key} = [0, 0, 0]（没有就写 0）")),
             ),
         }
     }
@@ -991,7 +1249,7 @@ fn parse_active(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Ra
                     "E-NUMBER",
                     range.clone(),
                     format!("{what}缺失（空白）"),
-                    &format!("补上 {key} = 0"),
+                    &keys.missing_hint(key, &format!("补上 {key} = 0（没有就写 0）")),
                 );
                 Count::default()
             }
@@ -1002,19 +1260,20 @@ fn parse_active(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Ra
             _ => report.active.enforcement = c,
         }
     }
-    parse_fee(p, t, report, range);
+    parse_fee(p, &keys, report, range);
 }
 
 /// `fee`: the amount in 万元 as written in decimal (its decimals are printed as typed),
 /// never negative.
-fn parse_fee(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Range<usize>) {
+fn parse_fee(p: &mut P, keys: &Keys, report: &mut Report, range: std::ops::Range<usize>) {
     let what = "表二“行政事业性收费”本年收费金额";
+    let t = &keys.table;
     let Some(v) = t.get("fee") else {
         p.err(
             "E-NUMBER",
             range,
             format!("{what}缺失（空白）"),
-            "补上 fee = 0（单位：万元）",
+            &keys.missing_hint("fee", "补上 fee = 0（单位：万元；没有收费就写 0）"),
         );
         return;
     };

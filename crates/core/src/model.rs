@@ -455,6 +455,20 @@ pub struct Signature {
     pub date: Date,
 }
 
+/// The 版记 at the foot of the last page (GB/T 9704 §7.4): 抄送机关, 印发机关 and 印发日期.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imprint {
+    /// 抄送机关 in the order written, without closing punctuation (may be empty: a 版记 of
+    /// the 印发 line alone).
+    pub cc: Vec<String>,
+    /// 印发机关 (defaults to the signing agency, else the report's agency).
+    pub printer: String,
+    /// 印发日期 (defaults to the publication date).
+    pub date: Date,
+    /// Span of the `[imprint]` table.
+    pub span: Option<Span>,
+}
+
 /// A loaded report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
@@ -468,6 +482,8 @@ pub struct Report {
     pub published: Option<Date>,
     /// Optional signature block.
     pub signature: Option<Signature>,
+    /// Optional 版记 (`[imprint]`).
+    pub imprint: Option<Imprint>,
     /// Prose.
     pub sections: Sections,
     /// Table 二.
@@ -510,6 +526,7 @@ impl Report {
             kind,
             published: None,
             signature: None,
+            imprint: None,
             sections: Sections::default(),
             active: Table2 {
                 fee: Fee {

@@ -75,6 +75,10 @@ pub fn placeholders(report: &Report) -> Vec<(String, String)> {
 }
 
 /// Parses one prose file into blocks, resolving placeholders against `report`.
+///
+/// Every non-empty line is a paragraph (Chinese prose is not hard-wrapped, and Word copies one
+/// paragraph a line with no blank line between); blank lines separate too. Headings, lists
+/// and bold keep their Markdown meaning.
 pub fn parse(
     file: FileId,
     sources: &SourceMap,
@@ -83,13 +87,16 @@ pub fn parse(
 ) -> Vec<Block> {
     let text = &sources.get(file).text;
     let values = placeholders(report);
+    unclosed_comment(file, text, diags);
     let mut blocks = Vec::new();
     let mut cur: Option<Open> = None;
     let mut bold = 0u32;
     let mut list_counters: Vec<Option<u64>> = Vec::new();
     let mut link: Option<String> = None;
     let mut in_code = false;
-    for (event, range) in Parser::new(text).into_offset_iter() {
+    let mut html: Option<Html> = None;
+    let options = pulldown_cmark::Options::ENABLE_TABLES;
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         match event {
             Event::Start(Tag::Paragraph) if cur.is_none() => {
                 cur = Some(Open::new(Kind::Paragraph, range));
@@ -111,17 +118,64 @@ pub fn parse(
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 // Paragraphs indented with four spaces or a tab are code blocks to CommonMark;
-                // a clerk meant an ordinary paragraph.
-                cur = Some(Open::new(Kind::Paragraph, range));
+                // a clerk meant ordinary paragraphs.
+                if let Some(o) = cur.take() {
+                    finish(o, &mut blocks, &values, diags);
+                }
                 in_code = true;
             }
-            Event::End(TagEnd::CodeBlock) => {
-                in_code = false;
-                if let Some(o) = cur.take() {
-                    for part in split_code(o) {
-                        finish(part, &mut blocks, &values, diags);
-                    }
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if in_code => {
+                code_lines(file, text, &t, range, &mut blocks, &values, diags);
+            }
+            Event::Start(Tag::Table(_)) => {
+                diags.push(
+                    Diagnostic::warning(
+                        "W-MARKUP",
+                        "Markdown 表格不能排成表格：每一行印成一段，单元格之间空一格",
+                    )
+                    .at(first_line(file, text, &range))
+                    .hint("三张统计表由 nianbao 生成；其他内容请改写成文字段落"),
+                );
+            }
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                cur = Some(Open::new(Kind::Paragraph, range));
+            }
+            Event::Start(Tag::TableCell) => {
+                if let Some(o) = cur.as_mut().filter(|o| !o.inlines.is_empty()) {
+                    o.push(
+                        "\u{3000}",
+                        false,
+                        Span::new(file, range.start..range.start),
+                        false,
+                    );
                 }
+            }
+            Event::End(TagEnd::TableHead) | Event::End(TagEnd::TableRow) => {
+                if let Some(o) = cur.take() {
+                    finish(o, &mut blocks, &values, diags);
+                }
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                let comment = text[range.clone()].trim_start().starts_with("<!--");
+                html = Some(Html {
+                    range,
+                    comment,
+                    lines: Vec::new(),
+                });
+            }
+            Event::Html(chunk) => {
+                if let Some(h) = html.as_mut().filter(|h| !h.comment) {
+                    h.lines.push((chunk.to_string(), range));
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some(h) = html.take() {
+                    html_block(file, text, h, &mut blocks, &values, diags);
+                }
+            }
+            Event::InlineHtml(tag) if is_line_break_tag(&tag) => {
+                cur = split_line(cur, &range, &mut blocks, &values, diags);
             }
             Event::End(TagEnd::Link) => {
                 if let (Some(o), Some(url)) = (cur.as_mut(), link.take()) {
@@ -151,14 +205,12 @@ pub fn parse(
             Event::End(TagEnd::Strong) => bold = bold.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
                 if let Some(o) = cur.as_mut() {
-                    let exact = !in_code && text.get(range.clone()) == Some(&*t);
+                    let exact = text.get(range.clone()) == Some(&*t);
                     o.push(&t, bold > 0, Span::new(file, range), exact);
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some(o) = cur.as_mut() {
-                    o.pending_break = true;
-                }
+                cur = split_line(cur, &range, &mut blocks, &values, diags);
             }
             Event::End(TagEnd::Paragraph) => {
                 // Inside a list item the paragraph belongs to the item.
@@ -182,6 +234,112 @@ pub fn parse(
     blocks
 }
 
+/// A line break inside a paragraph, list item or (setext) heading: what came before is a
+/// block of its own, the next line starts a new paragraph. (A setext heading's lines before
+/// its last are paragraphs; its last line stays the heading.)
+fn split_line(
+    cur: Option<Open>,
+    brk: &std::ops::Range<usize>,
+    blocks: &mut Vec<Block>,
+    values: &[(String, String)],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Open> {
+    let mut o = cur?;
+    let end = o.range.end;
+    let next = match o.kind {
+        Kind::Heading(h) => Kind::Heading(h),
+        _ => Kind::Paragraph,
+    };
+    if matches!(o.kind, Kind::Heading(_)) {
+        o.kind = Kind::Paragraph;
+    }
+    o.range.end = brk.start.max(o.range.start);
+    finish(o, blocks, values, diags);
+    Some(Open::new(next, brk.end.min(end)..end))
+}
+
+/// E-COMMENT for the first `<!--` with no `-->` after it: CommonMark lets such a comment run
+/// to the end of the file, so everything after it would silently vanish.
+fn unclosed_comment(file: FileId, text: &str, diags: &mut Vec<Diagnostic>) {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("<!--").map(|i| from + i) {
+        match text[at + 4..].find("-->") {
+            Some(len) => from = at + 4 + len + 3,
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "E-COMMENT",
+                        "注释“<!--”没有结束符“-->”：从这里到文件末尾的文字都不会印出",
+                    )
+                    .at(Span::new(file, at..at + 4))
+                    .hint("在注释（写作提示）末尾补上“-->”；不需要的提示可以整段删除"),
+                );
+                return;
+            }
+        }
+    }
+}
+
+/// The first line of `range` (where a warning about a multi-line block points).
+fn first_line(file: FileId, text: &str, range: &std::ops::Range<usize>) -> Span {
+    let block = &text[range.clone()];
+    let len = block.find('\n').unwrap_or(block.len());
+    Span::new(file, range.start..range.start + len)
+}
+
+/// An HTML block being read: its source range and its lines (empty for a comment).
+struct Html {
+    range: std::ops::Range<usize>,
+    comment: bool,
+    lines: Vec<(String, std::ops::Range<usize>)>,
+}
+
+fn is_line_break_tag(tag: &str) -> bool {
+    let t = tag.trim().to_ascii_lowercase();
+    t.starts_with("<br") || t.starts_with("<p>") || t.starts_with("</p")
+}
+
+/// An HTML block that is not a comment (text pasted from a web page): its text is kept, a
+/// paragraph a line, the tags dropped, and W-MARKUP says so.
+fn html_block(
+    file: FileId,
+    text: &str,
+    h: Html,
+    blocks: &mut Vec<Block>,
+    values: &[(String, String)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    if h.comment {
+        return;
+    }
+    diags.push(
+        Diagnostic::warning(
+            "W-MARKUP",
+            "HTML 标签不能排版：已去掉标签，其中的文字每行印成一段",
+        )
+        .at(first_line(file, text, &h.range))
+        .hint("删去“<…>”标签，直接写文字（加粗用 **文字**）；写作提示请用“<!-- … -->”"),
+    );
+    for (line, range) in h.lines {
+        let mut plain = String::new();
+        let mut in_tag = false;
+        for c in line.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                c if !in_tag => plain.push(c),
+                _ => {}
+            }
+        }
+        let plain = plain.trim();
+        if !plain.is_empty() {
+            let mut o = Open::new(Kind::Paragraph, range.clone());
+            o.push(plain, false, Span::new(file, range), false);
+            finish(o, blocks, values, diags);
+        }
+    }
+}
+
 enum Kind {
     Paragraph,
     Heading(u8),
@@ -192,7 +350,6 @@ struct Open {
     kind: Kind,
     range: std::ops::Range<usize>,
     inlines: Vec<Inline>,
-    pending_break: bool,
 }
 
 impl Open {
@@ -201,30 +358,10 @@ impl Open {
             kind,
             range,
             inlines: Vec::new(),
-            pending_break: false,
         }
     }
 
     fn push(&mut self, t: &str, bold: bool, span: Span, exact: bool) {
-        if self.pending_break {
-            self.pending_break = false;
-            // A line break inside Chinese text is not a space; between Latin words it is.
-            let prev_latin = self
-                .inlines
-                .last()
-                .and_then(|i| i.text.chars().last())
-                .is_some_and(|c| c.is_ascii_alphanumeric());
-            let next_latin = t.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
-            if prev_latin && next_latin {
-                self.inlines.push(Inline {
-                    text: " ".into(),
-                    bold,
-                    span: Span::new(span.file, span.range.start..span.range.start),
-                    exact: false,
-                    generated: false,
-                });
-            }
-        }
         if let Some(last) = self.inlines.last_mut() {
             if last.bold == bold
                 && last.exact
@@ -255,17 +392,17 @@ fn interpolate(
 ) -> Vec<Inline> {
     let mut out = Vec::new();
     for inline in inlines {
-        if !inline.text.contains("{{") {
+        if find_brace(&inline.text, true).is_none() {
             out.push(inline);
             continue;
         }
         let mut rest = inline.text.as_str();
         let mut offset = 0usize; // bytes consumed from inline.text
-        while let Some(start) = rest.find("{{") {
-            let Some(len) = rest[start..].find("}}") else {
+        while let Some((start, open_len)) = find_brace(rest, true) {
+            let Some((len, close_len)) = find_brace(&rest[start + open_len..], false) else {
                 let at = inline.span.range.start + offset + start;
                 let span = if inline.exact {
-                    Span::new(inline.span.file, at..at + 2)
+                    Span::new(inline.span.file, at..at + open_len)
                 } else {
                     inline.span.clone()
                 };
@@ -276,8 +413,9 @@ fn interpolate(
                 );
                 break;
             };
-            let end = start + len + 2;
-            let name = rest[start + 2..end - 2].trim();
+            let end = start + open_len + len + close_len;
+            let name = half_width(&rest[start + open_len..start + open_len + len]);
+            let name = name.trim();
             let src = |a: usize, b: usize| {
                 if inline.exact {
                     Span::new(
@@ -345,6 +483,36 @@ fn interpolate(
     out
 }
 
+/// The first placeholder opener (`{{`, or typed with a Chinese IME `｛｛`, or one of each) in
+/// `s` when `open`, else the first closer: (byte offset, byte length).
+fn find_brace(s: &str, open: bool) -> Option<(usize, usize)> {
+    let (half, full) = if open { ('{', '｛') } else { ('}', '｝') };
+    let mut chars = s.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c == half || c == full {
+            if let Some(&(next_at, d)) = chars.peek() {
+                if d == half || d == full {
+                    return Some((at, next_at + d.len_utf8() - at));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A placeholder name as a Chinese IME may type it: full-width letters, digits and `．`, or
+/// `。` for the dot, made half-width.
+fn half_width(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '。' => '.',
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 /// Level implied by a heading's numbering, if any.
 pub(crate) fn numbered_level(text: &str) -> Option<u8> {
     let t = text.trim_start();
@@ -378,22 +546,36 @@ pub(crate) fn is_chinese_numeral(c: char) -> bool {
     "一二三四五六七八九十".contains(c)
 }
 
-/// Splits an indented code block into paragraphs at blank lines.
-fn split_code(o: Open) -> Vec<Open> {
-    let text: String = o.inlines.iter().map(|i| i.text.as_str()).collect();
-    let Some(first) = o.inlines.first() else {
-        return Vec::new();
-    };
-    let file = first.span.file;
-    text.split("\n\n")
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| {
-            let mut part = Open::new(Kind::Paragraph, o.range.clone());
-            let joined: String = p.lines().map(str::trim).collect::<Vec<_>>().join("");
-            part.push(&joined, false, Span::new(file, o.range.clone()), false);
-            part
-        })
-        .collect()
+/// The text of an indented or fenced code block: a clerk meant ordinary paragraphs, one a
+/// line like everywhere else. Spans are exact when the event's text is the source's.
+fn code_lines(
+    file: FileId,
+    text: &str,
+    chunk: &str,
+    range: std::ops::Range<usize>,
+    blocks: &mut Vec<Block>,
+    values: &[(String, String)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let exact = text.get(range.clone()) == Some(chunk);
+    let mut offset = 0;
+    for line in chunk.split_inclusive('\n') {
+        let start = offset + (line.len() - line.trim_start().len());
+        offset += line.len();
+        let body = line.trim();
+        if body.is_empty() {
+            continue;
+        }
+        let span = if exact {
+            let at = range.start + start;
+            Span::new(file, at..at + body.len())
+        } else {
+            Span::new(file, range.clone())
+        };
+        let mut o = Open::new(Kind::Paragraph, span.range.clone());
+        o.push(body, false, span, exact);
+        finish(o, blocks, values, diags);
+    }
 }
 
 /// CommonMark does not open `**` right after CJK punctuation (`**“重点”**`), leaving the
@@ -524,7 +706,7 @@ mod tests {
 
     #[test]
     fn headings_paragraphs_and_bold() {
-        let (b, d) = parse_str("## （一）主动公开\n\n全年**收到**申请\n{{applications.new.total}}件。\n\n1.规范流程\n\n- 甲\n- 乙\n");
+        let (b, d) = parse_str("## （一）主动公开\n\n全年**收到**申请{{applications.new.total}}件。\n\n1.规范流程\n\n- 甲\n- 乙\n");
         assert!(d.is_empty());
         assert_eq!(b.len(), 5);
         assert!(matches!(b[0], Block::Heading { level: 2, .. }));
@@ -544,7 +726,8 @@ mod tests {
             texts,
             vec![
                 "“三公开”，全面推进。",
-                "缩进的段落第二行。",
+                "缩进的段落",
+                "第二行。",
                 "外层A",
                 "内层B",
                 "见网站（http://a.cn）。",
@@ -557,8 +740,92 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].id, "E-PLACEHOLDER");
         // The full-width spaces are not part of the located text.
-        let s = b[5].locate(0, 2);
+        let s = b[6].locate(0, 2);
         assert_eq!(&md[s.range], "全角");
+    }
+
+    #[test]
+    fn every_line_is_a_paragraph() {
+        // As Word copies it: one paragraph a line, a heading among them, no blank lines.
+        let md = "一是加强组织领导。\r\n（一）主动公开\r\n全年主动公开信息{{applications.new.natural}}条。\r\n- 条目甲\r\n条目续行\r\n> 引用一\r\n> 引用二\r\n**加粗\r\n跨行**结束。\r\n文字<br>换行\r\n\r\n    缩进一\r\n    缩进二\r\n";
+        let mut sources = SourceMap::new();
+        let f = sources.add("a.md".into(), md.into());
+        let mut r = Report::empty("某局", 2024, AgencyKind::Department);
+        r.applications.rows[0].cells[0].value = 7;
+        let mut d = Vec::new();
+        let b = parse(f, &sources, &r, &mut d);
+        assert!(d.is_empty(), "{d:#?}");
+        let texts: Vec<String> = b.iter().map(Block::text).collect();
+        assert_eq!(
+            texts,
+            [
+                "一是加强组织领导。",
+                "（一）主动公开",
+                "全年主动公开信息7条。",
+                "条目甲",
+                "条目续行",
+                "引用一",
+                "引用二",
+                "加粗",
+                "跨行结束。",
+                "文字",
+                "换行",
+                "缩进一",
+                "缩进二",
+            ]
+        );
+        assert!(matches!(b[1], Block::Heading { level: 2, .. }));
+        assert!(matches!(b[3], Block::ListItem { .. }));
+        assert!(matches!(b[4], Block::Paragraph { .. }));
+        assert!(b[7].inlines()[0].bold && b[8].inlines()[0].bold && !b[8].inlines()[1].bold);
+        // Each paragraph's span is its own line, and located text maps back exactly.
+        let text = &sources.get(f).text;
+        assert_eq!(&text[b[0].span().range.clone()], "一是加强组织领导。");
+        assert_eq!(&text[b[12].locate(0, 2).range], "缩进");
+        assert_eq!(&text[b[4].locate(2, 4).range], "续行");
+    }
+
+    #[test]
+    fn unclosed_comment_is_an_error_at_its_start() {
+        let md = "第一段。\n\n<!-- 写作提示：忘了结束符\n\n## （二）依申请公开\n\n全年新收申请。\n";
+        let (_, d) = parse_str(md);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].id, "E-COMMENT");
+        assert_eq!(&md[d[0].span.clone().unwrap().range], "<!--");
+        // Closed comments, on one line or several, are silent and invisible.
+        let (b, d) = parse_str("<!-- 提示 -->\n\n<!-- 多行\n提示 -->\n正文。<!-- 行内 -->\n");
+        assert!(d.is_empty());
+        assert_eq!(b.iter().map(Block::text).collect::<Vec<_>>(), ["正文。"]);
+    }
+
+    #[test]
+    fn tables_and_html_keep_their_text_and_warn() {
+        let md =
+            "| 项目 | 数量 |\n|---|---|\n| 申请 | 5 |\n\n<div>\n块级<b>HTML</b>里的文字\n</div>\n";
+        let (b, d) = parse_str(md);
+        let texts: Vec<String> = b.iter().map(Block::text).collect();
+        assert_eq!(
+            texts,
+            ["项目\u{3000}数量", "申请\u{3000}5", "块级HTML里的文字"]
+        );
+        let found: Vec<(&str, &str)> = d
+            .iter()
+            .map(|d| (d.id, &md[d.span.clone().unwrap().range]))
+            .collect();
+        assert_eq!(
+            found,
+            [("W-MARKUP", "| 项目 | 数量 |"), ("W-MARKUP", "<div>")]
+        );
+    }
+
+    #[test]
+    fn full_width_placeholders_work() {
+        let (b, d) = parse_str(
+            "共｛｛applications.new.natural｝｝件，{｛ａｐｐｌｉｃａｔｉｏｎｓ。new.natural}｝件。",
+        );
+        assert!(d.is_empty(), "{d:#?}");
+        assert_eq!(b[0].text(), "共7件，7件。");
+        assert!(b[0].is_generated(1));
     }
 
     #[test]
@@ -574,7 +841,7 @@ mod tests {
 
     #[test]
     fn locate_maps_characters_to_source() {
-        let md = "第一句，\n第二句abc。";
+        let md = "第一句，第二句abc。";
         let (b, _) = parse_str(md);
         let s = b[0].locate(4, 7);
         assert_eq!(&md[s.range], "第二句");

@@ -48,8 +48,12 @@ pub struct LineCol {
 }
 
 impl SourceFile {
-    /// Wraps a file's text.
+    /// Wraps a file's text. Line endings are made `\n`: Windows editors write `\r\n`, and an
+    /// old Mac or a misconfigured editor a lone `\r`, which the Markdown and TOML parsers do
+    /// not take as a line break (a prose file would be one line, and a `<!-- prompt -->` on it
+    /// would swallow it all). Spans and positions refer to this normalised text.
     pub fn new(path: PathBuf, text: String) -> Self {
+        let text = normalise_line_endings(text);
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
@@ -95,6 +99,27 @@ impl SourceFile {
             .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
+}
+
+/// `\r\n` and lone `\r` become `\n`; text without `\r` is returned as it is. Every source
+/// text goes through this (see [`SourceFile::new`]).
+pub fn normalise_line_endings(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            out.push('\n');
+            if chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// All files a report was loaded from.
@@ -155,5 +180,15 @@ mod tests {
         assert_eq!(f.line_col(9), LineCol { line: 2, col: 3 });
         assert_eq!(f.line_text(2), "中文x");
         assert_eq!(f.line_text(9), "");
+    }
+
+    #[test]
+    fn line_endings_become_newlines() {
+        for text in ["甲\r\n乙\r\n", "甲\r乙\r", "甲\n乙\n", "甲\r\n乙\r"] {
+            let f = SourceFile::new("a".into(), text.into());
+            assert_eq!(f.text, "甲\n乙\n", "{text:?}");
+            assert_eq!(f.line_text(2), "乙");
+            assert_eq!(f.line_col(4), LineCol { line: 2, col: 1 });
+        }
     }
 }

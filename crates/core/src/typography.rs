@@ -234,8 +234,7 @@ pub const PAGE_NUMBER: Style = Style {
 };
 /// The signature (署名 and date): like the body.
 pub const SIGNATURE: Style = BODY;
-/// 版记 (抄送, 印发机关和印发日期, GB/T 9704 §7.4): 4号 仿宋. Reports have none yet; here so an
-/// output that adds one does not invent its size.
+/// 版记 (抄送, 印发机关和印发日期, GB/T 9704 §7.4): 4号 仿宋.
 pub const IMPRINT: Style = Style {
     size: SIZE_4,
     role: Role::Fang,
@@ -325,6 +324,38 @@ pub const SIGNATURE_INDENT_CHARS: u32 = 2;
 /// The date starts this many characters to the right of the agency's first character.
 pub const SIGNATURE_DATE_OFFSET_CHARS: u32 = 2;
 
+/// The most body characters one line of the signature's agency holds: the line less its
+/// right indent.
+pub const SIGNATURE_MAX_CHARS: f32 = (CHARS as u32 - SIGNATURE_INDENT_CHARS) as f32;
+
+/// The signing agency's lines: one when it fits [`SIGNATURE_MAX_CHARS`], else as few lines
+/// of similar width as hold it (a line never starts with a closing mark). Every output sets
+/// these same lines, each right-aligned, the date against the widest ([`signature_x`]).
+pub fn signature_lines(agency: &str) -> Vec<String> {
+    let total = text_chars(agency);
+    if total <= SIGNATURE_MAX_CHARS {
+        return vec![agency.to_string()];
+    }
+    let n = (total / SIGNATURE_MAX_CHARS).ceil();
+    let target = total / n;
+    let mut lines: Vec<String> = vec![String::new()];
+    let mut width = 0.0;
+    for c in agency.chars() {
+        let w = text_chars(c.encode_utf8(&mut [0; 4]));
+        let closing = "）】》」』”’，。、；：？！".contains(c);
+        let full = width + w > SIGNATURE_MAX_CHARS || (width >= target - 0.25 && !closing);
+        if full && lines.len() < n as usize && !lines.last().is_some_and(String::is_empty) {
+            lines.push(String::new());
+            width = 0.0;
+        }
+        if let Some(last) = lines.last_mut() {
+            last.push(c);
+        }
+        width += w;
+    }
+    lines
+}
+
 /// Where the two lines of the signature start, as x positions in any unit in which one
 /// character is `char_w` and the type area ends at `right` (GB/T 9704 §7.3.5.2, no seal): the
 /// agency right-indented two characters, the date starting two characters right of the
@@ -343,6 +374,56 @@ pub fn signature_x(right: f32, agency_w: f32, date_w: f32, char_w: f32) -> (f32,
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The 版记 (GB/T 9704 §7.4)
+
+/// A rule's thickness in micrometres (GB/T 9704 gives them in tenths of millimetres).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Micron(pub u32);
+
+impl Micron {
+    /// In points.
+    pub const fn pt(self) -> f32 {
+        self.0 as f32 * PT_PER_MM / 1000.0
+    }
+
+    /// In eighths of a point (`w:sz` of a DOCX border), rounded to the nearest.
+    pub fn eighth_points(self) -> u32 {
+        (self.pt() * 8.0).round() as u32
+    }
+}
+
+/// The first and last rule of the 版记: 0.35 mm, as wide as the type area; the last one lies
+/// on the bottom edge of the type area of the last page (§7.4.1).
+pub const IMPRINT_RULE_THICK: Micron = Micron(350);
+/// The rules between the 版记's lines: 0.25 mm (§7.4.1).
+pub const IMPRINT_RULE_THIN: Micron = Micron(250);
+/// The 抄送 line is indented one character on both sides (continuation lines align with the
+/// first character after `抄送：`); the 印发机关 is indented one character from the left and
+/// the 印发日期 one from the right (§7.4.2, §7.4.3).
+pub const IMPRINT_INDENT_CHARS: u32 = 1;
+/// Each 版记 line takes one line of the body grid.
+pub const IMPRINT_LINE_PITCH_TWIPS: u32 = LINE_PITCH_TWIPS;
+
+/// Width of `text` in full-width characters: Chinese characters and full-width marks 1,
+/// ASCII ½. For limits a check applies without the fonts (the exporters measure glyphs; the
+/// shipped faces set digits and Latin at about half a character).
+pub fn text_chars(text: &str) -> f32 {
+    unicode_width::UnicodeWidthStr::width(text) as f32 / 2.0
+}
+
+/// Full-width characters of `size` a line of the type area holds.
+pub fn chars_per_line(size: Size) -> f32 {
+    TYPE_WIDTH.pt() / size.pt()
+}
+
+/// Whether 印发机关 and 印发日期 fit on one 版记 line with their indents and a character
+/// between them.
+pub fn imprint_line_fits(printer: &str, date: &str) -> bool {
+    let indents = 2.0 * IMPRINT_INDENT_CHARS as f32;
+    text_chars(printer) + 1.0 + text_chars(date) + indents <= chars_per_line(IMPRINT.size)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,6 +439,38 @@ mod tests {
         assert_eq!(page_number_text(3), "— 3 —");
         assert_eq!(page_number_side(1), Side::Right);
         assert_eq!(page_number_side(2), Side::Left);
+    }
+
+    #[test]
+    fn imprint_geometry() {
+        // 0.35 mm ≈ 1 pt and 0.25 mm ≈ ¾ pt: Word's border widths 8 and 6.
+        assert_eq!(IMPRINT_RULE_THICK.eighth_points(), 8);
+        assert_eq!(IMPRINT_RULE_THIN.eighth_points(), 6);
+        assert!((chars_per_line(IMPRINT.size) - 31.59).abs() < 0.01);
+        assert!(imprint_line_fits(
+            "某某县人民政府办公室",
+            "2025年12月31日印发"
+        ));
+        assert!(!imprint_line_fits(&"某".repeat(20), "2025年12月31日印发"));
+        assert!(imprint_line_fits(&"某".repeat(19), "2025年1月1日印发"));
+    }
+
+    #[test]
+    fn long_signatures_break_into_balanced_lines() {
+        assert_eq!(signature_lines("某某县交通运输局"), ["某某县交通运输局"]);
+        let long = "某某县交通运输局机关党委办公室某某某某某某某某某某某某某某某某某某某某某某";
+        let lines = signature_lines(long);
+        assert_eq!(lines.concat(), long);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| text_chars(l) <= SIGNATURE_MAX_CHARS));
+        let widths: Vec<f32> = lines.iter().map(|l| text_chars(l)).collect();
+        assert!((widths[0] - widths[1]).abs() <= 1.0, "{lines:?}");
+        // A closing bracket stays with what it closes.
+        let lines = signature_lines(&format!(
+            "{}（某某某某某某某某某某某某某某某某某某某某）",
+            "某".repeat(6)
+        ));
+        assert!(lines.iter().all(|l| !l.starts_with('）')), "{lines:?}");
     }
 
     #[test]

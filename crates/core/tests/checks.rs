@@ -189,8 +189,29 @@ fn loader_errors() {
     assert_eq!(ids(&l), vec!["E-TOML"]);
     let l = run("unknown-key");
     let keys: Vec<String> = find(&l, "E-KEY").into_iter().map(|(_, t)| t).collect();
-    assert_eq!(keys, vec!["agnecy", "carried_ovr"]);
-    assert!(find(&l, "E-KEY")[0].0.hints[0].contains("agency"));
+    assert_eq!(
+        keys,
+        vec!["agnecy", "punishmnet", "enforce_count", "carried_ovr"]
+    );
+    let hint = &find(&l, "E-KEY")[1].0.hints[0];
+    assert_eq!(
+        hint,
+        "是不是“punishment”？请把键名“punishmnet”改为“punishment”"
+    );
+    // A misspelt key is read under its intended name: no “missing” error offers to add it
+    // as 0, and the tables balance with the clerk's numbers.
+    let report = l.report.as_ref().unwrap();
+    assert_eq!(report.agency, "某某县交通运输局");
+    assert_eq!(report.active.punishment.value, 815);
+    assert_eq!(report.applications.rows[1].cells[0].value, 1);
+    let missing: Vec<&Diagnostic> = l.diagnostics.iter().filter(|d| d.id != "E-KEY").collect();
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    // enforce_count is too far from any key to be a typo: the missing enforcement asks
+    // about it before offering 0.
+    assert!(missing[0].message.contains("行政强制"));
+    assert!(
+        missing[0].hints[0].starts_with("如果“enforce_count”就是这一项，请把键名改为“enforcement”")
+    );
     let l = run("wrong-type");
     let found = find(&l, "E-TYPE");
     assert_eq!(found.len(), 2);
@@ -242,6 +263,68 @@ fn missing_keys_bad_dates_and_missing_files() {
     // An optional prose file that is not there: E-FILE at the file name.
     let l = load(&clean.replace("[prose]\n", "[prose]\nactive = \"active.md\"\n"));
     assert_eq!(find(&l, "E-FILE")[0].1, "\"active.md\"");
+}
+
+/// A file in no encoding nianbao can read (not UTF-8, UTF-16 or GBK): E-FILE that says so,
+/// with how to save it as UTF-8 (not how to create the file), located at its first bad byte;
+/// also for a required prose file and for report.toml itself. A GBK file (Notepad's “ANSI”)
+/// is read, with a W-ENCODING warning that says the same.
+#[test]
+fn an_undecodable_file_is_named_with_how_to_save_it_as_utf8() {
+    let dir = std::env::temp_dir().join(format!("nianbao-gbk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for n in [
+        "report.toml",
+        "opening.md",
+        "overview.md",
+        "problems.md",
+        "other.md",
+    ] {
+        std::fs::copy(broken_dir().join("clean").join(n), dir.join(n)).unwrap();
+    }
+    // “本机关全年……” in GBK: read, with a warning.
+    std::fs::write(
+        dir.join("overview.md"),
+        b"\xb1\xbe\xbb\xfa\xb9\xd8\xc8\xab\xc4\xea\n",
+    )
+    .unwrap();
+    let l = nianbao_core::load::load(&dir);
+    assert!(find(&l, "E-FILE").is_empty(), "{:?}", ids(&l));
+    let warned = find(&l, "W-ENCODING");
+    assert_eq!(warned.len(), 1, "{:?}", ids(&l));
+    assert!(
+        warned[0].0.hints[0].contains("另存为"),
+        "{:?}",
+        warned[0].0.hints
+    );
+    // Bytes that are no text in any of them: E-FILE, not E-SECTIONS, at the bad byte.
+    std::fs::write(dir.join("overview.md"), b"\xb1\xbe\xff\xfe\x80\n").unwrap();
+    let l = nianbao_core::load::load(&dir);
+    let found = find(&l, "E-FILE");
+    assert_eq!(found.len(), 1, "{:?}", ids(&l));
+    assert!(find(&l, "E-SECTIONS").is_empty(), "{:?}", ids(&l));
+    let span = found[0].0.span.as_ref().unwrap();
+    assert!(l.sources.get(span.file).path.ends_with("overview.md"));
+    assert!(found[0].0.message.contains("不是 UTF-8 编码"));
+    assert!(
+        found[0].0.hints[0].contains("另存为"),
+        "{:?}",
+        found[0].0.hints
+    );
+    // report.toml itself undecodable.
+    let mut toml = std::fs::read(dir.join("report.toml")).unwrap();
+    toml.extend_from_slice(b"\n# \xff\xfe\x80\n");
+    std::fs::write(dir.join("report.toml"), toml).unwrap();
+    let l = nianbao_core::load::load(&dir);
+    let found: Vec<_> = l.diagnostics.iter().filter(|d| d.id == "E-FILE").collect();
+    assert_eq!(found.len(), 1);
+    assert!(found[0].hints[0].contains("另存为"), "{:?}", found[0].hints);
+    assert!(
+        !found[0].hints[0].contains("nianbao new"),
+        "{:?}",
+        found[0].hints
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -693,7 +776,9 @@ fn overview_length_deadline_todo() {
     assert_eq!(found[0].1, "2025-02-15");
     assert!(found[0].0.message.contains("2025年1月31日"));
     let l = run("todo");
-    assert_eq!(find(&l, "W-TODO")[0].1, "【待填写：存在的主要问题】");
+    let todo = find(&l, "E-TODO");
+    assert_eq!(todo[0].1, "【待填写：存在的主要问题】");
+    assert_eq!(todo[0].0.severity, Severity::Error);
 }
 
 #[test]
@@ -755,6 +840,210 @@ fn cross_year() {
     // Without last year the cross-year checks do not run at all.
     let l = run("clean");
     assert!(find(&l, "W-CARRY").is_empty() && find(&l, "W-STOCK").is_empty());
+}
+
+/// Issue 14: what a clerk pastes and types.
+#[test]
+fn pasted_section_headings_are_reported() {
+    let l = run("sections-pasted");
+    let found = find(&l, "E-SECTIONS");
+    let texts: Vec<&str> = found.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+            "六、其它需要报告的事项"
+        ]
+    );
+    assert!(found[0]
+        .0
+        .message
+        .contains("（即“四、政府信息公开行政复议、行政诉讼情况”）"));
+    assert!(found[0].0.hints[0].contains("请删除这一行"));
+}
+
+#[test]
+fn unclosed_comment_is_located_at_its_start() {
+    let l = run("unclosed-comment");
+    let found = find(&l, "E-COMMENT");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, "<!--");
+    assert_eq!(line_of(&l, found[0].0), 5);
+}
+
+#[test]
+fn chinese_punctuation_in_report_toml() {
+    let l = run("toml-chinese-punct");
+    let got: Vec<(String, String)> = find(&l, "E-TOML")
+        .into_iter()
+        .map(|(d, t)| (d.message.clone(), t))
+        .collect();
+    assert_eq!(got.len(), 4, "{got:#?}");
+    assert_eq!(got[0].1, "“某某县交通运输局”");
+    assert_eq!(got[1].0, "第29行第11列是中文逗号“，”，请改为英文逗号“,”");
+    assert_eq!(got[3].0, "第31行第11列是全角等号“＝”，请改为英文等号“=”");
+    // No English anywhere in what the clerk reads.
+    for d in &l.diagnostics {
+        let all = format!("{}{}", d.message, d.hints.join(""));
+        assert!(!all.contains("expected"), "{all}");
+    }
+    let l = run("toml-empty-cell");
+    let found = find(&l, "E-TOML");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].1, ",");
+    assert!(found[0].0.hints[0].starts_with("空白请写 0"));
+}
+
+#[test]
+fn slashes_from_a_word_table_are_one_message_per_row() {
+    let l = run("number-word-table");
+    let found = find(&l, "E-NUMBER");
+    let msgs: Vec<&str> = found.iter().map(|(d, _)| d.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "表三“（三）不予公开 · 1.属于国家秘密”行有 3 个单元格写成了“/”、“—”或空白（自然人、科研机构、其他）",
+            "表三“（三）不予公开 · 3.危及“三安全一稳定””行有 6 个单元格写成了“/”",
+        ]
+    );
+    assert!(found[0].0.hints[0].contains("secret = [0, 0, 0, 0, 0, 0]"));
+    // The cells read as 0, so nothing else cascades.
+    assert_eq!(l.diagnostics.len(), 2);
+}
+
+#[test]
+fn kind_in_chinese_and_line_endings() {
+    let toml = std::fs::read_to_string(broken_dir().join("clean/report.toml")).unwrap();
+    let prose: Vec<(String, String)> = ["opening.md", "overview.md", "problems.md", "other.md"]
+        .iter()
+        .map(|n| {
+            let text = std::fs::read_to_string(broken_dir().join("clean").join(n)).unwrap();
+            (n.to_string(), text)
+        })
+        .collect();
+    let clean = {
+        let files: Vec<(&str, &str)> = prose
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let mut l = load_str(&toml, &files);
+        nianbao_core::finish(&mut l);
+        l
+    };
+    // 乡镇 for township; CRLF in report.toml; CR-only (an old editor) in the prose, each file
+    // starting with a prompt comment as the templates do.
+    let toml2 = toml
+        .replace("kind = \"department\"", "kind = \"乡镇\"")
+        .replace('\n', "\r\n");
+    let prose2: Vec<(String, String)> = prose
+        .iter()
+        .map(|(n, t)| {
+            (
+                n.clone(),
+                format!("<!-- 写作提示 -->\n\n{t}").replace('\n', "\r"),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = prose2
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let mut l = load_str(&toml2, &files);
+    nianbao_core::finish(&mut l);
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    let (a, b) = (l.report.unwrap(), clean.report.unwrap());
+    assert_eq!(a.kind, nianbao_core::format::Kind::Township);
+    assert_eq!(
+        a.sections.opening.as_ref().unwrap().text(),
+        b.sections.opening.as_ref().unwrap().text()
+    );
+    assert_eq!(a.sections.overview.text(), b.sections.overview.text());
+    assert_eq!(a.deadline(), b.deadline());
+}
+
+/// Word copies one paragraph a line: each line stays a paragraph, a heading among them
+/// stays a heading, and nothing is reported.
+#[test]
+fn text_pasted_from_word_keeps_its_paragraphs() {
+    let toml = std::fs::read_to_string(broken_dir().join("clean/report.toml")).unwrap();
+    let overview = "2024年，县交通运输局认真贯彻落实《中华人民共和国政府信息公开条例》。\n（一）主动公开\n全年主动公开政府信息360条，其中政策文件12件。\n（二）依申请公开\n全年新收政府信息公开申请{{applications.new}}件，办结{{applications.total}}件。\n1.规范办理流程\n严格执行登记、审核、答复制度。\n";
+    let prose = [
+        (
+            "opening.md",
+            "本报告根据《中华人民共和国政府信息公开条例》编制。\n",
+        ),
+        ("overview.md", overview),
+        (
+            "problems.md",
+            "一是公开内容更新不够及时。\n二是解读形式较为单一。\n",
+        ),
+        ("other.md", "本年度未收取信息处理费。\n"),
+    ];
+    let mut l = load_str(&toml, &prose);
+    nianbao_core::finish(&mut l);
+    assert!(l.diagnostics.is_empty(), "{:#?}", l.diagnostics);
+    let r = l.report.unwrap();
+    let blocks = &r.sections.overview.blocks;
+    let kinds: Vec<(bool, String)> = blocks
+        .iter()
+        .map(|b| {
+            (
+                matches!(b, nianbao_core::model::Block::Heading { .. }),
+                b.text(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                false,
+                "2024年，县交通运输局认真贯彻落实《中华人民共和国政府信息公开条例》。".into()
+            ),
+            (true, "（一）主动公开".into()),
+            (
+                false,
+                "全年主动公开政府信息360条，其中政策文件12件。".into()
+            ),
+            (true, "（二）依申请公开".into()),
+            (false, "全年新收政府信息公开申请12件，办结10件。".into()),
+            (true, "1.规范办理流程".into()),
+            (false, "严格执行登记、审核、答复制度。".into()),
+        ]
+    );
+    assert_eq!(r.sections.problems.blocks.len(), 2);
+}
+
+#[test]
+fn agency_and_imprint_lengths() {
+    let l = run("agency-too-long");
+    let found = find(&l, "E-TYPE");
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        found[0].0.message,
+        "机关全称（agency）有 66 个字，超过了 50 个字"
+    );
+    let l = run("imprint-printer-too-long");
+    let found = find(&l, "E-TYPE");
+    assert_eq!(found.len(), 1);
+    assert!(found[0].0.message.contains("排不进版记的一行"));
+    assert_eq!(
+        found[0].1,
+        "\"某某县交通运输局办公室综合科档案管理室文印室\""
+    );
+}
+
+#[test]
+fn markup_that_cannot_be_typeset_is_a_located_warning() {
+    let l = run("markup");
+    let texts: Vec<String> = find(&l, "W-MARKUP").into_iter().map(|(_, t)| t).collect();
+    assert_eq!(texts, ["| 项目 | 数量 |", "<div>"]);
+    let problems = l.report.unwrap().sections.problems.text();
+    // Nothing is lost: the table's cells, the HTML block's text, and the full-width
+    // placeholder's number are all printed.
+    assert!(problems.contains("申请\u{3000}5"), "{problems}");
+    assert!(problems.contains("块级HTML里的文字"), "{problems}");
+    assert!(problems.contains("全角占位符12件。"), "{problems}");
 }
 
 /// Rendered diagnostics of every broken source, pinned by `tests/broken/<case>/expected.txt`.

@@ -48,7 +48,12 @@ fn code_ids() -> BTreeSet<String> {
             let text = std::fs::read_to_string(&path).unwrap();
             // Stop at the file's test module.
             let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
-            for piece in code.split('"').skip(1).step_by(2) {
+            // A quoted ID: `"E-…"` or `"W-…"` (found by its opening quote, so a `'"'` char
+            // literal elsewhere in the file does not throw the pairing of quotes off).
+            for (at, _) in code.match_indices('"') {
+                let rest = &code[at + 1..];
+                let Some(end) = rest.find('"') else { continue };
+                let piece = &rest[..end];
                 let id = piece.len() > 2
                     && (piece.starts_with("E-") || piece.starts_with("W-"))
                     && piece[2..]

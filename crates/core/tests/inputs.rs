@@ -234,6 +234,13 @@ fn gbk_and_utf16_files_are_read_with_a_warning() {
     let l = load_and_check(&dir);
     let e = with_id(&l, "E-FILE");
     assert_eq!(place(&l, e[0]), "problems.md:2:4", "{:#?}", l.diagnostics);
+    // Windows line endings before it: the same place (the sources keep `\n` endings).
+    std::fs::write(dir.join("problems.md"), b"ok\r\n\r\nab\x00\xff\xfe\x80").unwrap();
+    let l = load_and_check(&dir);
+    let e = with_id(&l, "E-FILE");
+    assert_eq!(place(&l, e[0]), "problems.md:3:4", "{:#?}", l.diagnostics);
+    let span = e[0].span.as_ref().unwrap();
+    assert_eq!(l.sources.slice(span), "\u{fffd}");
 }
 
 fn load_toml_edit(name: &str, from: &str, to: &str) -> Loaded {

@@ -74,6 +74,19 @@ pub struct Signature {
     pub at: String,
 }
 
+/// The 版记 found after the signature: its 抄送 line and 印发 line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imprint {
+    /// 抄送机关 in order (empty when there is no 抄送 line).
+    pub cc: Vec<String>,
+    /// 印发机关, if the 印发 line names one.
+    pub printer: Option<String>,
+    /// 印发日期, if the 印发 line has one.
+    pub date: Option<Date>,
+    /// Where it was found.
+    pub at: String,
+}
+
 /// The prose of one part of the report.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Part {
@@ -112,6 +125,8 @@ pub struct Imported {
     pub published: Option<Found<Date>>,
     /// The signature block.
     pub signature: Option<Signature>,
+    /// The 版记, if the file has one.
+    pub imprint: Option<Imprint>,
     /// The seven prose parts in [`nianbao_core::format::PROSE_PARTS`] order.
     pub parts: Vec<Part>,
     /// The numbers of the three tables.

@@ -329,6 +329,18 @@ pub fn report_toml(imp: &Imported) -> String {
         let _ = writeln!(s, "date = {}    # 取自{}", sig.date.iso(), sig.at);
     }
 
+    if let Some(i) = &imp.imprint {
+        let _ = writeln!(s, "\n# 版记，取自{}\n[imprint]", i.at);
+        let cc: Vec<String> = i.cc.iter().map(|c| toml_string(c)).collect();
+        let _ = writeln!(s, "cc = [{}]", cc.join(", "));
+        if let Some(p) = &i.printer {
+            let _ = writeln!(s, "printer = {}", toml_string(p));
+        }
+        if let Some(d) = &i.date {
+            let _ = writeln!(s, "date = {}", d.iso());
+        }
+    }
+
     s.push_str("\n# 文字部分：每个部分一个 Markdown 文件\n[prose]\n");
     for part in &imp.parts {
         if part_markdown(part).is_some() {
@@ -490,6 +502,18 @@ pub fn import_md(imp: &Imported) -> String {
             sig.agency.as_deref().unwrap_or("（没有署名行）"),
             sig.date.chinese(),
             sig.at
+        );
+    }
+
+    if let Some(i) = &imp.imprint {
+        let _ = writeln!(
+            s,
+            "- 版记：抄送 {} 个机关，印发 {} {}（{}）",
+            i.cc.len(),
+            i.printer.as_deref().unwrap_or("（没有印发机关）"),
+            i.date
+                .map_or("（没有印发日期）".to_string(), |d| d.chinese()),
+            i.at
         );
     }
 

@@ -231,6 +231,7 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
     let mut front = 0usize;
     let mut portal = Vec::new();
     let mut misplaced_headings = Vec::new();
+    let mut imprint_lines: Vec<(String, String)> = Vec::new();
     for (i, block) in blocks.into_iter().enumerate() {
         if Some(i) == title_start || (title_at.is_some() && Some(i) == title_at) {
             place = Place::Opening;
@@ -239,6 +240,15 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
         match block {
             Block::Para(p) => {
                 let text = p.text();
+                if place == Place::Section(5)
+                    && (!imprint_lines.is_empty() || is_imprint_line(&text))
+                {
+                    // The 版记 after the signature: [imprint], not section 六's text.
+                    if !text.trim().is_empty() {
+                        imprint_lines.push((text, p.at.clone()));
+                    }
+                    continue;
+                }
                 if let Some(k) = section_of(&text) {
                     let current = match place {
                         Place::Section(c) => Some(c),
@@ -282,6 +292,17 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
                 }
             }
             Block::Table(grid) => {
+                if place == Place::Section(5) && grid.cells.iter().any(|c| is_imprint_line(&c.text))
+                {
+                    // A 版记 laid out as a table (as nianbao's DOCX has it).
+                    imprint_lines.extend(
+                        grid.cells
+                            .iter()
+                            .filter(|c| !c.text.trim().is_empty())
+                            .map(|c| (c.text.clone(), c.at.clone())),
+                    );
+                    continue;
+                }
                 let context = match place {
                     Place::Section(1) => Some(TableKind::Active),
                     Place::Section(2) => Some(TableKind::Applications),
@@ -360,6 +381,8 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
         }
     }
 
+    let imprint = imprint_of(&imprint_lines);
+
     // Tables.
     let mut tables = Tables::default();
     for (kind, recs, at) in segments {
@@ -409,10 +432,87 @@ pub(crate) fn recognize(flow: Flow, source: SourceKind, file_name: &str) -> Impo
         kind,
         published,
         signature,
+        imprint,
         parts,
         tables,
         notes,
     }
+}
+
+/// The text of a 版记 line without spaces: `抄送：…` or `…印发`.
+fn imprint_text(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether a line opens or closes a 版记: `抄送：…`, or `某某办公室 2025年1月20日印发`.
+fn is_imprint_line(s: &str) -> bool {
+    let t = imprint_text(s);
+    t.starts_with("抄送")
+        || t.strip_suffix(nianbao_core::format::IMPRINT_PRINTED)
+            .is_some_and(|rest| date_at_end(rest).is_some())
+}
+
+/// A Chinese date ending `s`, and the text before it.
+fn date_at_end(s: &str) -> Option<(Date, &str)> {
+    // The year's digits start right after the last character that cannot be part of a date.
+    let i = s.rfind(|c: char| !(c.is_ascii_digit() || "年月日０１２３４５６７８９".contains(c)));
+    let start = i.map_or(0, |i| i + s[i..].chars().next().map_or(1, char::len_utf8));
+    let (y, m, d) = norm::chinese_date(&s[start..])?;
+    Some((
+        Date {
+            year: y,
+            month: m,
+            day: d,
+        },
+        &s[..start],
+    ))
+}
+
+/// The 版记 read from its lines (table cells or paragraphs, in order): the 抄送 line with its
+/// continuation lines up to its closing `。`, then the 印发 line (its agency may be a line of
+/// its own before the date).
+fn imprint_of(lines: &[(String, String)]) -> Option<crate::Imprint> {
+    let (_, at) = lines.first()?;
+    let mut cc_text = String::new();
+    let mut in_cc = false;
+    let mut printer = None;
+    let mut date = None;
+    let mut pending: Option<String> = None;
+    for (line, _) in lines {
+        let t = imprint_text(line);
+        if let Some(rest) = t.strip_prefix("抄送") {
+            cc_text = rest.trim_start_matches(['：', ':']).to_string();
+            in_cc = !cc_text.ends_with('。');
+        } else if in_cc {
+            cc_text.push_str(&t);
+            in_cc = !cc_text.ends_with('。');
+        } else if let Some((d, before)) = t
+            .strip_suffix(nianbao_core::format::IMPRINT_PRINTED)
+            .and_then(date_at_end)
+        {
+            date = Some(d);
+            printer = if before.is_empty() {
+                pending.take()
+            } else {
+                Some(before.to_string())
+            };
+        } else {
+            pending = Some(t);
+        }
+    }
+    let cc = cc_text
+        .trim_end_matches('。')
+        .split(['，', ',', '、', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    Some(crate::Imprint {
+        cc,
+        printer,
+        date,
+        at: at.clone(),
+    })
 }
 
 /// Index in [`nianbao_core::format::PROSE_PARTS`] of section `k`'s prose.
@@ -558,6 +658,46 @@ pub(crate) fn texts(paras: &[Para]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lines(ls: &[&str]) -> Vec<(String, String)> {
+        ls.iter()
+            .enumerate()
+            .map(|(i, l)| (l.to_string(), format!("第 {} 行", i + 1)))
+            .collect()
+    }
+
+    #[test]
+    fn imprint_lines_as_pdftotext_and_word_give_them() {
+        // pdftotext -layout: spaced label, a continuation line, agency and date on one line.
+        let i = imprint_of(&lines(&[
+            " 抄 送：市人民政府办公室，市政务公开办公室，",
+            "       县人大常委会办公室。",
+            " 青禾县人民政府办公室                2025年3月18日印发",
+        ]))
+        .unwrap();
+        assert_eq!(
+            i.cc,
+            ["市人民政府办公室", "市政务公开办公室", "县人大常委会办公室"]
+        );
+        assert_eq!(i.printer.as_deref(), Some("青禾县人民政府办公室"));
+        assert_eq!(
+            i.date,
+            Some(Date {
+                year: 2025,
+                month: 3,
+                day: 18
+            })
+        );
+        assert_eq!(i.at, "第 1 行");
+        // Word: the 印发机关 in a cell (paragraph) of its own, no 抄送 line.
+        let i = imprint_of(&lines(&["某某镇党政办公室", "2025年1月20日印发"])).unwrap();
+        assert!(i.cc.is_empty());
+        assert_eq!(i.printer.as_deref(), Some("某某镇党政办公室"));
+        assert!(is_imprint_line("抄送：县政府办。"));
+        assert!(is_imprint_line("某某办公室 2025年1月20日印发"));
+        assert!(!is_imprint_line("2025年1月20日"));
+        assert!(!is_imprint_line("本机关印发了实施方案。"));
+    }
 
     #[test]
     fn section_headings() {

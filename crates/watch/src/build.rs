@@ -115,6 +115,12 @@ impl FontCache {
         }
     }
 
+    /// The font folder the shipped fonts are taken from, or where it was looked for (a few
+    /// file-existence checks).
+    pub fn find_dir(&self) -> Result<PathBuf, String> {
+        fonts::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)
+    }
+
     /// Forgets loaded fonts (a font file changed).
     pub fn invalidate(&mut self) {
         self.loaded = None;
@@ -283,6 +289,16 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     let mut formats = opts.formats.clone();
     formats.sort();
     formats.dedup();
+    // Without a font folder (a binary copied without its `fonts/`) the PDF cannot be made,
+    // but the DOCX and XLSX need no fonts: they are still written, and E-FONT (an error, so
+    // the exit status says something is missing) tells where the fonts were looked for. A
+    // font folder whose files cannot be loaded is an exporter failure like any other.
+    if formats.iter().any(|f| f.uses_fonts()) {
+        if let Err(message) = fonts.find_dir() {
+            loaded.diagnostics.push(font_error(&message));
+            formats.retain(|f| !f.uses_fonts());
+        }
+    }
     let fonts = formats
         .iter()
         .any(|f| f.uses_fonts())
@@ -425,6 +441,16 @@ fn render_all(
     });
     results.sort_by_key(|(f, _)| *f);
     results
+}
+
+/// E-FONT: the fonts for the PDF could not be found or loaded (`why` says where it looked).
+fn font_error(why: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E-FONT",
+        "找不到 PDF 所需的字体，未生成 PDF（其他格式照常生成）",
+    )
+    .hint(why.trim())
+    .hint("复制 nianbao 程序时要连同旁边的 fonts 文件夹一起复制；或用 --fonts 指定字体文件夹")
 }
 
 /// The folder of a report given as a folder or as its `report.toml`.

@@ -5,8 +5,10 @@
 //!   JetBrains, vim) replace the file's inode, and a watch on the file would go deaf.
 //! - An event counts when it creates, changes, renames or removes an input (or a folder on
 //!   the way to one); reads, editor temp files and our own outputs never count.
-//! - Events are batched: a build starts after a quiet period (30 ms) but at most 300 ms
-//!   after the first pending change, so continuous writes cannot starve rebuilds.
+//! - A file closed after writing (how an in-place save ends, reported by inotify) starts the
+//!   build at once. Other events are batched: a build starts after a quiet period (30 ms:
+//!   a rename-over save is several renames, the file missing between them) but at most
+//!   300 ms after the first pending change, so continuous writes cannot starve rebuilds.
 //! - After every build the set of inputs (and so of watched folders) is recomputed: the
 //!   report may now name another last-year report or font.
 //! - A folder that starts being watched after the build read it could have changed in
@@ -19,13 +21,13 @@ pub mod events;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::build::{build, BuildOptions, BuildReport, FontCache};
-use events::{classify, normalize, watch_dirs, Batch, Changes, Interest};
+use events::{classify, normalize, settles, watch_dirs, Batch, Changes, Interest};
 
 /// How long to wait before building.
 #[derive(Clone, Copy, Debug)]
@@ -39,8 +41,9 @@ pub struct Timing {
 impl Default for Timing {
     fn default() -> Self {
         Timing {
-            // Long enough to cover one editor save (rename + write + close arrive within a
-            // few ms), short enough that the whole save → PDF loop stays well under 100 ms.
+            // Long enough to cover one rename-style save (its renames arrive within a few
+            // ms), short enough that the whole save → PDF loop stays well under 100 ms.
+            // In-place saves do not wait for it (see `events::settles`).
             quiet: Duration::from_millis(30),
             max_delay: Duration::from_millis(300),
         }
@@ -193,12 +196,20 @@ impl Watch {
             // Wait for the next batch to become due.
             loop {
                 let now = Instant::now();
-                if batch.due(now) {
-                    break;
-                }
-                let msg = match batch.deadline() {
-                    None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
-                    Some(d) => self.rx.recv_timeout(d.saturating_duration_since(now)),
+                let msg = if batch.due(now) {
+                    // Due: first take in what is already queued (saves made during the last
+                    // build are one build, not one each; a Stop is not kept waiting behind
+                    // them), then build.
+                    match self.rx.try_recv() {
+                        Ok(msg) => Ok(msg),
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Disconnected) => Err(RecvTimeoutError::Disconnected),
+                    }
+                } else {
+                    match batch.deadline() {
+                        None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                        Some(d) => self.rx.recv_timeout(d.saturating_duration_since(now)),
+                    }
                 };
                 match msg {
                     Ok(Msg::Stop) => return Ok(()),
@@ -213,7 +224,11 @@ impl Watch {
                                     .cloned(),
                             );
                         }
-                        batch.add(Instant::now(), changes);
+                        let now = Instant::now();
+                        batch.add(now, changes);
+                        if settles(&event, &interest) {
+                            batch.settle(now);
+                        }
                     }
                     Ok(Msg::Fs(Err(e))) => {
                         on(Update::Warning(format!("文件监视出错：{e}；将重新生成")));
@@ -342,5 +357,5 @@ impl Watch {
 fn read_text(path: &Path) -> Option<String> {
     nianbao_core::input::read_text(path, None)
         .ok()
-        .map(|d| d.text)
+        .map(|d| nianbao_core::source::normalise_line_endings(d.text))
 }

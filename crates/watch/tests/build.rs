@@ -154,14 +154,22 @@ fn exporter_failure_replaces_nothing() {
     let first = build(&src, &xlsx_only(&out), &mut fonts);
     let path = first.outputs[0].path.clone();
     let before = std::fs::read(&path).unwrap();
-    // Change the report so the XLSX would differ, and point the PDF at a font folder that
-    // does not exist: the PDF fails after the XLSX rendered, and nothing may be replaced.
+    // Change the report so the XLSX would differ, and point the PDF at a font folder whose
+    // fonts do not exist: the PDF fails after the XLSX rendered, and nothing may be replaced.
+    // (A missing font folder is not a failure: see the next test.)
+    let broken_fonts = out.join("broken-fonts");
+    std::fs::create_dir_all(&broken_fonts).unwrap();
+    std::fs::write(
+        broken_fonts.join("fonts.toml"),
+        "[roles]\nfang = \"missing.otf\"\n",
+    )
+    .unwrap();
     let src_copy = temp("fontfail-src");
     copy_dir(&src, &src_copy);
     let toml = std::fs::read_to_string(src_copy.join("report.toml")).unwrap();
     let toml = toml.replace("last_year = \"../demo-county-2023\"", "");
     std::fs::write(src_copy.join("report.toml"), break_balance(&toml)).unwrap();
-    let mut bad = FontCache::new(Some(out.join("no-fonts-here")));
+    let mut bad = FontCache::new(Some(broken_fonts));
     let opts = BuildOptions {
         out_dir: Some(out.clone()),
         formats: vec![Format::Xlsx, Format::Pdf],
@@ -178,7 +186,38 @@ fn exporter_failure_replaces_nothing() {
         // `.<workbook>.nianbao`: the numbers the build wrote into the workbook, not an output.
         .filter(|n| !n.starts_with('.'))
         .collect();
-    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(names.len(), 2, "{names:?}"); // the XLSX and the font folder
     std::fs::remove_dir_all(&out).unwrap();
     std::fs::remove_dir_all(&src_copy).unwrap();
+}
+
+/// No fonts (a binary copied without its `fonts/` folder): E-FONT says where it looked, the
+/// formats that need no fonts are still written, the PDF is not.
+#[test]
+fn without_fonts_the_docx_and_xlsx_are_still_written() {
+    let out = temp("no-fonts");
+    let empty = temp("no-fonts-dir");
+    let opts = BuildOptions {
+        out_dir: Some(out.clone()),
+        ..BuildOptions::default()
+    };
+    let mut fonts = FontCache::new(Some(empty.clone()));
+    let report = build(&examples().join("demo-county-2023"), &opts, &mut fonts);
+    let errors: Vec<_> = nianbao_watch::build::errors(&report).collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].id, "E-FONT");
+    let said = errors[0].hints.join("\n");
+    assert!(said.contains(&empty.display().to_string()), "{said}");
+    assert!(said.contains("--fonts"), "{said}");
+    let mut written: Vec<Format> = report.outputs.iter().map(|o| o.format).collect();
+    written.sort();
+    assert_eq!(written, [Format::Docx, Format::Xlsx]);
+    assert!(report.outputs.iter().all(|o| o.status == Written::Written));
+    assert!(!report.draft);
+    let files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(files.iter().all(|f| !f.ends_with(".pdf")), "{files:?}");
+    assert_eq!(files.len(), 2, "{files:?}");
 }

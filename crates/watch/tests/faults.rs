@@ -231,11 +231,13 @@ fn hostile_agency_names_give_safe_file_names() {
         stem.ends_with("2024年政府信息公开工作年度报告（草稿）"),
         "{stem}"
     );
+    // The longest agency the loader accepts (50 characters, E-TYPE beyond) is built, under a
+    // name within the limit.
     let dir = report("longname");
     edit_toml(
         &dir,
         "agency = \"某某县交通运输局\"",
-        &format!("agency = \"{}交通局\"", "某".repeat(85)),
+        &format!("agency = \"{}交通局\"", "某".repeat(47)),
     );
     let built = build(&dir, &opts(&[Format::Xlsx]), &mut FontCache::default());
     assert_eq!(
@@ -245,6 +247,8 @@ fn hostile_agency_names_give_safe_file_names() {
         built.outputs
     );
     assert!(built.outputs[0].path.is_file());
+    let name = built.outputs[0].path.file_name().unwrap().to_string_lossy();
+    assert!(name.len() <= 200 + ".xlsx".len(), "{name}");
     // Built as a draft (E-CHAR is an error), the name is the safe one; a second build is
     // not mistaken for a file open in Office.
     let dir = report("names");

@@ -1,9 +1,9 @@
 //! `word/document.xml`: title, blocks, tables, signature and the section properties.
 
-use nianbao_core::document::{CellContent, DocBlock, Document, Run, Table, DRAFT_MARK};
+use nianbao_core::document::{CellContent, DocBlock, Document, Imprint, Run, Table, DRAFT_MARK};
 use nianbao_core::typography as ty;
 
-use super::props::{Ind, PPr, RPr};
+use super::props::{Ind, PPr, RPr, Spacing};
 use super::styles::{
     self, STYLE_BODY, STYLE_HEADINGS, STYLE_TABLE_GRID, STYLE_TABLE_TEXT, STYLE_TITLE,
 };
@@ -47,6 +47,12 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
         // The signature must not stand alone on a page: the block before it keeps with it.
         let before_signature = matches!(doc.blocks.get(i + 1), Some(DocBlock::Signature { .. }));
         match block {
+            DocBlock::Imprint(imprint) => {
+                imprint_table(&mut x, imprint);
+                // Word anchors a floating table to the paragraph after it and wants one
+                // before the section properties.
+                x.empty("w:p", &[]);
+            }
             DocBlock::Heading { level, runs, .. } => {
                 let style = STYLE_HEADINGS[usize::from((*level).clamp(1, 4) - 1)];
                 let ppr = PPr {
@@ -80,9 +86,16 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
                 for _ in 0..ty::SIGNATURE_BLANK_LINES {
                     paragraph(&mut x, &keep, [], RPr::HINT);
                 }
-                let (agency_right, date_right) = signature_indents(agency, date);
+                // The lines every output sets (a long agency breaks where the PDF breaks it).
+                let lines = ty::signature_lines(agency);
+                let widest = lines
+                    .iter()
+                    .max_by_key(|l| half_widths(l))
+                    .map_or(agency.as_str(), String::as_str);
+                let (agency_right, date_right) = signature_indents(widest, date);
+                let agency = lines.join("\n");
                 for (text, right, keep_next) in
-                    [(agency, agency_right, true), (date, date_right, false)]
+                    [(&agency, agency_right, true), (date, date_right, false)]
                 {
                     let ppr = PPr {
                         keep_next,
@@ -179,6 +192,136 @@ pub(crate) fn signature_indents(agency: &str, date: &str) -> (u32, u32) {
     let (agency_x, date_x) = ty::signature_x(0.0, n, d, 2.0);
     let indent = |x: f32, w: f32| (-(x + w)).round().max(0.0) as u32 * 50;
     (indent(agency_x, n), indent(date_x, d))
+}
+
+/// The 版记 (GB/T 9704 §7.4) as a one-column table floating at the foot of the type area of
+/// the page it ends on: thick rules above and below, a thin one between its rows, none at
+/// the sides; 4号 仿宋; the 抄送 line indented one character each side with continuation
+/// lines under the first agency, the 印发机关 one character from the left and the 印发日期
+/// (a right tab) one from the right.
+fn imprint_table(x: &mut Xml, imprint: &Imprint) {
+    let size = ty::IMPRINT.size;
+    let ch = size.char_twips();
+    let indent = ty::IMPRINT_INDENT_CHARS * ch;
+    // Word places the table by `tblpYSpec="bottom"`; readers that ignore it (LibreOffice)
+    // by `tblpY`, its top below the type area's top: the type height less its lines (the
+    // 抄送 lines counted as Word breaks them, by width).
+    let cc_lines = imprint.cc.as_ref().map_or(0, |(label, names)| {
+        let hang = half_widths(label);
+        let first = (TYPE_WIDTH - 2 * indent) * 2 / ch - hang;
+        let rest = (TYPE_WIDTH - 2 * indent) * 2 / ch - hang;
+        let all = half_widths(names);
+        1 + all.saturating_sub(first).div_ceil(rest.max(1))
+    });
+    let height = (cc_lines + 1) * ty::IMPRINT_LINE_PITCH_TWIPS;
+    x.start("w:tbl", &[]);
+    x.start("w:tblPr", &[]);
+    x.empty(
+        "w:tblpPr",
+        &[
+            a("w:leftFromText", 0),
+            a("w:rightFromText", 0),
+            a("w:topFromText", 0),
+            a("w:bottomFromText", 0),
+            a("w:vertAnchor", "margin"),
+            // From the page edge, at the left margin: the same place as "margin" for Word,
+            // and what makes LibreOffice float a table as wide as the type area rather
+            // than set it inline (its import floats only narrower or page-anchored ones).
+            a("w:horzAnchor", "page"),
+            a("w:tblpX", MARGIN_LEFT),
+            a("w:tblpY", ty::TYPE_HEIGHT.twips().saturating_sub(height)),
+            a("w:tblpYSpec", "bottom"),
+        ],
+    );
+    x.empty("w:tblW", &[a("w:w", TYPE_WIDTH), a("w:type", "dxa")]);
+    x.empty("w:tblInd", &[a("w:w", 0), a("w:type", "dxa")]);
+    x.start("w:tblBorders", &[]);
+    let thick = ty::IMPRINT_RULE_THICK.eighth_points();
+    let thin = ty::IMPRINT_RULE_THIN.eighth_points();
+    for (edge, sz) in [
+        ("w:top", Some(thick)),
+        ("w:left", None),
+        ("w:bottom", Some(thick)),
+        ("w:right", None),
+        ("w:insideH", Some(thin)),
+        ("w:insideV", None),
+    ] {
+        match sz {
+            Some(sz) => x.empty(
+                edge,
+                &[
+                    a("w:val", "single"),
+                    a("w:sz", sz),
+                    a("w:space", 0),
+                    a("w:color", "000000"),
+                ],
+            ),
+            None => x.empty(edge, &[a("w:val", "nil")]),
+        }
+    }
+    x.end();
+    x.empty("w:tblLayout", &[a("w:type", "fixed")]);
+    styles::cell_margins(x, 0);
+    x.end();
+    x.start("w:tblGrid", &[]);
+    x.empty("w:gridCol", &[a("w:w", TYPE_WIDTH)]);
+    x.end();
+    let run = RPr {
+        size: Some(size.half_points()),
+        ..RPr::HINT
+    };
+    // Each line on one line of the body grid's pitch, as in the PDF.
+    let lines = Spacing {
+        line: ty::IMPRINT_LINE_PITCH_TWIPS,
+        rule: "exact",
+    };
+    let row = |x: &mut Xml, ppr: PPr, text: &str| {
+        x.start("w:tr", &[]);
+        x.start("w:trPr", &[]);
+        x.empty("w:cantSplit", &[]);
+        x.end();
+        x.start("w:tc", &[]);
+        x.start("w:tcPr", &[]);
+        x.empty("w:tcW", &[a("w:w", TYPE_WIDTH), a("w:type", "dxa")]);
+        x.empty("w:vAlign", &[a("w:val", "center")]);
+        x.end();
+        paragraph(x, &ppr, [(text, false)], run);
+        x.end();
+        x.end();
+    };
+    let base = PPr {
+        snap_to_grid: Some(false),
+        widow_control: Some(false),
+        spacing: Some(lines),
+        ..PPr::default()
+    };
+    if let Some((label, names)) = &imprint.cc {
+        let hang = half_widths(label) * ch / 2;
+        let ppr = PPr {
+            ind: Some(Ind {
+                left: Some(indent + hang),
+                right: Some(indent),
+                hanging: Some(hang),
+                ..Ind::default()
+            }),
+            jc: Some("both"),
+            ..base
+        };
+        row(x, ppr, &format!("{label}{names}"));
+    }
+    let ppr = PPr {
+        ind: Some(Ind {
+            left: Some(indent),
+            right: Some(indent),
+            ..Ind::default()
+        }),
+        // Tab stops are measured from the cell's edge, not from the indent (ECMA-376
+        // §17.3.1.37; Word and LibreOffice alike): one character in from the right edge.
+        right_tab: Some(TYPE_WIDTH - indent),
+        ..base
+    };
+    row(x, ppr, &format!("{}\t{}", imprint.printer, imprint.date));
+    x.end();
 }
 
 /// Column widths in twips: `weights` scaled to `total`, remainders given out largest first

@@ -113,6 +113,8 @@ pub(crate) struct Ind {
     pub first_line: Option<u32>,
     /// First-line indent in hundredths of a character.
     pub first_line_chars: Option<u32>,
+    /// Hanging indent: the first line starts this much left of the others.
+    pub hanging: Option<u32>,
 }
 
 /// Paragraph properties.
@@ -124,6 +126,8 @@ pub(crate) struct PPr {
     pub keep_next: bool,
     /// Widow/orphan control; off in the body so every page holds exactly 22 lines.
     pub widow_control: Option<bool>,
+    /// A right-aligned tab stop at this position (twips from the left indent's origin).
+    pub right_tab: Option<u32>,
     /// Snap to the document grid; off where the text is not 3号 (title, tables, footers):
     /// on a `linesAndChars` grid Word would otherwise space smaller characters at the body's
     /// pitch and give larger ones two grid cells each.
@@ -155,6 +159,11 @@ impl PPr {
         if let Some(on) = self.widow_control {
             on_off(x, "w:widowControl", on);
         }
+        if let Some(pos) = self.right_tab {
+            x.start("w:tabs", &[]);
+            x.empty("w:tab", &[a("w:val", "right"), a("w:pos", pos)]);
+            x.end();
+        }
         if let Some(on) = self.snap_to_grid {
             on_off(x, "w:snapToGrid", on);
         }
@@ -176,6 +185,7 @@ impl PPr {
                 ("w:rightChars", ind.right_chars),
                 ("w:firstLine", ind.first_line),
                 ("w:firstLineChars", ind.first_line_chars),
+                ("w:hanging", ind.hanging),
             ]
             .into_iter()
             .filter_map(|(name, value)| value.map(|v| a(name, v)))

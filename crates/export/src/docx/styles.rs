@@ -38,6 +38,7 @@ const TWO_CHAR_INDENT: Ind = Ind {
     right_chars: None,
     first_line: Some(ty::INDENT_CHARS * TWIPS_PER_BODY_CHAR),
     first_line_chars: Some(ty::INDENT_CHARS * 100),
+    hanging: None,
 };
 
 /// A face declared in the font table: the names come from the role; the rest is what Word
@@ -178,6 +179,7 @@ const BASE: StyleDef = StyleDef {
         style: None,
         keep_next: false,
         widow_control: None,
+        right_tab: None,
         snap_to_grid: None,
         spacing: None,
         ind: None,

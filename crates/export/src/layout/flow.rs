@@ -3,9 +3,10 @@
 
 use nianbao_core::typography as ty;
 
-use super::pages::{Line, Page};
+use super::pages::{Line, Page, Rule};
 use super::table::TableLayout;
-use super::{AREA_H, AREA_Y, EPS, LINES, PITCH};
+use super::text::ImprintLayout;
+use super::{AREA_H, AREA_W, AREA_X, AREA_Y, EPS, LINES, PITCH};
 
 /// A block measured and broken into lines, not yet placed on a page.
 pub(super) enum Prep {
@@ -17,6 +18,8 @@ pub(super) enum Prep {
     Table(TableLayout),
     /// Agency and date lines after a blank slot, kept together.
     Signature(Vec<Line>),
+    /// The 版记, at the foot of the page.
+    Imprint(ImprintLayout),
 }
 
 /// Least height the blocks need at the bottom of a page for a heading before them not to be
@@ -34,6 +37,7 @@ fn min_height(rest: &[Prep]) -> f32 {
         Some(Prep::Blank(n)) => *n as f32 * PITCH + min_height(&rest[1..]),
         Some(Prep::Table(t)) => t.first_chunk(),
         Some(Prep::Signature(_)) => (ty::SIGNATURE_BLANK_LINES + 1) as f32 * PITCH,
+        Some(Prep::Imprint(i)) => i.slots as f32 * PITCH,
     }
 }
 
@@ -56,6 +60,7 @@ impl Flow {
             Prep::Blank(n) => self.blank(*n),
             Prep::Table(t) => self.table(t),
             Prep::Signature(lines) => self.signature(lines),
+            Prep::Imprint(imprint) => self.imprint(imprint),
         }
     }
 
@@ -123,6 +128,32 @@ impl Flow {
             }
             self.y = (self.slot() + 1) as f32 * PITCH;
         }
+    }
+
+    /// The 版记 at the foot of this page, its last rule on the bottom edge of the type area
+    /// (GB/T 9704 §7.4.1), at least one empty line below what precedes it; on a new page
+    /// when this one has no room.
+    fn imprint(&mut self, imprint: &ImprintLayout) {
+        if !self.at_top() && self.free_slots() < imprint.slots + 1 {
+            self.new_page();
+        }
+        let top = AREA_Y + AREA_H - imprint.slots as f32 * PITCH;
+        let page = self.page();
+        for l in &imprint.lines {
+            let mut l = l.clone();
+            l.y += top;
+            page.lines.push(l);
+        }
+        for &(y, width) in &imprint.rules {
+            page.rules.push(Rule {
+                x1: AREA_X,
+                y1: top + y,
+                x2: AREA_X + AREA_W,
+                y2: top + y,
+                width,
+            });
+        }
+        self.y = AREA_H;
     }
 
     /// The signature's lines after its blank line, all on one page.

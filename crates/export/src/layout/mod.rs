@@ -169,6 +169,7 @@ fn prepare(doc: &Document, setter: &mut Setter<'_, '_>) -> Vec<Prep> {
                 let loc = placed(doc.signature_source.clone(), "落款");
                 preps.push(Prep::Signature(setter.signature(agency, date, &loc)));
             }
+            DocBlock::Imprint(imprint) => preps.push(Prep::Imprint(setter.imprint(imprint))),
         }
     }
     preps

@@ -32,6 +32,8 @@ pub enum LineKind {
     Cell,
     /// The signature (agency or date line).
     Signature,
+    /// A line of the 版记 (抄送, or the 印发机关 or 印发日期).
+    Imprint,
     /// The page number.
     PageNumber,
     /// The 草稿 mark of a draft.
@@ -47,6 +49,7 @@ impl LineKind {
             LineKind::Body => "body".into(),
             LineKind::Cell => "cell".into(),
             LineKind::Signature => "sign".into(),
+            LineKind::Imprint => "imprint".into(),
             LineKind::PageNumber => "page".into(),
             LineKind::Draft => "draft".into(),
         }
@@ -100,7 +103,7 @@ pub struct PlacedGlyph {
     pub ch: char,
 }
 
-/// A straight line (table border).
+/// A straight line (a table border, a rule of the 版记).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rule {
     /// Start x.

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use nianbao_core::document::{Run, DRAFT_MARK};
+use nianbao_core::document::{Imprint, Run, DRAFT_MARK};
 use nianbao_core::typography::{self as ty, Role, Side};
 use nianbao_core::{Diagnostic, Span};
 
@@ -15,6 +15,14 @@ use super::{
     PAGE_WIDTH, PITCH,
 };
 use crate::fonts::{FaceId, Faces};
+
+/// The 版记 set: lines (x final, y relative to its top), rules as (y relative to its top,
+/// stroke width), and the grid slots it fills.
+pub(super) struct ImprintLayout {
+    pub lines: Vec<Line>,
+    pub rules: Vec<(f32, f32)>,
+    pub slots: usize,
+}
 
 /// A shaped character: what the line breaker measures and the writer draws.
 #[derive(Clone, Copy, Debug)]
@@ -242,19 +250,83 @@ impl<'a, 'f> Setter<'a, 'f> {
     }
 
     /// The signature's agency and date lines, placed by [`ty::signature_x`] on the grid's
-    /// character pitch.
+    /// character pitch. An agency too long for one line is set in the lines
+    /// [`ty::signature_lines`] gives, each right-aligned, the date against the widest. A
+    /// missing glyph in the agency is reported at `loc` (its entry in `report.toml`).
     pub fn signature(&mut self, agency: &str, date: &str, loc: &Loc) -> Vec<Line> {
         let track = grid_tracking();
         let kind = LineKind::Signature;
-        let mut name = self.single(agency, ty::SIGNATURE, track, loc, kind);
+        let mut names: Vec<Line> = ty::signature_lines(agency)
+            .iter()
+            .map(|l| self.single(l, ty::SIGNATURE, track, loc, kind))
+            .collect();
         let date_loc = Loc::Place("落款".into());
         let mut day = self.single(date, ty::SIGNATURE, track, &date_loc, kind);
         let ch = BODY_SIZE + track;
-        (name.x, day.x) = ty::signature_x(AREA_X + AREA_W, name.width, day.width, ch);
-        for l in [&mut name, &mut day] {
+        let widest = names.iter().map(|l| l.width).fold(0.0, f32::max);
+        let (name_x, day_x) = ty::signature_x(AREA_X + AREA_W, widest, day.width, ch);
+        for l in &mut names {
+            l.x = name_x + widest - l.width;
+        }
+        day.x = day_x;
+        names.push(day);
+        for l in &mut names {
             l.y = baseline(0.0, PITCH, BODY_SIZE);
         }
-        vec![name, day]
+        names
+    }
+
+    /// The 版记 (GB/T 9704 §7.4): its lines on consecutive bands of the body pitch, y
+    /// relative to the top of the first band, and the rules between them.
+    pub fn imprint(&mut self, imprint: &Imprint) -> ImprintLayout {
+        let loc = Loc::Place("版记".into());
+        let style = ty::IMPRINT;
+        let size = style.size.pt();
+        let indent = ty::IMPRINT_INDENT_CHARS as f32 * size;
+        let band = |k: usize| baseline(k as f32 * PITCH, PITCH, size);
+        let mut lines = Vec::new();
+        let mut rules = vec![(0.0, ty::IMPRINT_RULE_THICK.pt())];
+        if let Some((label, names)) = &imprint.cc {
+            // “抄送：” hangs: continuation lines start under the first agency.
+            let hang: f32 = self
+                .shape(&[(label.as_str(), false)], style.role, size, &loc)
+                .iter()
+                .map(|s| s.advance)
+                .sum();
+            let text = format!("{label}{names}");
+            let shaped = self.shape(&[(text.as_str(), false)], style.role, size, &loc);
+            let m = Measure {
+                width: AREA_W - 2.0 * indent - hang,
+                indent: -hang,
+                tracking: 0.0,
+                justify: true,
+                size,
+            };
+            let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
+            for (k, bl) in break_lines(&items, &m).iter().enumerate() {
+                let x0 = AREA_X + indent + hang;
+                let mut l = self.line(LineKind::Imprint, &shaped, bl, x0, size);
+                l.y = band(k);
+                lines.push(l);
+            }
+            rules.push((lines.len() as f32 * PITCH, ty::IMPRINT_RULE_THIN.pt()));
+        }
+        let k = lines.len();
+        let mut printer = self.single(&imprint.printer, style, 0.0, &loc, LineKind::Imprint);
+        let mut date = self.single(&imprint.date, style, 0.0, &loc, LineKind::Imprint);
+        printer.x = AREA_X + indent;
+        date.x = AREA_X + AREA_W - indent - date.width;
+        printer.y = band(k);
+        date.y = band(k);
+        lines.push(printer);
+        lines.push(date);
+        let height = (k + 1) as f32 * PITCH;
+        rules.push((height, ty::IMPRINT_RULE_THICK.pt()));
+        ImprintLayout {
+            lines,
+            rules,
+            slots: k + 1,
+        }
     }
 
     /// Page number `number` below the type area, on the side and inset GB/T 9704 gives.

@@ -59,10 +59,15 @@ pub(super) fn page_content(
     fonts: &BTreeMap<FaceId, Embedded<'_>>,
 ) -> Vec<u8> {
     let mut c = String::new();
-    if !page.rules.is_empty() {
-        let w = page.rules[0].width;
+    if let Some(first) = page.rules.first() {
+        let mut w = first.width;
         let _ = writeln!(c, "q 0 G {} w 0 J", num(w));
         for r in &page.rules {
+            // One path per line width: the 版记's thin rule between its thick ones.
+            if r.width != w {
+                w = r.width;
+                let _ = writeln!(c, "S {} w", num(w));
+            }
             let _ = writeln!(
                 c,
                 "{} {} m {} {} l",

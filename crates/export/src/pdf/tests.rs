@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use lopdf::content::Content;
-use nianbao_core::document::{self, CellContent, DocBlock, Run};
+use nianbao_core::document::{self, CellContent, DocBlock, Imprint, Run};
 use nianbao_core::sample::sample_report;
 use nianbao_core::source::FileId;
 use nianbao_core::{Document, Span};
@@ -222,6 +222,13 @@ fn expected_pieces(doc: &Document) -> Vec<(bool, String)> {
             DocBlock::Signature { agency, date } => {
                 out.push((true, squash(agency)));
                 out.push((true, squash(date)));
+            }
+            DocBlock::Imprint(i) => {
+                if let Some((label, names)) = &i.cc {
+                    out.push((true, squash(&format!("{label}{names}"))));
+                }
+                out.push((true, squash(&i.printer)));
+                out.push((true, squash(&i.date)));
             }
         }
     }
@@ -941,6 +948,179 @@ fn signature_is_set_per_gb9704() {
         .collect();
     assert!((sig[1].x + sig[1].width - (right_edge() - 2.0 * ch)).abs() < 0.2);
     assert!((sig[0].x - (sig[1].x - 2.0 * ch)).abs() < 0.2);
+}
+
+fn imprint_block(cc: &str) -> DocBlock {
+    DocBlock::Imprint(Imprint {
+        cc: (!cc.is_empty()).then(|| ("抄送：".to_string(), cc.to_string())),
+        printer: "示范县人民政府办公室".into(),
+        date: "2025年3月20日印发".into(),
+    })
+}
+
+/// The 版记 per GB/T 9704 §7.4 at the foot of the last page: the last rule on the bottom
+/// edge of the type area, rules as wide as it (thick, thin, thick), 4号; the 抄送 line one
+/// character in, continuation lines under the first agency; 印发机关 one character from the
+/// left, 印发日期 one from the right; every line on the body pitch; the text reads back.
+#[test]
+fn imprint_sits_at_the_foot_of_the_last_page() {
+    let cc = "县人民政府办公室，县政务公开领导小组办公室，市交通运输局，县纪委监委驻县政府办公室纪检监察组。";
+    let doc = doc_with(vec![
+        para("本年度未收取信息处理费。"),
+        DocBlock::Signature {
+            agency: "示范县人民政府办公室".into(),
+            date: "2025年3月20日".into(),
+        },
+        imprint_block(cc),
+    ]);
+    let pages = pages_of(&doc);
+    assert_eq!(pages.len(), 1);
+    let last = pages.last().unwrap();
+    let size = 14.0;
+    let lines: Vec<&Line> = last
+        .lines
+        .iter()
+        .filter(|l| l.kind == LineKind::Imprint)
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    // Same page as the signature when it has room.
+    assert!(last.lines.iter().any(|l| l.kind == LineKind::Signature));
+    let (cc1, cc2, printer, date) = (lines[0], lines[1], lines[2], lines[3]);
+    assert_eq!(format!("{}{}", cc1.text, cc2.text), format!("抄送：{cc}"));
+    assert!((cc1.x - (AREA_X + size)).abs() < 0.01);
+    assert!((cc2.x - (AREA_X + 4.0 * size)).abs() < 0.5, "{}", cc2.x);
+    assert!(cc1.full && (cc1.x + cc1.width - (right_edge() - size)).abs() < 0.01);
+    assert!((printer.x - (AREA_X + size)).abs() < 0.01);
+    assert!((date.x + date.width - (right_edge() - size)).abs() < 0.01);
+    assert_eq!(printer.y, date.y);
+    assert!((cc2.y - cc1.y - PITCH).abs() < 0.01 && (printer.y - cc2.y - PITCH).abs() < 0.01);
+    for l in &lines {
+        assert!(l.runs.iter().all(|r| r.size == size));
+    }
+    let rules: Vec<&Rule> = last.rules.iter().collect();
+    let ys: Vec<f32> = rules.iter().map(|r| r.y1).collect();
+    let bottom = AREA_Y + AREA_H;
+    assert_eq!(ys.len(), 3, "{ys:?}");
+    assert!((ys[2] - bottom).abs() < 0.01);
+    assert!((ys[1] - (bottom - PITCH)).abs() < 0.01);
+    assert!((ys[0] - (bottom - 3.0 * PITCH)).abs() < 0.01);
+    let widths: Vec<f32> = rules
+        .iter()
+        .map(|r| (r.width * 100.0).round() / 100.0)
+        .collect();
+    assert_eq!(widths, [0.99, 0.71, 0.99]);
+    for r in &rules {
+        assert!((r.x1 - AREA_X).abs() < 0.01 && (r.x2 - right_edge()).abs() < 0.01);
+        assert_eq!(r.y1, r.y2);
+    }
+    // Text between the rules: each line's baseline inside its band.
+    assert!(cc1.y > ys[0] && cc2.y < ys[1] && printer.y > ys[1] && printer.y < ys[2]);
+    // The written PDF strokes each rule with its own width (PDF y from the bottom).
+    let out = export(&doc, fonts()).unwrap();
+    let drawn = stroked_lines(&out.bytes);
+    let want: Vec<(f32, f32)> = rules
+        .iter()
+        .map(|r| (PAGE_HEIGHT - r.y1, r.width))
+        .collect();
+    assert_eq!(drawn.len(), want.len(), "{drawn:?}");
+    for ((y, w), (wy, ww)) in drawn.iter().zip(&want) {
+        assert!((y - wy).abs() < 0.01 && (w - ww).abs() < 0.01, "{drawn:?}");
+    }
+    let mut full = sample();
+    full.blocks.push(imprint_block(cc));
+    assert_reads_back(&full);
+}
+
+/// The first page's straight lines as the content stream strokes them: (y of the start, the
+/// line width in force at the `S` that strokes it).
+fn stroked_lines(bytes: &[u8]) -> Vec<(f32, f32)> {
+    let pdf = lopdf::Document::load_mem(bytes).expect("parse pdf");
+    let (_, page_id) = pdf.get_pages().into_iter().next().expect("a page");
+    let content = Content::decode(&pdf.get_page_content(page_id)).expect("content");
+    let num = |o: &lopdf::Object| o.as_float().expect("number");
+    let (mut width, mut path, mut out) = (1.0, Vec::new(), Vec::new());
+    for op in &content.operations {
+        match op.operator.as_str() {
+            "w" => width = num(&op.operands[0]),
+            "m" => path.push(num(&op.operands[1])),
+            "S" => out.extend(path.drain(..).map(|y| (y, width))),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Without room below the signature the 版记 goes to the foot of a page of its own; without
+/// 抄送 it is the 印发 line between two thick rules.
+#[test]
+fn imprint_without_room_takes_a_new_page() {
+    let mut doc = sample();
+    let n = pages_of(&doc).len();
+    let sig = doc.blocks.pop().unwrap();
+    // Fill the last page until the signature ends on its last lines.
+    let mut filled = doc.clone();
+    loop {
+        let mut d = filled.clone();
+        d.blocks.push(sig.clone());
+        let pages = pages_of(&d);
+        let last = pages.last().unwrap();
+        let y = last
+            .lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Signature)
+            .map(|l| l.y)
+            .fold(0.0, f32::max);
+        if pages.len() == n && y > AREA_Y + AREA_H - 2.0 * PITCH {
+            filled = d;
+            break;
+        }
+        assert!(pages.len() == n, "overshot");
+        filled.blocks.push(para("本年度继续加强政府信息公开工作。"));
+    }
+    filled.blocks.push(imprint_block(""));
+    let pages = pages_of(&filled);
+    assert_eq!(pages.len(), n + 1);
+    let last = pages.last().unwrap();
+    let kinds: Vec<LineKind> = last.lines.iter().map(|l| l.kind).collect();
+    assert_eq!(
+        kinds,
+        [LineKind::Imprint, LineKind::Imprint, LineKind::PageNumber]
+    );
+    assert_eq!(last.rules.len(), 2);
+    assert!(last.rules.iter().all(|r| (r.width - 0.99).abs() < 0.01));
+    assert!((last.rules[1].y1 - (AREA_Y + AREA_H)).abs() < 0.01);
+    assert!((last.rules[0].y1 - (AREA_Y + AREA_H - PITCH)).abs() < 0.01);
+}
+
+/// A signing agency too long for a line (about 35 characters used to run off the left edge)
+/// breaks into balanced lines, each right-indented two characters, the date two characters
+/// right of the wider line's start; nothing leaves the type area.
+#[test]
+fn long_signature_breaks_into_right_aligned_lines() {
+    let agency = "某某县交通运输局机关党委办公室某某某某某某某某某某某某某某某某某某某某某某";
+    let mut doc = sample();
+    if let Some(DocBlock::Signature { agency: a, .. }) = doc.blocks.last_mut() {
+        *a = agency.into();
+    }
+    let pages = pages_of(&doc);
+    let sig: Vec<&Line> = pages
+        .last()
+        .unwrap()
+        .lines
+        .iter()
+        .filter(|l| l.kind == LineKind::Signature)
+        .collect();
+    assert_eq!(sig.len(), 3);
+    assert_eq!(format!("{}{}", sig[0].text, sig[1].text), agency);
+    let ch = AREA_W / CHARS as f32;
+    for l in &sig[..2] {
+        assert!((l.x + l.width - (right_edge() - 2.0 * ch)).abs() < 0.2);
+        assert!(l.x >= AREA_X);
+    }
+    let start = sig[0].x.min(sig[1].x);
+    assert!((sig[2].x - (start + 2.0 * ch)).abs() < 0.2);
+    assert!((sig[1].y - sig[0].y - PITCH).abs() < 0.01);
+    assert_reads_back(&doc);
 }
 
 #[test]

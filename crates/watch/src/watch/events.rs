@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, EventKind, MetadataKind, ModifyKind};
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
 use notify::Event;
 
 /// Whether `path` names an editor's temporary, backup or lock file, or a temp file of our own
@@ -95,10 +95,12 @@ pub fn watch_dirs(inputs: &[PathBuf], exists: impl Fn(&Path) -> bool) -> BTreeSe
 
 /// Whether an event of this kind can mean that a file's content or presence changed.
 ///
-/// Reads (`Access`, including notify 8's open/close events and access-time updates) do not
-/// count: our own build reads every input, and counting those would rebuild forever.
+/// Reads (`Access`, including notify 8's open events, closes after reading and access-time
+/// updates) do not count: our own build reads every input, and counting those would rebuild
+/// forever. A close after writing counts: it is how an in-place save ends (see [`settles`]).
 pub fn kind_counts(kind: &EventKind) -> bool {
     match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
         EventKind::Access(AccessKind::Any | AccessKind::Read)
         | EventKind::Access(AccessKind::Open(_) | AccessKind::Close(_) | AccessKind::Other) => {
             false
@@ -185,15 +187,31 @@ pub fn classify(event: &Event, interest: &Interest) -> Changes {
     }
 }
 
+/// Whether the event closes an input that was open for writing: the writer is done with it,
+/// so its content is complete and a build can start at once, without a quiet period.
+///
+/// An in-place save (nano, Notepad, VS Code, `std::fs::write`, vim with `backupcopy=yes`, and
+/// vim's rename-then-write save, whose last step writes the file anew) ends with exactly this
+/// event. Renames and removals have no such end marker (a rename-over save is two renames,
+/// and the file is missing between them), so they keep the quiet period. Only Linux (inotify)
+/// reports closes; on Windows and macOS every change waits out the quiet period.
+pub fn settles(event: &Event, interest: &Interest) -> bool {
+    matches!(
+        event.kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+    ) && event.paths.iter().any(|p| interest.matches(p))
+}
+
 /// Collects changes until the file system has been quiet for `quiet`, but never holds a change
 /// longer than `max_delay` (an editor or a sync tool writing continuously must not starve
-/// rebuilds). The clock is passed in.
+/// rebuilds). A batch that [`Batch::settle`]d is due at once. The clock is passed in.
 #[derive(Debug)]
 pub struct Batch {
     quiet: Duration,
     max_delay: Duration,
     first: Option<Instant>,
     last: Option<Instant>,
+    settled: Option<Instant>,
     changes: Changes,
 }
 
@@ -205,6 +223,7 @@ impl Batch {
             max_delay,
             first: None,
             last: None,
+            settled: None,
             changes: Changes::default(),
         }
     }
@@ -219,10 +238,20 @@ impl Batch {
         self.changes.merge(changes);
     }
 
+    /// Makes a pending batch due at `now`: an input was closed after writing ([`settles`]).
+    /// Nothing pending: nothing to do (the change that closed it was recorded with
+    /// [`Batch::add`] first).
+    pub fn settle(&mut self, now: Instant) {
+        if self.first.is_some() {
+            self.settled.get_or_insert(now);
+        }
+    }
+
     /// When the batch is due, if anything is pending.
     pub fn deadline(&self) -> Option<Instant> {
         let (first, last) = (self.first?, self.last?);
-        Some((last + self.quiet).min(first + self.max_delay))
+        let timed = (last + self.quiet).min(first + self.max_delay);
+        Some(self.settled.map_or(timed, |s| s.min(timed)))
     }
 
     /// Whether the batch should be built at `now`.
@@ -234,6 +263,7 @@ impl Batch {
     pub fn take(&mut self) -> Changes {
         self.first = None;
         self.last = None;
+        self.settled = None;
         std::mem::take(&mut self.changes)
     }
 }
@@ -242,7 +272,7 @@ impl Batch {
 mod tests {
     use super::*;
     use notify::event::Flag;
-    use notify::event::{AccessMode, CreateKind, DataChange, RemoveKind, RenameMode};
+    use notify::event::{CreateKind, DataChange, RemoveKind, RenameMode};
 
     #[test]
     fn temp_file_patterns() {
@@ -401,7 +431,7 @@ mod tests {
             ),
             (
                 EventKind::Access(AccessKind::Close(AccessMode::Write)),
-                false,
+                true,
             ),
             (EventKind::Access(AccessKind::Read), false),
             (EventKind::Access(AccessKind::Any), false),
@@ -452,7 +482,7 @@ mod tests {
             // In-place write.
             (open, vec![r], vec![]),
             (data, vec![r], vec![r]),
-            (close_w, vec![r], vec![]),
+            (close_w, vec![r], vec![r]),
             // Write to temp + rename over (VS Code, JetBrains).
             (create, vec!["/w/demo-2024/report.toml___jb_tmp___"], vec![]),
             (data, vec!["/w/demo-2024/report.toml___jb_tmp___"], vec![]),
@@ -558,5 +588,111 @@ mod tests {
         // The next batch starts its own clock.
         b.add(at(500), change("/w/a"));
         assert_eq!(b.deadline(), Some(at(530)));
+    }
+
+    /// Each save style's events as inotify reports them, fed to a batch at 1 ms steps: when
+    /// is the batch due? A close after writing an input ends the wait; renames and removals
+    /// wait out the quiet period (30 ms after the last event that counts).
+    #[test]
+    fn close_after_write_builds_at_once_renames_wait_for_quiet() {
+        let i = interest();
+        let r = "/w/demo-2024/report.toml";
+        let data = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let from = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        let to = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        let both = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        let create = EventKind::Create(CreateKind::File);
+        let remove = EventKind::Remove(RemoveKind::File);
+        let open = EventKind::Access(AccessKind::Open(AccessMode::Any));
+        let close_w = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        let close_r = EventKind::Access(AccessKind::Close(AccessMode::Read));
+        let tmp = "/w/demo-2024/report.toml___jb_tmp___";
+        let old = "/w/demo-2024/report.toml___jb_old___";
+        let backup = "/w/demo-2024/report.toml~";
+        type Events<'a> = Vec<(EventKind, Vec<&'a str>)>;
+        // (save, events, due this many ms after the first event; None: nothing to build)
+        let cases: Vec<(&str, Events, Option<u64>)> = vec![
+            (
+                "in place",
+                vec![(open, vec![r]), (data, vec![r]), (close_w, vec![r])],
+                Some(2),
+            ),
+            (
+                "in place, two writes",
+                vec![(data, vec![r]), (data, vec![r]), (close_w, vec![r])],
+                Some(2),
+            ),
+            (
+                "rename over (JetBrains)",
+                vec![
+                    (create, vec![tmp]),
+                    (data, vec![tmp]),
+                    (close_w, vec![tmp]),
+                    (from, vec![r]),
+                    (to, vec![old]),
+                    (both, vec![tmp, r]),
+                    (remove, vec![old]),
+                ],
+                Some(5 + 30),
+            ),
+            (
+                "vim rename, then write anew",
+                vec![
+                    (create, vec!["/w/demo-2024/4913"]),
+                    (remove, vec!["/w/demo-2024/4913"]),
+                    (both, vec![r, backup]),
+                    (create, vec![r]),
+                    (data, vec![r]),
+                    (close_w, vec![r]),
+                    (remove, vec![backup]),
+                ],
+                Some(5),
+            ),
+            ("delete", vec![(remove, vec![r])], Some(30)),
+            // Our own build reads the inputs; an editor writes its swap file.
+            (
+                "reads and temp files",
+                vec![
+                    (open, vec![r]),
+                    (close_r, vec![r]),
+                    (data, vec!["/w/demo-2024/.report.toml.swp"]),
+                    (close_w, vec!["/w/demo-2024/.report.toml.swp"]),
+                ],
+                None,
+            ),
+        ];
+        let ms = Duration::from_millis;
+        let t0 = Instant::now();
+        for (save, events, want) in cases {
+            let mut b = Batch::new(ms(30), ms(300));
+            for (n, (kind, paths)) in events.into_iter().enumerate() {
+                let mut e = Event::new(kind);
+                for p in paths {
+                    e = e.add_path(PathBuf::from(p));
+                }
+                let now = t0 + ms(n as u64);
+                b.add(now, classify(&e, &i));
+                if settles(&e, &i) {
+                    b.settle(now);
+                }
+            }
+            assert_eq!(b.deadline(), want.map(|w| t0 + ms(w)), "{save}");
+        }
+
+        // Settling an empty batch does nothing; a settled batch's next one waits again.
+        let mut b = Batch::new(ms(30), ms(300));
+        b.settle(t0);
+        assert_eq!(b.deadline(), None);
+        let change = Changes {
+            paths: [PathBuf::from(r)].into(),
+            rescan: false,
+        };
+        b.add(t0, change.clone());
+        b.settle(t0 + ms(1));
+        b.add(t0 + ms(2), change.clone());
+        assert!(b.due(t0 + ms(1)));
+        b.take();
+        b.add(t0 + ms(10), change);
+        assert_eq!(b.deadline(), Some(t0 + ms(40)));
     }
 }

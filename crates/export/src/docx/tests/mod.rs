@@ -9,12 +9,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use nianbao_core::document::{self, Cell, CellContent, DocBlock, Document, Run, Table};
+use nianbao_core::document::{self, Cell, CellContent, DocBlock, Document, Imprint, Run, Table};
 use nianbao_core::format;
 use nianbao_core::sample::sample_report;
+use nianbao_core::typography as ty;
 
 use super::body::{column_widths, signature_indents};
-use super::{export, CHAR_SPACE, LINE_PITCH, TYPE_WIDTH};
+use super::{export, CHAR_SPACE, LINE_PITCH, MARGIN_LEFT, TYPE_WIDTH};
 use dom::{parse, pretty, El};
 
 fn sample() -> Document {
@@ -779,6 +780,10 @@ fn expected_items(doc: &Document) -> Vec<Item> {
                 out.push(plain("", agency));
                 out.push(plain("", date));
             }
+            DocBlock::Imprint(_) => {
+                out.push(plain("<table>", ""));
+                out.push(plain("", ""));
+            }
         }
     }
     out
@@ -871,6 +876,109 @@ fn signature_is_right_indented_per_gbt_9704() {
     for p in [paras[n - 4], blank, agency] {
         assert!(p.child("w:pPr").unwrap().child("w:keepNext").is_some());
     }
+}
+
+fn with_imprint(agency: &str) -> Document {
+    let mut doc = sample();
+    if let Some(DocBlock::Signature { agency: a, .. }) = doc.blocks.last_mut() {
+        *a = agency.to_string();
+    }
+    doc.blocks.push(DocBlock::Imprint(Imprint {
+        cc: Some((
+            "抄送：".into(),
+            "县人民政府办公室，县政务公开办公室。".into(),
+        )),
+        printer: "示范县人民政府办公室".into(),
+        date: "2025年3月20日印发".into(),
+    }));
+    doc
+}
+
+/// The 版记: a table floating at the foot of the type area (Word: `tblpYSpec="bottom"`;
+/// readers without it: `tblpY`), as wide as the type area, thick rules above and below and a
+/// thin one between, none at the sides; 4号; 抄送 hanging under the first agency; the
+/// 印发日期 on a right tab one character in.
+#[test]
+fn imprint_is_a_table_at_the_foot_of_the_type_area() {
+    let doc = with_imprint("示范县人民政府办公室");
+    let pkg = Pkg::of(&doc);
+    check_schema(&pkg);
+    let tbl = pkg.body().all("w:tbl").last().unwrap();
+    let tpr = tbl.child("w:tblPr").unwrap();
+    let pos = tpr.child("w:tblpPr").unwrap();
+    assert_eq!(pos.attr("w:tblpYSpec"), Some("bottom"));
+    assert_eq!(pos.attr("w:vertAnchor"), Some("margin"));
+    assert_eq!(pos.attr("w:horzAnchor"), Some("page"));
+    assert_eq!(pos.attr("w:tblpX"), Some(MARGIN_LEFT.to_string().as_str()));
+    // Two lines of the grid above the bottom of the type area.
+    let y = ty::TYPE_HEIGHT.twips() - 2 * ty::LINE_PITCH_TWIPS;
+    assert_eq!(pos.attr("w:tblpY"), Some(y.to_string().as_str()));
+    assert_eq!(
+        tpr.child("w:tblW").unwrap().attr("w:w"),
+        Some(TYPE_WIDTH.to_string().as_str())
+    );
+    let borders = tpr.child("w:tblBorders").unwrap();
+    let edge = |name: &str| {
+        let b = borders.child(name).unwrap();
+        (
+            b.attr("w:val").unwrap().to_string(),
+            b.attr("w:sz").map(str::to_string),
+        )
+    };
+    assert_eq!(edge("w:top"), ("single".into(), Some("8".into())));
+    assert_eq!(edge("w:bottom"), ("single".into(), Some("8".into())));
+    assert_eq!(edge("w:insideH"), ("single".into(), Some("6".into())));
+    for side in ["w:left", "w:right", "w:insideV"] {
+        assert_eq!(edge(side), ("nil".into(), None));
+    }
+    let paras: Vec<&El> = tbl.find_all("w:p");
+    assert_eq!(paras.len(), 2);
+    assert_eq!(paras[0].wt(), "抄送：县人民政府办公室，县政务公开办公室。");
+    assert_eq!(paras[1].wt(), "示范县人民政府办公室2025年3月20日印发");
+    assert!(!paras[1].find_all("w:tab").is_empty());
+    // The right tab one character (280 twips) in from the type area's right edge, measured
+    // from the cell's left edge as tab stops are.
+    let tab = paras[1]
+        .child("w:pPr")
+        .unwrap()
+        .child("w:tabs")
+        .unwrap()
+        .child("w:tab")
+        .unwrap();
+    assert_eq!(tab.attr("w:val"), Some("right"));
+    assert_eq!(
+        tab.attr("w:pos"),
+        Some((TYPE_WIDTH - 280).to_string().as_str())
+    );
+    let ind = paras[0].child("w:pPr").unwrap().child("w:ind").unwrap();
+    // 4号 is 280 twips a character: one character in, hanging by the three of “抄送：”.
+    assert_eq!(ind.attr("w:left"), Some("1120"));
+    assert_eq!(ind.attr("w:hanging"), Some("840"));
+    assert_eq!(ind.attr("w:right"), Some("280"));
+    for r in tbl.find_all("w:r") {
+        let rpr = r.child("w:rPr").unwrap();
+        assert_eq!(rpr.val("w:sz"), Some("28"));
+    }
+}
+
+/// A signing agency too long for a line breaks where the PDF breaks it (a `w:br`), the
+/// date placed against the wider line.
+#[test]
+fn long_signature_breaks_into_lines() {
+    let agency = "某某县交通运输局机关党委办公室某某某某某某某某某某某某某某某某某某某某某某";
+    let doc = with_imprint(agency);
+    let pkg = Pkg::of(&doc);
+    let paras: Vec<&El> = pkg.body().all("w:p").collect();
+    let sig = paras
+        .iter()
+        .find(|p| p.wt() == agency)
+        .expect("the agency paragraph");
+    assert_eq!(sig.find_all("w:br").len(), 1);
+    let lines = ty::signature_lines(agency);
+    assert_eq!(lines.len(), 2);
+    let (right, _) = signature_indents(&lines[0], "2025年3月20日");
+    let ind = sig.child("w:pPr").unwrap().child("w:ind").unwrap();
+    assert_eq!(ind.attr("w:rightChars"), Some(right.to_string().as_str()));
 }
 
 #[test]
