@@ -1,6 +1,6 @@
 # Everyday tasks. Every recipe is a plain cargo/shell command, so nothing needs `just` itself.
 
-# Build the demo county report (DOCX, PDF, XLSX) into examples/demo-county-2024/out/
+# Build the demo county report (DOCX, PDF, XLSX, HTML and the checksum list) into examples/demo-county-2024/out/
 demo:
     cargo run -p nianbao -- build examples/demo-county-2024
 

@@ -3,10 +3,12 @@
 #
 #   scripts/make-fonts.sh
 #
-# Downloads texlive-lang-chinese (Fandol fonts, GPL-3 + font exception) and
-# fonts-noto-cjk (Noto CJK, SIL OFL 1.1) with `apt-get download`, extracts them
-# with `dpkg -x` (nothing is installed), copies FandolFang/FandolKai unmodified,
-# and makes three renamed subsets of Noto CJK with fontTools' pyftsubset.
+# Downloads texlive-lang-chinese (Fandol fonts, GPL-3 + font exception),
+# fonts-noto-cjk (Noto CJK, SIL OFL 1.1) and fonts-liberation2 (Liberation Serif,
+# SIL OFL 1.1) with `apt-get download`, extracts them with `dpkg -x` (nothing is
+# installed), copies FandolFang/FandolKai unmodified, makes three renamed subsets
+# of Noto CJK and one renamed Latin subset of Liberation Serif (the Times-metric
+# face for digits and Latin letters) with fontTools' pyftsubset.
 # Running it twice gives byte-identical files.
 #
 # Environment:
@@ -23,6 +25,7 @@ OUT="$ROOT/fonts"
 FONTTOOLS_VERSION=4.68.0
 TEXLIVE_PKG="texlive-lang-chinese=2022.20230122-1"
 NOTO_PKG="fonts-noto-cjk=1:20220127+repack1-1"
+LIBERATION_PKG="fonts-liberation2=2.1.5-1"
 # Fixed timestamp written to head.created/head.modified of the subsets:
 # 2022-01-27T00:00:00Z, the fonts-noto-cjk upstream release date.
 export SOURCE_DATE_EPOCH=1643241600
@@ -34,6 +37,7 @@ declare -A INPUT_SHA256=(
   [NotoSansCJK-Regular.ttc]=b76b0433203017ca80401b2ee0dd69350349871c4b19d504c34dbdd80541690a
   [NotoSerifCJK-Regular.ttc]=a04178ec485dffdff7cc0c0c20e1fce9202d7e2160d805e8e44a4c8841c58481
   [NotoSerifCJK-Bold.ttc]=a5d4b046c127da3d7c72f98b46c41489cd29bf52abfdf18aba920903e920d4ac
+  [LiberationSerif-Regular.ttf]=29d12439831b7f59194efec85872f24f54eff05738933f9a860220d2abff88ba
 )
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/make-fonts.XXXXXX")"
@@ -45,14 +49,15 @@ if [[ -n "${DEB_DIR:-}" ]]; then
   DEBS="$DEB_DIR"
 else
   DEBS="$WORK/debs"; mkdir -p "$DEBS"
-  if ! (cd "$DEBS" && apt-get download "$TEXLIVE_PKG" "$NOTO_PKG"); then
+  if ! (cd "$DEBS" && apt-get download "$TEXLIVE_PKG" "$NOTO_PKG" "$LIBERATION_PKG"); then
     echo "apt-get download failed; running apt-get update and retrying" >&2
     apt-get update -qq
-    (cd "$DEBS" && apt-get download "$TEXLIVE_PKG" "$NOTO_PKG")
+    (cd "$DEBS" && apt-get download "$TEXLIVE_PKG" "$NOTO_PKG" "$LIBERATION_PKG")
   fi
 fi
 X="$WORK/x"; mkdir -p "$X"
-for deb in "$DEBS"/texlive-lang-chinese_*.deb "$DEBS"/fonts-noto-cjk_*.deb; do
+for deb in "$DEBS"/texlive-lang-chinese_*.deb "$DEBS"/fonts-noto-cjk_*.deb \
+           "$DEBS"/fonts-liberation2_*.deb; do
   [[ -f "$deb" ]] || { echo "missing $deb" >&2; exit 1; }
   dpkg -x "$deb" "$X"
 done
@@ -60,6 +65,8 @@ FANDOL_DIR="$X/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
 FANDOL_DOC="$X/usr/share/doc/texlive-doc/fonts/fandol"
 NOTO_DIR="$X/usr/share/fonts/opentype/noto"
 NOTO_COPYRIGHT="$X/usr/share/doc/fonts-noto-cjk/copyright"
+LIBERATION_DIR="$X/usr/share/fonts/truetype/liberation2"
+LIBERATION_COPYRIGHT="$X/usr/share/doc/fonts-liberation2/copyright"
 
 check_sha() {
   local f="$1" want="${INPUT_SHA256[$(basename "$1")]}" got
@@ -71,7 +78,7 @@ check_sha() {
 }
 for f in "$FANDOL_DIR/FandolFang-Regular.otf" "$FANDOL_DIR/FandolKai-Regular.otf" \
          "$NOTO_DIR/NotoSansCJK-Regular.ttc" "$NOTO_DIR/NotoSerifCJK-Regular.ttc" \
-         "$NOTO_DIR/NotoSerifCJK-Bold.ttc"; do
+         "$NOTO_DIR/NotoSerifCJK-Bold.ttc" "$LIBERATION_DIR/LiberationSerif-Regular.ttf"; do
   check_sha "$f"
 done
 
@@ -294,6 +301,86 @@ in their names.
 open(out, "w", encoding="utf-8").write(head + ofl)
 PYEOF
 chmod 644 "$OUT/noto/OFL.txt"
+
+# ---- 7. Latin: Liberation Serif Regular (Times New Roman metrics), renamed subset --
+# Digits and Latin letters of 仿宋 and 楷体 text (GB/T 9704 practice: Times New Roman).
+# Liberation Serif is metric-compatible with Times New Roman, so a line measures the
+# same as in Word with Times New Roman. Its Reserved Font Names ("Liberation"; "Tinos"
+# for the Google digitisation) may not name a Modified Version: the subset is
+# "Nianbao Serif".
+echo "latin: Liberation Serif Regular, Basic Latin + Latin-1 + punctuation"
+mkdir -p "$OUT/latin"
+"$PY" -m fontTools.subset "$LIBERATION_DIR/LiberationSerif-Regular.ttf" \
+  --unicodes='U+0020-007E,U+00A0-00FF,U+2010-2027,U+2030-203A,U+20AC,U+2122' \
+  --no-hinting --layout-features= --drop-tables+=GSUB,GPOS,GDEF,kern,DSIG \
+  --name-IDs='*' --name-languages=0x0409 --notdef-outline --recommended-glyphs \
+  --no-recalc-timestamp --output-file="$WORK/latin.ttf"
+"$PY" - "$WORK/latin.ttf" "$OUT/latin/NianbaoSerif-Regular.ttf" <<'PYEOF'
+import os, sys
+from fontTools.ttLib import TTFont
+from fontTools.misc.timeTools import timestampSinceEpoch
+src, dst = sys.argv[1:3]
+f = TTFont(src, recalcTimestamp=False)
+name = f["name"]
+old_copyright = name.getDebugName(0).replace("\n", " ")
+version = name.getDebugName(5).split(";")[0]
+for nid in (1, 3, 4, 6, 7, 8, 9, 11, 12, 16, 17, 18, 21, 22):
+    name.removeNames(nameID=nid)
+new = {
+    0: f"{old_copyright} Modified Version (subset, renamed) of Liberation Serif Regular, "
+       "made by scripts/make-fonts.sh; licensed under the SIL Open Font License 1.1.",
+    1: "Nianbao Serif",
+    2: "Regular",
+    3: f"{version.replace('Version ', '')};NIANBAO;NianbaoSerif-Regular",
+    4: "Nianbao Serif",
+    5: f"{version}; subset of Liberation Serif Regular",
+    6: "NianbaoSerif-Regular",
+}
+for nid, s in new.items():
+    name.setName(s, nid, 3, 1, 0x409)
+name.names = [r for r in name.names if (r.platformID, r.langID) == (3, 0x409)]
+name.names.sort(key=lambda r: (r.platformID, r.platEncID, r.langID, r.nameID))
+f["OS/2"].achVendID = "NONE"
+ts = timestampSinceEpoch(int(os.environ["SOURCE_DATE_EPOCH"]))
+f["head"].created = ts
+f["head"].modified = ts
+f.save(dst, reorderTables=True)
+print(f"  {os.path.basename(dst)}: Nianbao Serif / NianbaoSerif-Regular")
+PYEOF
+chmod 644 "$OUT/latin/NianbaoSerif-Regular.ttf"
+"$PY" - "$LIBERATION_COPYRIGHT" "$OUT/latin/OFL.txt" <<'PYEOF'
+import sys
+copyright_file, out = sys.argv[1:3]
+lines = open(copyright_file, encoding="utf-8").read().split("\n")
+start = next(i for i, l in enumerate(lines) if l.startswith("License: SIL-OFL-1.1")) + 1
+body = []
+for l in lines[start:]:
+    if not l.startswith(" "):
+        break
+    body.append("" if l.strip() == "." else l[1:])
+ofl = "\n".join(body).strip("\n") + "\n"
+assert "SIL OPEN FONT LICENSE Version 1.1" in ofl
+head = """Fonts in this folder
+====================
+
+NianbaoSerif-Regular.ttf is a Modified Version, in the sense of the SIL Open
+Font License 1.1 below, of Liberation Serif Regular 2.1.5 (Debian package
+fonts-liberation2 2.1.5-1, upstream https://github.com/liberationfonts). It was
+subset (Basic Latin, Latin-1 and general punctuation; hinting and OpenType
+layout tables removed) and renamed by scripts/make-fonts.sh, so that neither
+Reserved Font Name ("Liberation"; "Arimo", "Tinos", "Cousine") is its name. It
+remains under the SIL Open Font License 1.1; the licence does not apply to
+documents (PDFs) made with it.
+
+Copyright notices of the Original Version (Debian's copyright file):
+  Digitized data copyright (c) 2010 Google Corporation with Reserved Font
+  Arimo, Tinos and Cousine.
+  Copyright (c) 2012 Red Hat, Inc. with Reserved Font Name Liberation.
+
+"""
+open(out, "w", encoding="utf-8").write(head + ofl)
+PYEOF
+chmod 644 "$OUT/latin/OFL.txt"
 
 echo
 echo "done:"

@@ -10,8 +10,15 @@ use nianbao_watch::build::BuildOptions;
 
 use crate::console;
 
-/// The commands, so that a folder named like one is never mistaken for a dropped folder.
-const COMMANDS: [&str; 5] = ["check", "new", "build", "watch", "help"];
+/// Whether `s` names a command (or `help`), so that a folder named like one is never mistaken
+/// for a dropped folder. Asks clap, so a new command is covered without a list to keep in step.
+fn is_command(s: &str) -> bool {
+    use clap::CommandFactory as _;
+    s == "help"
+        || crate::Cli::command()
+            .get_subcommands()
+            .any(|c| c.get_name() == s)
+}
 
 /// Handles a command line without a command; `None` leaves it to clap.
 ///
@@ -24,13 +31,13 @@ pub fn without_command(args: &[OsString]) -> Option<ExitCode> {
     }
     let dropped = args.iter().all(|a| {
         let s = a.to_string_lossy();
-        !s.starts_with('-') && !COMMANDS.contains(&s.as_ref()) && Path::new(a).is_dir()
+        !s.starts_with('-') && !is_command(&s) && Path::new(a).is_dir()
     });
     if !dropped {
         return None;
     }
     let dirs: Vec<PathBuf> = args.iter().map(PathBuf::from).collect();
-    let code = crate::build_cmd(&dirs, &BuildOptions::default(), None);
+    let code = crate::build_cmd(&dirs, &BuildOptions::default(), None, false);
     Some(if console::own_window() {
         keep_open(code)
     } else {
@@ -195,6 +202,23 @@ mod tests {
         // A file is not a folder either.
         let file = OsString::from(root.join("Cargo.toml"));
         assert!(without_command(&[file]).is_none());
+    }
+
+    #[test]
+    fn every_command_is_known() {
+        for c in [
+            "check",
+            "new",
+            "build",
+            "watch",
+            "rollup",
+            "import",
+            "sync-xlsx",
+            "help",
+        ] {
+            assert!(is_command(c), "{c}");
+        }
+        assert!(!is_command("示例"));
     }
 
     #[test]

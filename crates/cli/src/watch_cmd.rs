@@ -129,8 +129,8 @@ fn status_line(time: &str, report: &BuildReport, cause: &Changes, cwd: &Path) ->
     for o in &report.outputs {
         match o.status {
             // The long official file names are the same every time: name the formats.
-            Written::Written => written.push(o.format.extension().to_uppercase()),
-            Written::Unchanged => same.push(o.format.extension().to_uppercase()),
+            Written::Written => written.push(o.kind()),
+            Written::Unchanged => same.push(o.kind()),
             Written::Failed(_) => failed += 1,
         }
     }

@@ -76,6 +76,8 @@ fn new_scaffold_builds_only_as_a_draft() {
         names,
         [
             "某某县某某镇人民政府2025年政府信息公开工作年度报告（草稿）.docx",
+            // The checksum list of the draft's set.
+            "某某县某某镇人民政府2025年政府信息公开工作年度报告（草稿）.sha256",
             "某某县某某镇人民政府2025年政府信息公开工作年度报告（草稿）.xlsx"
         ]
     );
@@ -206,11 +208,37 @@ fn build_writes_named_outputs_and_drafts() {
         .filter(|n| !n.starts_with('.'))
         .collect();
     names.sort();
+    // Every format by default (HTML is two files) and the checksum list.
     assert_eq!(
         names,
-        ["docx", "pdf", "xlsx"]
+        ["docx", "fragment.html", "html", "pdf", "sha256", "xlsx"]
             .map(|e| format!("吴忠市信访局2024年政府信息公开工作年度报告.{e}"))
             .to_vec()
+    );
+    // The list confirms the set.
+    let o = nianbao(&[
+        "check",
+        ex.to_str().unwrap(),
+        "--verify",
+        out.to_str().unwrap(),
+    ]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("核对通过：5 个文件与校验清单一致"), "{text}");
+    assert!(text.contains("源文件与生成时相同"), "{text}");
+    let pdf = out.join("吴忠市信访局2024年政府信息公开工作年度报告.pdf");
+    std::fs::write(&pdf, b"%PDF-1.7 changed").unwrap();
+    let o = nianbao(&[
+        "check",
+        ex.to_str().unwrap(),
+        "--verify",
+        pdf.parent().unwrap().to_str().unwrap(),
+    ]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("不一致 吴忠市信访局2024年政府信息公开工作年度报告.pdf"),
+        "{text}"
     );
     std::fs::remove_dir_all(&out).unwrap();
 
@@ -241,7 +269,8 @@ fn build_writes_named_outputs_and_drafts() {
         // `.<workbook>.nianbao`: the numbers the build wrote into the workbook, not an output.
         .filter(|n| !n.starts_with('.'))
         .collect();
-    assert_eq!(names.len(), 2);
+    // The two formats and their checksum list.
+    assert_eq!(names.len(), 3, "{names:?}");
     assert!(
         names.iter().all(|n| n.contains("年度报告（草稿）.")),
         "{names:?}"
@@ -279,7 +308,8 @@ fn batch_build_of_a_parent_folder() {
                     .starts_with('.')
             })
             .count();
-        assert_eq!(outputs, 1);
+        // The workbook and its checksum list.
+        assert_eq!(outputs, 2);
     }
     // One broken report among good ones: the others still build, the exit code says error.
     let o = nianbao(&[
@@ -376,4 +406,231 @@ fn a_closed_stdout_is_not_a_panic() {
         assert_eq!(status.code(), Some(0), "{args:?}: {err}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_of_many_reports_groups_findings_and_summarises() {
+    let ex = root().join("examples");
+    let o = nianbao(&["check", ex.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    // Every report under its own heading, in folder order, then the table.
+    let a = text.find("── [1/3] 青禾县人民政府 2023 年度").unwrap();
+    let b = text.find("── [2/3] 青禾县人民政府 2024 年度").unwrap();
+    let c = text.find("── [3/3] 吴忠市信访局 2024 年度").unwrap();
+    let table = text
+        .find("报告            年度  类型  错误  警告  发布期限")
+        .unwrap();
+    assert!(a < b && b < c && c < table, "{text}");
+    // The 2023 report is the odd year out of the batch; the seed's punctuation is warned.
+    let year = text.find("警告[W-BATCH-YEAR]：本报告为 2023 年度").unwrap();
+    assert!(a < year && year < b, "{text}");
+    assert!(text[c..table].contains("警告[W-PUNCT]"), "{text}");
+    assert!(text.contains("共 3 份报告：3 份通过"), "{text}");
+
+    let o = nianbao(&["check", ex.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let reports = json["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 3);
+    assert_eq!(reports[0]["year"], 2023);
+    assert_eq!(reports[0]["kind"], "government");
+    assert_eq!(reports[0]["verdict"], "warnings");
+    assert_eq!(reports[0]["timing"]["status"], "on_time");
+    let ids: Vec<&str> = reports[0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"W-BATCH-YEAR"), "{ids:?}");
+    assert_eq!(reports[2]["report"], "吴忠市信访局");
+
+    let o = nianbao(&["check", ex.to_str().unwrap(), "--format", "csv"]);
+    let csv = stdout(&o);
+    assert!(csv.starts_with('\u{feff}'));
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(lines[0].ends_with("报告,文件夹,年度,类型,错误,警告,发布日期,发布期限,期限情况,结论"));
+    assert!(lines[3].starts_with("吴忠市信访局,"), "{csv}");
+    let o = nianbao(&["check", ex.to_str().unwrap(), "--format", "csv-findings"]);
+    let csv = stdout(&o);
+    assert!(csv.contains(",警告,W-BATCH-YEAR,"), "{csv}");
+    assert!(csv.contains(",警告,W-PUNCT,"), "{csv}");
+
+    // A report with errors among them: exit 1; one named twice: checked once.
+    let broken = root().join("tests/broken/t3-balance");
+    let o = nianbao(&[
+        "check",
+        ex.to_str().unwrap(),
+        broken.to_str().unwrap(),
+        ex.join("demo-county-2024/report.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("── [4/4]"), "{text}");
+    assert!(text.contains("错误[E-T3-BALANCE]"), "{text}");
+    assert!(text.contains("不通过"), "{text}");
+    assert!(
+        stderr(&o).contains("是同一份报告，只处理一次"),
+        "{}",
+        stderr(&o)
+    );
+    // A folder with neither a report nor reports: exit 2, as for one report.
+    let o = nianbao(&[
+        "check",
+        root().join("crates").to_str().unwrap(),
+        ex.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn batch_build_lists_warnings_unless_quiet() {
+    let out = temp("batch-warn");
+    let ex = root().join("examples");
+    let args = [
+        "build",
+        ex.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "xlsx",
+    ];
+    let o = nianbao(&args);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("警告[W-PUNCT]"), "{text}");
+    assert!(text.contains("── 报告之间的核对 ──"), "{text}");
+    assert!(text.contains("警告[W-BATCH-YEAR]"), "{text}");
+    // The real 信访局 report has nothing in its tables.
+    assert!(
+        text.contains("警告[W-BATCH-ZERO]：“吴忠市信访局”的表二、表三、表四全部为 0"),
+        "{text}"
+    );
+    let o = nianbao(&[&args[..], &["--quiet"]].concat());
+    let text = stdout(&o);
+    assert!(!text.contains("警告["), "{text}");
+    assert!(text.contains("报告之间的核对：2 条警告"), "{text}");
+    assert!(text.contains("共 3 份报告：3 份已生成"), "{text}");
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// Reproducer 12: one report named three ways in one batch. It is built once (and temp names
+/// could not collide anyway); every batch succeeds.
+#[test]
+fn the_same_report_named_twice_in_a_batch() {
+    let dir = temp("twice");
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = root().join("examples/wuzhong-xinfang-2024");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_file() {
+            std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        }
+    }
+    let d = dir.to_str().unwrap();
+    for _ in 0..5 {
+        let o = nianbao(&[
+            "build",
+            d,
+            &format!("{d}/"),
+            &format!("{d}/report.toml"),
+            "--format",
+            "xlsx,docx",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+        assert_eq!(stderr(&o).matches("是同一份报告").count(), 2);
+    }
+    let names: Vec<_> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+    for ext in ["docx", "xlsx"] {
+        let want = format!("吴忠市信访局2024年政府信息公开工作年度报告.{ext}");
+        assert!(names.contains(&want), "{names:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn rollup_then_build_the_aggregate() {
+    let dir = temp("rollup");
+    let units = dir.join("units");
+    let (list, county) = nianbao_core::sample::synthetic_county(6, 2024);
+    std::fs::create_dir_all(&units).unwrap();
+    std::fs::write(units.join("units.toml"), list).unwrap();
+    for u in &county {
+        std::fs::create_dir_all(units.join(&u.dir)).unwrap();
+        for (name, text) in &u.files {
+            std::fs::write(units.join(&u.dir).join(name), text).unwrap();
+        }
+    }
+    let gov = dir.join("gov");
+    let (u, g) = (units.to_str().unwrap(), gov.to_str().unwrap());
+    let o = nianbao(&["rollup", u, "-o", g]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("单位                  类别  年度"), "{text}");
+    assert!(text.contains("示范县人民政府办公室  本级  2024"), "{text}");
+    assert!(
+        text.contains("汇总 2024 年度：6 个单位，6 个计入，0 个未计入"),
+        "{text}"
+    );
+    // The prompts are the office's to write: counted, neither listed nor failing the roll-up.
+    assert!(text.contains("汇总报告待填写：10 处【待填写】"), "{text}");
+    assert!(!text.contains("错误[E-TODO]"), "{text}");
+    for f in ["report.toml", "overview.md", "other.md", "汇总.xlsx"] {
+        assert!(gov.join(f).is_file(), "{f}");
+    }
+    // Until they are written the aggregate is not built; then it is, as a normal report folder.
+    let o = nianbao(&["build", g, "--format", "xlsx,docx"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    for entry in std::fs::read_dir(&gov).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md" || e == "toml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, written_prompts(&text)).unwrap();
+        }
+    }
+    let o = nianbao(&["build", g, "--format", "xlsx,docx"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(gov
+        .join("out/示范县人民政府2024年政府信息公开工作年度报告.docx")
+        .is_file());
+    // A unit goes missing: reported, exit 1, the others still summed.
+    std::fs::remove_dir_all(units.join(&county[2].dir)).unwrap();
+    let o = nianbao(&["rollup", u, "-o", g]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(text.contains("错误[E-UNIT-MISSING]"), "{text}");
+    assert!(text.contains("units.toml:"), "{text}");
+    assert!(text.contains("未报送"), "{text}");
+    assert!(text.contains("5 个计入，1 个未计入"), "{text}");
+    let o = nianbao(&["rollup", dir.join("nope").to_str().unwrap(), "-o", g]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("未汇总"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `text` with every 【待填写……】 prompt written, as the office would.
+fn written_prompts(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("【待填写") {
+        out.push_str(&rest[..i]);
+        let (prompt, after) = rest[i..].split_once('】').unwrap_or((&rest[i..], ""));
+        out.push_str(if prompt.contains("信息处理费") {
+            "本年度未收取信息处理费。"
+        } else {
+            "本机关编写的文字。"
+        });
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }

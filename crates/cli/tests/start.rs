@@ -64,14 +64,11 @@ fn a_dropped_folder_is_built_into_its_out_folder() {
         .filter(|n| !n.starts_with('.'))
         .collect();
     names.sort();
+    // Every format (HTML is two files) and the checksum list, as `nianbao build` writes them.
     let stem = "吴忠市信访局2024年政府信息公开工作年度报告";
     assert_eq!(
         names,
-        [
-            format!("{stem}.docx"),
-            format!("{stem}.pdf"),
-            format!("{stem}.xlsx")
-        ]
+        ["docx", "fragment.html", "html", "pdf", "sha256", "xlsx"].map(|e| format!("{stem}.{e}"))
     );
     // Same bytes as `nianbao build`.
     let built = dir.parent().unwrap().join("built");
@@ -95,7 +92,7 @@ fn a_dropped_folder_is_built_into_its_out_folder() {
 }
 
 /// Without fonts the PDF cannot be made: E-FONT says where nianbao looked and what to do, the
-/// formats that need no fonts (DOCX, XLSX) are still written, and the last line does not say
+/// formats that need no fonts (DOCX, XLSX, HTML) are still written, and the last line does not say
 /// 检查通过.
 #[test]
 fn without_fonts_only_the_pdf_is_missing_and_the_last_line_says_so() {
@@ -128,5 +125,9 @@ fn without_fonts_only_the_pdf_is_missing_and_the_last_line_says_so() {
         .collect();
     names.sort();
     let stem = "青禾县人民政府2023年政府信息公开工作年度报告";
-    assert_eq!(names, [format!("{stem}.docx"), format!("{stem}.xlsx")]);
+    // HTML needs no fonts either; the checksum list lists what was written.
+    assert_eq!(
+        names,
+        ["docx", "fragment.html", "html", "sha256", "xlsx"].map(|e| format!("{stem}.{e}"))
+    );
 }

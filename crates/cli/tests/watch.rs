@@ -182,6 +182,29 @@ fn validate(ext: &str, bytes: &[u8]) -> Result<(), String> {
                 Err("not a complete PDF".into())
             }
         }
+        // The checksum list: comments, then `<64 hex>  <name>` lines.
+        "sha256" => {
+            let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+            let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+            let ok = text.ends_with('\n')
+                && !lines.is_empty()
+                && lines
+                    .iter()
+                    .all(|l| l.len() > 66 && l.as_bytes()[..64].iter().all(u8::is_ascii_hexdigit));
+            if ok {
+                Ok(())
+            } else {
+                Err("not a complete checksum list".into())
+            }
+        }
+        "html" => {
+            let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+            if text.ends_with("</html>\n") || text.ends_with("</div>\n") {
+                Ok(())
+            } else {
+                Err("not a complete HTML file".into())
+            }
+        }
         other => Err(format!("unexpected output {other}")),
     }
 }

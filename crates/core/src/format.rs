@@ -84,6 +84,18 @@ pub struct TableShape {
     pub section: usize,
 }
 
+impl TableShape {
+    /// Whether row `row` starts a group with its own headings: a header cell across the
+    /// whole width (table 二's `第二十条第（X）项`). A table without repeating header rows
+    /// breaks across pages only before such a row, so no page starts without column
+    /// headings.
+    pub fn starts_group(&self, row: u8) -> bool {
+        self.labels
+            .iter()
+            .any(|c| c.row == row && c.col == 0 && c.header && c.colspan == self.cols)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Table 二
 

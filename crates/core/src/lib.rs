@@ -5,6 +5,7 @@
 //! Data flows one way: source files → [`load::load`] → [`model::Report`] →
 //! [`check::check`] (diagnostics) → [`document::build`] → exporters.
 
+pub mod batch;
 pub mod check;
 pub mod claims;
 pub mod diag;
@@ -14,6 +15,7 @@ pub mod input;
 pub mod load;
 pub mod model;
 pub mod prose;
+pub mod rollup;
 pub mod sample;
 pub mod source;
 pub mod suggest;

@@ -142,11 +142,12 @@ pub fn sample_report() -> Report {
 // Synthetic report folders (benchmarks, batch builds, layout stress)
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same report on every
-/// platform, without a dependency.
-struct Rng(u64);
+/// platform, without a dependency. Public for tests that need random data of their own.
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// The next number.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -155,16 +156,16 @@ impl Rng {
     }
 
     /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next_u64() % (hi - lo + 1)
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
+        items[(self.next_u64() % items.len() as u64) as usize]
     }
 
     fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
 }
 
@@ -186,16 +187,8 @@ const DEPARTMENTS: [&str; 12] = [
     "民政局",
     "水利局",
 ];
-const TOWNS: [&str; 8] = [
-    "城关镇",
-    "河口镇",
-    "新桥乡",
-    "双龙镇",
-    "太平乡",
-    "丰乐镇",
-    "东门街道",
-    "江南街道",
-];
+/// Townships of the synthetic reports: the first of the synthetic county's.
+const TOWNS: &[&str] = COUNTY_TOWNS.split_at(8).0;
 
 /// Sentences for the overview, by subsection; `{n}` becomes a free number (units that no
 /// check reads as a count of applications).
@@ -302,7 +295,7 @@ impl Author {
                 (a.clone(), "department", a)
             }
             _ => {
-                let town = rng.pick(&TOWNS);
+                let town = rng.pick(TOWNS);
                 let a = if town.ends_with("街道") {
                     format!("{place}县{town}办事处")
                 } else {
@@ -312,14 +305,7 @@ impl Author {
             }
         };
         let year = 2021 + rng.range(0, 4) as i32;
-        // Within the legal deadline: departments and townships by 31 January, governments by
-        // 31 March.
-        let (month, day) = if kind == "government" {
-            (rng.range(1, 3), rng.range(1, 28))
-        } else {
-            (1, rng.range(5, 31))
-        };
-        let published = format!("{}-{month:02}-{day:02}", year + 1);
+        let published = Self::published(rng, kind, year);
         Author {
             agency,
             kind,
@@ -327,6 +313,33 @@ impl Author {
             year,
             published,
         }
+    }
+
+    /// A given agency of a given kind and year (a unit of a synthetic county).
+    fn unit(rng: &mut Rng, agency: &str, kind: Kind, year: i32) -> Self {
+        let signer = if kind == Kind::Government {
+            format!("{agency}办公室")
+        } else {
+            agency.to_string()
+        };
+        Author {
+            agency: agency.to_string(),
+            kind: kind.keyword(),
+            signer,
+            year,
+            published: Self::published(rng, kind.keyword(), year),
+        }
+    }
+
+    /// A publication date within the legal deadline: departments and townships by 31 January,
+    /// governments by 31 March.
+    fn published(rng: &mut Rng, kind: &str, year: i32) -> String {
+        let (month, day) = if kind == "government" {
+            (rng.range(1, 3), rng.range(1, 28))
+        } else {
+            (1, rng.range(5, 31))
+        };
+        format!("{}-{month:02}-{day:02}", year + 1)
     }
 }
 
@@ -336,8 +349,21 @@ impl Author {
 /// ones break across pages. Numbers in the prose are placeholders, so the text always agrees
 /// with the tables. The same seed always gives the same files.
 pub fn synthetic_source(seed: u64) -> Vec<(String, String)> {
+    synthetic(seed, None)
+}
+
+/// Like [`synthetic_source`], but for a given agency, kind and year: a unit of a county or
+/// city, for roll-up tests and benchmarks (the numbers and prose still vary with `seed`).
+pub fn synthetic_unit(seed: u64, agency: &str, kind: Kind, year: i32) -> Vec<(String, String)> {
+    synthetic(seed, Some((agency, kind, year)))
+}
+
+fn synthetic(seed: u64, unit: Option<(&str, Kind, i32)>) -> Vec<(String, String)> {
     let mut rng = Rng(seed ^ 0x6E69_616E_6261_6F21);
-    let who = Author::new(&mut rng);
+    let mut who = Author::new(&mut rng);
+    if let Some((agency, kind, year)) = unit {
+        who = Author::unit(&mut rng, agency, kind, year);
+    }
     // Size class: mostly ordinary reports, some very short, some long (several pages of prose
     // before the tables).
     let size = match rng.range(0, 9) {
@@ -529,6 +555,127 @@ fn synthetic_prose(rng: &mut Rng, who: &Author, size: usize, leads: bool) -> Vec
         .into_iter()
         .map(|(part, text)| (part.def().file.to_string(), text))
         .collect()
+}
+
+/// Departments of the synthetic county (more than [`DEPARTMENTS`], for 50-unit counties).
+const COUNTY_DEPARTMENTS: [&str; 34] = [
+    "发展和改革局",
+    "教育局",
+    "科学技术局",
+    "工业和信息化局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源和规划局",
+    "生态环境分局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化广电和旅游局",
+    "卫生健康委员会",
+    "退役军人事务局",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "林业局",
+    "城市管理局",
+    "行政审批局",
+    "信访局",
+    "民族宗教事务局",
+    "档案馆",
+    "机关事务管理局",
+    "粮食和物资储备局",
+    "数据资源局",
+    "地方金融管理局",
+];
+/// Townships and 街道 of the synthetic county.
+const COUNTY_TOWNS: [&str; 16] = [
+    "城关镇",
+    "河口镇",
+    "新桥乡",
+    "双龙镇",
+    "太平乡",
+    "丰乐镇",
+    "东门街道",
+    "江南街道",
+    "白马镇",
+    "青山乡",
+    "石门镇",
+    "长岭乡",
+    "永安镇",
+    "桃源乡",
+    "北关街道",
+    "西湖街道",
+];
+
+/// The county [`synthetic_county`] makes.
+pub const COUNTY: &str = "示范县";
+
+/// One unit of a synthetic county: its folder name, its role word in `units.toml`, its files.
+pub struct CountyUnit {
+    /// Folder name (the agency's short name).
+    pub dir: String,
+    /// `本级`, `部门` or `乡镇`.
+    pub role: &'static str,
+    /// Its report's files ([`synthetic_unit`]).
+    pub files: Vec<(String, String)>,
+}
+
+/// A county of `n` units for roll-up tests and benchmarks: the government's own office (本级),
+/// then about two departments for every township; every report of `year`, valid, with numbers
+/// and prose that vary per unit. Returns the `units.toml` listing them and the units.
+pub fn synthetic_county(n: usize, year: i32) -> (String, Vec<CountyUnit>) {
+    let mut units = Vec::with_capacity(n);
+    let (mut d, mut t) = (0usize, 0usize);
+    for i in 0..n {
+        let (short, role, kind) = if i == 0 {
+            ("人民政府办公室".to_string(), "本级", Kind::Department)
+        } else if i % 3 == 0 {
+            t += 1;
+            let town = COUNTY_TOWNS[(t - 1) % COUNTY_TOWNS.len()];
+            let name = if t > COUNTY_TOWNS.len() {
+                format!("{town}{}", t / COUNTY_TOWNS.len() + 1)
+            } else {
+                town.to_string()
+            };
+            (name, "乡镇", Kind::Township)
+        } else {
+            d += 1;
+            let dept = COUNTY_DEPARTMENTS[(d - 1) % COUNTY_DEPARTMENTS.len()];
+            let name = if d > COUNTY_DEPARTMENTS.len() {
+                format!("{dept}{}", d / COUNTY_DEPARTMENTS.len() + 1)
+            } else {
+                dept.to_string()
+            };
+            (name, "部门", Kind::Department)
+        };
+        let agency = match kind {
+            Kind::Township if short.ends_with("街道") => format!("{COUNTY}{short}办事处"),
+            Kind::Township => format!("{COUNTY}{short}人民政府"),
+            _ => format!("{COUNTY}{short}"),
+        };
+        units.push(CountyUnit {
+            files: synthetic_unit(1_000 + i as u64, &agency, kind, year),
+            dir: short,
+            role,
+        });
+    }
+    let mut list = format!(
+        "# {COUNTY}{year}年度政府信息公开工作年度报告 · 汇总单位清单（合成数据）\nagency = \"{COUNTY}人民政府\"\nyear = {year}\n"
+    );
+    for u in &units {
+        list.push_str(&format!(
+            "\n[[unit]]\ndir = \"{}\"\nrole = \"{}\"\n",
+            u.dir, u.role
+        ));
+    }
+    (list, units)
 }
 
 #[cfg(test)]

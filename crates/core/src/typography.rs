@@ -92,6 +92,24 @@ pub const CHARS: usize = 28;
 /// 28.95 pt).
 pub const LINE_PITCH_TWIPS: u32 = TYPE_HEIGHT.twips() / LINES as u32;
 
+/// Character pitch of the grid: one cell, 156 mm / 28 ≈ 15.79 pt, a little narrower than a
+/// 3号 character (16 pt): each full-width character takes one cell, its origin on the cell's
+/// left edge.
+pub fn char_pitch_pt() -> f32 {
+    TYPE_WIDTH.pt() / CHARS as f32
+}
+
+/// The DOCX's character spacing of grid text, in twentieths of a point (`w:spacing`): −0.25
+/// pt, so that 28 characters of 16 pt (15.75 pt each, 441 pt) fit the 442.2 pt line and 29
+/// do not, in Word, WPS and LibreOffice alike (the DOCX grid is a line grid; why:
+/// `docs/docx-grid.md`).
+pub const GRID_CONDENSE_TWENTIETHS: i32 = -5;
+
+/// A justified line is *loose* when the space between two hanzi exceeds this many cells
+/// (grid-measure's definition); the line breaker splits a long Latin run (a URL) rather than
+/// leave such a line.
+pub const LOOSE_CELLS: f32 = 1.25;
+
 // ---------------------------------------------------------------------------------------------
 // Faces
 
@@ -110,6 +128,9 @@ pub enum Role {
     Song,
     /// Characters the role's own face lacks.
     Fallback,
+    /// Digits and Latin letters in 仿宋 and 楷体 text: Times New Roman (GB/T 9704 practice;
+    /// the PDF embeds a metric-compatible face).
+    Latin,
 }
 
 /// The names of a face: what the DOCX names, what a system installs, the Latin name.
@@ -126,13 +147,14 @@ pub struct FaceNames {
 
 impl Role {
     /// Every role, in the order of `fonts.toml` and `[fonts]`.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Fang,
         Role::Kai,
         Role::Hei,
         Role::Title,
         Role::Song,
         Role::Fallback,
+        Role::Latin,
     ];
 
     /// The key in `fonts.toml` and in the `[fonts]` table of `report.toml`.
@@ -144,6 +166,7 @@ impl Role {
             Role::Title => "title",
             Role::Song => "song",
             Role::Fallback => "fallback",
+            Role::Latin => "latin",
         }
     }
 
@@ -161,6 +184,19 @@ impl Role {
             Role::Title => "小标宋（标题）",
             Role::Song => "宋体（页码）",
             Role::Fallback => "后备字体（缺字）",
+            Role::Latin => "西文字体（数字、字母）",
+        }
+    }
+
+    /// The role whose face sets the digits, Latin letters and ASCII punctuation of text in
+    /// this role: Times New Roman for 仿宋 and 楷体 text (the official templates' practice:
+    /// 仿宋_GB2312's own digits are not used); 黑体, 小标宋 and 宋体 keep their own (a
+    /// heading's or the title's digits match its weight; page numbers are 宋体 by the
+    /// standard).
+    pub fn western(self) -> Role {
+        match self {
+            Role::Fang | Role::Kai => Role::Latin,
+            r => r,
         }
     }
 
@@ -180,6 +216,7 @@ impl Role {
             Role::Hei => f("黑体", "黑体", "SimHei"),
             Role::Title => f("方正小标宋简体", "宋体", "SimSun"),
             Role::Song => f("宋体", "宋体", "SimSun"),
+            Role::Latin => f("Times New Roman", "Times New Roman", "Times New Roman"),
             Role::Fallback => None,
         }
     }
@@ -285,8 +322,17 @@ pub const TABLE_CELL_INSET: Mm = Mm(1);
 pub const PAGE_NUMBER_BEFORE: &str = "\u{2014} ";
 /// See [`PAGE_NUMBER_BEFORE`].
 pub const PAGE_NUMBER_AFTER: &str = " \u{2014}";
-/// The number's line sits this far below the type area.
+/// The 一字线 (the dashes' stroke) sits this far below the type area: GB/T 9704 §7.5
+/// “一字线上距版心下边缘7mm”, read literally (the dash, not the top of the number's line).
 pub const PAGE_NUMBER_GAP: Mm = Mm(7);
+/// Height of the em dash's stroke above the baseline in a 宋体, in em: what the DOCX, which
+/// cannot measure the reader's font, assumes (SimSun and the shipped Song face: ≈ 0.27–0.33;
+/// the PDF measures the face it embeds).
+pub const PAGE_NUMBER_DASH_EM: f32 = 0.3;
+/// Descent of a 宋体 below the baseline in a single-spaced Word line, in em (SimSun: 0.141):
+/// with [`PAGE_NUMBER_DASH_EM`], where the DOCX's footer line must end for its dash to sit
+/// [`PAGE_NUMBER_GAP`] below the type area.
+pub const PAGE_NUMBER_DESCENT_EM: f32 = 0.141;
 /// Odd pages: right-aligned this many characters in from the type area's right edge; even
 /// pages left-aligned as many in from its left edge.
 pub const PAGE_NUMBER_INSET_CHARS: u32 = 1;

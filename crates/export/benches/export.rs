@@ -43,10 +43,24 @@ fn exporters(c: &mut Criterion) {
         });
     }
     g.finish();
+    let mut g = c.benchmark_group("html");
+    for (name, doc) in &docs {
+        g.bench_function(name, |b| {
+            b.iter(|| nianbao_export::html::export(std::hint::black_box(doc)).unwrap())
+        });
+    }
+    g.finish();
     let mut g = c.benchmark_group("pdf");
     for (name, doc) in &docs {
         g.bench_function(name, |b| {
             b.iter(|| pdf::export(std::hint::black_box(doc), &fonts).unwrap())
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("ofd");
+    for (name, doc) in &docs {
+        g.bench_function(name, |b| {
+            b.iter(|| nianbao_export::ofd::export(std::hint::black_box(doc), &fonts).unwrap())
         });
     }
     g.finish();

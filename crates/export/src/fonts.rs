@@ -259,6 +259,15 @@ impl Faces<'_> {
         })
     }
 
+    /// The height of the middle of glyph `gid`'s ink above the baseline, in em (`None` for a
+    /// glyph without outlines).
+    pub fn ink_middle(&self, face: FaceId, gid: u16) -> Option<f32> {
+        let parsed = self.parsed.get(face)?;
+        let bb = parsed.glyph_bounding_box(ttf_parser::GlyphId(gid))?;
+        let upm = f32::from(parsed.units_per_em().max(1));
+        Some((f32::from(bb.y_min) + f32::from(bb.y_max)) / 2.0 / upm)
+    }
+
     /// Advance of glyph `gid` of `face` in 1/1000 em, as written to the PDF's `/W`.
     pub fn width_1000(&self, face: FaceId, gid: u16) -> i64 {
         let Some(parsed) = self.parsed.get(face) else {
@@ -331,28 +340,31 @@ fn parse_error(e: ttf_parser::FaceParsingError) -> &'static str {
     }
 }
 
-/// The PostScript name (name ID 6), else the file stem; only characters safe in a PDF name
-/// and in a font's BaseFont (letters, digits, `-`), at most 60 bytes.
-fn postscript_name(face: &ttf_parser::Face<'_>, path: &Path) -> String {
-    let raw = face
-        .names()
+/// The face's name `id` (`ttf_parser::name_id`), Unicode records first.
+pub(crate) fn face_name(face: &ttf_parser::Face<'_>, id: u16) -> Option<String> {
+    face.names()
         .into_iter()
-        .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+        .filter(|n| n.name_id == id)
         .find_map(|n| n.to_string())
         .or_else(|| {
             // Fandol stores its names for the Macintosh platform only, which ttf-parser does
             // not decode; those are plain ASCII.
             face.names()
                 .into_iter()
-                .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+                .filter(|n| n.name_id == id)
                 .find(|n| n.platform_id == ttf_parser::PlatformId::Macintosh)
                 .map(|n| n.name.iter().map(|&b| char::from(b)).collect())
         })
-        .unwrap_or_else(|| {
-            path.file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        });
+}
+
+/// The PostScript name (name ID 6), else the file stem; only characters safe in a PDF name
+/// and in a font's BaseFont (letters, digits, `-`), at most 60 bytes.
+fn postscript_name(face: &ttf_parser::Face<'_>, path: &Path) -> String {
+    let raw = face_name(face, ttf_parser::name_id::POST_SCRIPT_NAME).unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
     let clean: String = raw
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')

@@ -1,12 +1,19 @@
 //! nianbao-export: plain functions from the format-neutral [`nianbao_core::Document`] to the
-//! bytes of a DOCX, a PDF or an XLSX. Exporters never see the report's sources and never spell
+//! bytes of a DOCX, a PDF (PDF/A-2b), an OFD, an XLSX or the portal's HTML. Exporters never see the report's sources and never spell
 //! an official label themselves; the pipeline in `nianbao-watch` owns all file I/O.
 
+mod cff;
+mod container;
 pub mod docx;
 pub mod fonts;
+pub mod html;
 pub mod layout;
+mod num;
+pub mod ofd;
 pub mod pdf;
+pub mod summary;
 pub mod xlsx;
+mod xml;
 mod zip_host;
 
 use std::fmt;
@@ -43,23 +50,35 @@ impl std::error::Error for ExportError {}
 pub enum Format {
     /// Word document.
     Docx,
-    /// PDF with embedded fonts.
+    /// PDF/A-2b with embedded fonts: the portal's download and the archive's copy.
     Pdf,
+    /// OFD (GB/T 33190) with embedded fonts, from the same page list as the PDF.
+    Ofd,
     /// Workbook of the statistical tables.
     Xlsx,
+    /// The portal's HTML: the complete page and the CMS fragment.
+    Html,
 }
 
 impl Format {
     /// All formats in output order (a new variant goes here too: [`Format::position`] names
     /// it, and a check at compile time keeps the two in the same order).
-    pub const ALL: [Format; 3] = [Format::Docx, Format::Pdf, Format::Xlsx];
+    pub const ALL: [Format; 5] = [
+        Format::Docx,
+        Format::Pdf,
+        Format::Ofd,
+        Format::Xlsx,
+        Format::Html,
+    ];
 
     /// Index in [`Format::ALL`].
     pub const fn position(self) -> usize {
         match self {
             Format::Docx => 0,
             Format::Pdf => 1,
-            Format::Xlsx => 2,
+            Format::Ofd => 2,
+            Format::Xlsx => 3,
+            Format::Html => 4,
         }
     }
 
@@ -68,7 +87,21 @@ impl Format {
         match self {
             Format::Docx => "docx",
             Format::Pdf => "pdf",
+            Format::Ofd => "ofd",
             Format::Xlsx => "xlsx",
+            Format::Html => "html",
+        }
+    }
+
+    /// The files the format writes, as what follows the report's file name: one file per
+    /// format, two for HTML (the page, and the fragment for a CMS editor).
+    pub const fn files(self) -> &'static [&'static str] {
+        match self {
+            Format::Docx => &[".docx"],
+            Format::Pdf => &[".pdf"],
+            Format::Ofd => &[".ofd"],
+            Format::Xlsx => &[".xlsx"],
+            Format::Html => &[".html", ".fragment.html"],
         }
     }
 
@@ -76,9 +109,24 @@ impl Format {
     /// loaded and is worth a thread of its own.
     pub const fn uses_fonts(self) -> bool {
         match self {
-            Format::Docx | Format::Xlsx => false,
-            Format::Pdf => true,
+            Format::Docx | Format::Xlsx | Format::Html => false,
+            Format::Pdf | Format::Ofd => true,
         }
+    }
+
+    /// Whether a build makes it when no formats are named. The OFD is opt-in: most agencies
+    /// publish DOCX, PDF, XLSX and the portal's HTML, and only those whose 公文 or archive systems take OFD
+    /// need it (`--format ofd`); it would add a second font subset and ~0.2 MB per build.
+    pub const fn by_default(self) -> bool {
+        match self {
+            Format::Docx | Format::Pdf | Format::Xlsx | Format::Html => true,
+            Format::Ofd => false,
+        }
+    }
+
+    /// The formats a build makes when none are named, in [`Format::ALL`] order.
+    pub fn defaults() -> Vec<Format> {
+        Format::ALL.into_iter().filter(|f| f.by_default()).collect()
     }
 
     /// The format with extension `ext`.

@@ -70,15 +70,15 @@ const FEE_ERROR_MESSAGE: &str = "此处只能填写大于或等于 0 的金额�
 
 /// GB2312 charset: what Excel writes for Chinese faces; it tells clients to pick an East
 /// Asian face.
-const GB2312_CHARSET: u8 = 134;
+pub(crate) const GB2312_CHARSET: u8 = 134;
 /// Size of the workbook's text (its Normal style and the table cells).
-const FONT_PT: f64 = ty::WORKBOOK_NORMAL.size.pt() as f64;
+pub(crate) const FONT_PT: f64 = ty::WORKBOOK_NORMAL.size.pt() as f64;
 /// Size of the sheets' title rows.
-const HEADING_PT: f64 = ty::WORKBOOK_HEADING.size.pt() as f64;
+pub(crate) const HEADING_PT: f64 = ty::WORKBOOK_HEADING.size.pt() as f64;
 
 /// The face a workbook names for `role`: the installed face, since a workbook has no
 /// font-substitution table (仿宋_GB2312 would become whatever the reader's default is).
-fn face(role: Role) -> &'static str {
+pub(crate) fn face(role: Role) -> &'static str {
     role.faces().map_or("", |f| f.installed)
 }
 
@@ -93,12 +93,12 @@ const ROW_PAD_PT: f64 = 7.5;
 const CELL_PAD_PX: f64 = 8.0;
 /// The paper of [`ty::PAGE_WIDTH`] × [`ty::PAGE_HEIGHT`] in Excel's paper-size numbering
 /// (9: A4; 0: the printer's default, for a size Excel has no number for).
-const PAPER: u8 = match (ty::PAGE_WIDTH.0, ty::PAGE_HEIGHT.0) {
+pub(crate) const PAPER: u8 = match (ty::PAGE_WIDTH.0, ty::PAGE_HEIGHT.0) {
     (210, 297) => 9,
     _ => 0,
 };
 /// The largest integer an XLSX number (an IEEE double) holds exactly.
-const MAX_EXACT: u64 = 1 << 53;
+pub(crate) const MAX_EXACT: u64 = 1 << 53;
 
 /// How one table's sheet is named and laid out.
 struct SheetLayout {
@@ -174,6 +174,21 @@ pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
         grid.verify()?;
     }
 
+    let mut workbook = workbook()?;
+    let formats = Formats::new();
+    let mut record = Vec::new();
+    for (sheet, grid) in (1..).zip(&grids) {
+        write_table(workbook.add_worksheet(), doc, grid, &formats)?;
+        record_inputs(&mut record, sheet, grid, title_rows(doc.draft))?;
+    }
+    workbook.set_properties(&properties(doc, &record)?);
+    write_checks(workbook.add_worksheet(), doc, &grids, &formats)?;
+    save(&mut workbook)
+}
+
+/// A workbook whose Normal style is the workbook face and size, with the row height and column
+/// width a Chinese Excel/WPS gives it (also `汇总.xlsx`'s).
+pub(crate) fn workbook() -> Result<Workbook, ExportError> {
     let mut workbook = Workbook::new();
     workbook
         .set_default_format(
@@ -185,21 +200,18 @@ pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
             DEFAULT_COL_PX,
         )
         .map_err(xlsx_error)?;
-    let formats = Formats::new();
-    let mut record = Vec::new();
-    for (sheet, grid) in (1..).zip(&grids) {
-        write_table(workbook.add_worksheet(), doc, grid, &formats)?;
-        record_inputs(&mut record, sheet, grid, title_rows(doc.draft))?;
-    }
-    workbook.set_properties(&properties(doc, &record)?);
-    write_checks(workbook.add_worksheet(), doc, &grids, &formats)?;
+    Ok(workbook)
+}
+
+/// The workbook's bytes, the same on Windows as on Linux (also `汇总.xlsx`'s).
+pub(crate) fn save(workbook: &mut Workbook) -> Result<Vec<u8>, ExportError> {
     let mut bytes = workbook.save_to_buffer().map_err(xlsx_error)?;
-    // Same bytes on Windows as on Linux (rust_xlsxwriter cannot be told the zip host).
+    // rust_xlsxwriter cannot be told the zip host.
     crate::zip_host::made_by_unix(&mut bytes);
     Ok(bytes)
 }
 
-fn xlsx_error(e: XlsxError) -> ExportError {
+pub(crate) fn xlsx_error(e: XlsxError) -> ExportError {
     ExportError::new(format!("无法生成 XLSX：{e}"))
 }
 
@@ -381,7 +393,7 @@ fn same(a: f64, b: f64) -> bool {
 }
 
 /// The cached-result text of a formula: integers without a decimal point.
-fn result_text(v: f64) -> String {
+pub(crate) fn result_text(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < MAX_EXACT as f64 {
         format!("{}", v as i64)
     } else {
@@ -408,7 +420,7 @@ struct Formats {
 
 /// Every table cell: the table face, thin border on all four sides, vertically centred,
 /// wrapped, locked.
-fn cell_format() -> Format {
+pub(crate) fn cell_format() -> Format {
     Format::new()
         .set_font_name(face(ty::WORKBOOK_CELL.role))
         .set_font_charset(GB2312_CHARSET)
@@ -488,7 +500,7 @@ fn char_px(c: char, pt: f64) -> f64 {
 /// Lines `text` wraps into in a cell `width_px` wide, breaking between any two characters
 /// except before a mark that may not start a line (禁则, as the page layout applies it: it
 /// pulls the previous character down with it).
-fn lines(text: &str, width_px: f64, pt: f64) -> u32 {
+pub(crate) fn lines(text: &str, width_px: f64, pt: f64) -> u32 {
     let usable = (width_px - CELL_PAD_PX).max(1.0);
     let mut count = 1;
     let mut line = 0.0;
@@ -511,12 +523,12 @@ fn lines(text: &str, width_px: f64, pt: f64) -> u32 {
 
 /// `pt` rounded up to whole pixels (0.75 pt): row heights are stored in pixels, and rounding
 /// down would take a sliver off the room a row was given.
-fn whole_px(pt: f64) -> f64 {
+pub(crate) fn whole_px(pt: f64) -> f64 {
     (pt / 0.75).ceil() * 0.75
 }
 
 /// Row height in points for `n` lines of body text.
-fn row_pt(n: u32) -> f64 {
+pub(crate) fn row_pt(n: u32) -> f64 {
     f64::from(n) * LINE_PT + ROW_PAD_PT
 }
 

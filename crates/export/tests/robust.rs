@@ -1,4 +1,4 @@
-//! Every exporter takes any document the loader can produce from damaged sources — control
+//! Every exporter (XLSX, DOCX, PDF, HTML) takes any document the loader can produce from damaged sources — control
 //! characters, unpaired brackets, huge numbers, empty sections — without failing or panicking.
 
 #![allow(clippy::unwrap_used)]
@@ -60,5 +60,20 @@ fn odd_documents_export_in_every_format() {
         let pdf =
             nianbao_export::pdf::export(&doc, &fonts).unwrap_or_else(|e| panic!("pdf {k}: {e}"));
         assert!(pdf.bytes.starts_with(b"%PDF-"));
+        let ofd =
+            nianbao_export::ofd::export(&doc, &fonts).unwrap_or_else(|e| panic!("ofd {k}: {e}"));
+        assert!(ofd.bytes.starts_with(b"PK"));
+        let html = nianbao_export::html::export(&doc).unwrap_or_else(|e| panic!("html {k}: {e}"));
+        for (name, text) in [("page", &html.page), ("fragment", &html.fragment)] {
+            // No raw control characters (HTML forbids them) and no markup from the text.
+            let raw = text
+                .chars()
+                .find(|&c| c.is_control() && c != '\n' && c != '\t');
+            assert_eq!(raw, None, "html {name} {k}");
+            assert!(
+                !text.contains("<c>") && !text.contains("]]>"),
+                "html {name} {k}"
+            );
+        }
     }
 }

@@ -11,8 +11,9 @@ use nianbao_core::diag::{count, Counts};
 use nianbao_core::load::Loaded;
 use nianbao_core::{document, Diagnostic, Document};
 use nianbao_export::fonts::{self, Fonts};
-use nianbao_export::{docx, pdf, xlsx, ExportError, Format};
+use nianbao_export::{docx, html, ofd, pdf, xlsx, ExportError, Format};
 
+use crate::checksums;
 use crate::write::{write_all, Written};
 
 /// What to build.
@@ -20,7 +21,7 @@ use crate::write::{write_all, Written};
 pub struct BuildOptions {
     /// Output folder (default: `<report>/out`).
     pub out_dir: Option<PathBuf>,
-    /// Formats to produce.
+    /// Formats to produce (default: [`Format::defaults`], every format but the opt-in OFD).
     pub formats: Vec<Format>,
     /// Build even when the report has errors, marking every output as a draft.
     pub draft: bool,
@@ -33,7 +34,7 @@ impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             out_dir: None,
-            formats: Format::ALL.to_vec(),
+            formats: Format::defaults(),
             draft: false,
             force: false,
         }
@@ -43,8 +44,8 @@ impl Default for BuildOptions {
 /// Result for one output file.
 #[derive(Debug)]
 pub struct Output {
-    /// Format.
-    pub format: Format,
+    /// The format the file is of; `None` for the checksum list (`.sha256`) of the set.
+    pub format: Option<Format>,
     /// Target path.
     pub path: PathBuf,
     /// Size in bytes of what was produced.
@@ -176,15 +177,35 @@ pub fn check_fonts(loaded: &mut Loaded, fonts: &mut FontCache) {
     }
 }
 
-/// The output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）].<ext>`, made
-/// safe as a file name on every system ([`safe_file_stem`]).
+impl Output {
+    /// Short name for status lines: the format (`PDF`), `HTML 片段` for the CMS fragment,
+    /// `校验清单` for the checksum list.
+    pub fn kind(&self) -> String {
+        match self.format {
+            None => "校验清单".to_string(),
+            Some(Format::Html) if self.is_fragment() => "HTML 片段".to_string(),
+            Some(f) => f.extension().to_uppercase(),
+        }
+    }
+
+    fn is_fragment(&self) -> bool {
+        self.path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(Format::Html.files()[1]))
+    }
+}
+
+/// The name of a format's (first) file: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）].<ext>`.
 pub fn output_name(title: &str, draft: bool, format: Format) -> String {
-    let suffix = if draft { "（草稿）" } else { "" };
-    format!(
-        "{}.{}",
-        safe_file_stem(&format!("{title}{suffix}")),
-        format.extension()
-    )
+    file_name(title, draft, format.files()[0])
+}
+
+/// An output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）]<suffix>`, with
+/// `suffix` one of [`Format::files`] (`.pdf`, `.fragment.html`, …) or
+/// [`checksums::SUFFIX`]; the stem made safe on every system by [`safe_file_stem`].
+pub fn file_name(title: &str, draft: bool, suffix: &str) -> String {
+    let draft = if draft { "（草稿）" } else { "" };
+    format!("{}{suffix}", safe_file_stem(&format!("{title}{draft}")))
 }
 
 /// `name` as a file name valid on Windows, macOS and Linux that shows what it says: the
@@ -303,13 +324,20 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         .iter()
         .any(|f| f.uses_fonts())
         .then(|| fonts.get(&loaded.fonts));
-    let mut rendered: Vec<(Format, PathBuf, Vec<u8>)> = Vec::new();
+    let mut rendered: Vec<(Option<Format>, PathBuf, Vec<u8>)> = Vec::new();
     for (format, outcome) in render_all(&formats, &doc, fonts.as_ref()) {
         match outcome {
-            Ok((bytes, warnings)) => {
-                loaded.diagnostics.extend(warnings);
-                let path = out_dir.join(output_name(&doc.meta.title, draft, format));
-                rendered.push((format, path, bytes));
+            Ok((files, warnings)) => {
+                // The PDF and the OFD share one page layout and so its W-GLYPH warnings.
+                for w in warnings {
+                    if !loaded.diagnostics.contains(&w) {
+                        loaded.diagnostics.push(w);
+                    }
+                }
+                for (suffix, bytes) in format.files().iter().zip(files) {
+                    let path = out_dir.join(file_name(&doc.meta.title, draft, suffix));
+                    rendered.push((Some(format), path, bytes));
+                }
             }
             Err(message) => {
                 nianbao_core::diag::sort(&mut loaded.diagnostics);
@@ -321,13 +349,18 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     nianbao_core::diag::sort(&mut loaded.diagnostics);
     nianbao_core::diag::cap(&mut loaded.diagnostics, &loaded.sources);
     // A workbook the clerk typed numbers into is never silently overwritten with others.
-    if let Some((_, path, bytes)) = rendered.iter().find(|(f, _, _)| *f == Format::Xlsx) {
+    if let Some((_, path, bytes)) = rendered.iter().find(|(f, _, _)| *f == Some(Format::Xlsx)) {
         if !opts.force {
             if let Some(why) = workbook_guard(path, bytes, report) {
                 return result(loaded, Vec::new(), Some(why), draft);
             }
         }
     }
+    // The checksum list goes with the files it lists, in the same all-or-nothing set.
+    let sources = checksums::sources_digest(&loaded, report, &report_dir(dir));
+    let list_path = out_dir.join(file_name(&doc.meta.title, draft, checksums::SUFFIX));
+    let list = checksum_list(&rendered, &sources, &list_path);
+    rendered.push((None, list_path, list.into_bytes()));
     if let Err(e) = std::fs::create_dir_all(&out_dir) {
         let why = format!("无法创建输出文件夹“{}”：{e}", out_dir.display());
         return result(loaded, Vec::new(), Some(why), draft);
@@ -385,31 +418,66 @@ fn workbook_guard(path: &Path, new: &[u8], report: &nianbao_core::Report) -> Opt
     Some(why)
 }
 
-/// What an exporter made: the bytes and its warnings (W-GLYPH from the page layout).
-type Rendered = Result<(Vec<u8>, Vec<Diagnostic>), String>;
+/// The checksum list of the rendered files, by file name.
+fn checksum_list(
+    rendered: &[(Option<Format>, PathBuf, Vec<u8>)],
+    sources: &str,
+    list_path: &Path,
+) -> String {
+    let name = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let names: Vec<String> = rendered.iter().map(|(_, p, _)| name(p)).collect();
+    let files: Vec<(&str, &[u8])> = names
+        .iter()
+        .zip(rendered)
+        .map(|(n, (_, _, b))| (n.as_str(), b.as_slice()))
+        .collect();
+    checksums::list(&files, sources, &name(list_path))
+}
+
+/// What an exporter made: the bytes of each of its files (in [`Format::files`] order) and
+/// its warnings (W-GLYPH from the page layout).
+type Rendered = Result<(Vec<Vec<u8>>, Vec<Diagnostic>), String>;
 
 /// Renders `doc` as `format`. `fonts` is the result of loading them, for the formats that
 /// use them.
 fn render(format: Format, doc: &Document, fonts: Option<&Result<Arc<Fonts>, String>>) -> Rendered {
-    let plain =
-        |bytes: Result<Vec<u8>, ExportError>| bytes.map(|b| (b, Vec::new())).map_err(|e| e.message);
+    let plain = |bytes: Result<Vec<u8>, ExportError>| {
+        bytes.map(|b| (vec![b], Vec::new())).map_err(|e| e.message)
+    };
+    let fonts = || {
+        fonts
+            .ok_or_else(|| "字体未加载".to_string())?
+            .as_ref()
+            .map_err(Clone::clone)
+    };
     match format {
         Format::Docx => plain(docx::export(doc)),
         Format::Pdf => {
-            let fonts = fonts
-                .ok_or_else(|| "字体未加载".to_string())?
-                .as_ref()
-                .map_err(Clone::clone)?;
-            let out = pdf::export(doc, fonts).map_err(|e| e.message)?;
-            Ok((out.bytes, out.warnings))
+            let out = pdf::export(doc, fonts()?).map_err(|e| e.message)?;
+            Ok((vec![out.bytes], out.warnings))
+        }
+        Format::Ofd => {
+            let out = ofd::export(doc, fonts()?).map_err(|e| e.message)?;
+            Ok((vec![out.bytes], out.warnings))
         }
         Format::Xlsx => plain(xlsx::export(doc)),
+        Format::Html => {
+            let out = html::export(doc).map_err(|e| e.message)?;
+            Ok((
+                vec![out.page.into_bytes(), out.fragment.into_bytes()],
+                Vec::new(),
+            ))
+        }
     }
 }
 
-/// Renders every format, in format order. The formats laid out with the fonts (the PDF) are
-/// the long pole: they run on a second thread while this one makes the others (cold
-/// three-format build ~15 → ~12 ms on two cores; batch builds already use both).
+/// Renders every format, in format order. The formats laid out with the fonts (the PDF, the
+/// OFD) are the long poles: each runs on a thread of its own while this one makes the others
+/// (cold three-format build ~15 → ~12 ms on two cores; batch builds already use both).
 fn render_all(
     formats: &[Format],
     doc: &Document,
@@ -417,25 +485,19 @@ fn render_all(
 ) -> Vec<(Format, Rendered)> {
     let (slow, quick): (Vec<Format>, Vec<Format>) = formats.iter().partition(|f| f.uses_fonts());
     let mut results = std::thread::scope(|s| {
-        let handle = (!slow.is_empty()).then(|| {
-            s.spawn(|| {
-                slow.iter()
-                    .map(|&f| (f, render(f, doc, fonts)))
-                    .collect::<Vec<_>>()
-            })
-        });
+        let handles: Vec<_> = slow
+            .iter()
+            .map(|&f| (f, s.spawn(move || render(f, doc, fonts))))
+            .collect();
         let mut results: Vec<(Format, Rendered)> = quick
             .into_iter()
             .map(|f| (f, render(f, doc, fonts)))
             .collect();
-        if let Some(h) = handle {
-            match h.join() {
-                Ok(done) => results.extend(done),
-                Err(_) => results.extend(slow.iter().map(|&f| {
-                    let why = format!("{} 导出意外中止", f.extension().to_uppercase());
-                    (f, Err(why))
-                })),
-            }
+        for (f, h) in handles {
+            let done = h
+                .join()
+                .unwrap_or_else(|_| Err(format!("{} 导出意外中止", f.extension().to_uppercase())));
+            results.push((f, done));
         }
         results
     });

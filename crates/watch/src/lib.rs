@@ -3,6 +3,8 @@
 
 pub mod batch;
 pub mod build;
+pub mod checksums;
+pub mod rollup;
 pub mod watch;
 pub mod write;
 

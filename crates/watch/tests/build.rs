@@ -9,7 +9,8 @@ use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use nianbao_core::format::T3_ROWS;
 use nianbao_export::xlsx::{CHECK_SHEET, FAIL, PASS};
 use nianbao_export::Format;
-use nianbao_watch::build::{build, output_name, BuildOptions, FontCache};
+use nianbao_watch::build::{build, file_name, output_name, BuildOptions, FontCache};
+use nianbao_watch::checksums::{self, FileState};
 use nianbao_watch::write::Written;
 
 fn examples() -> PathBuf {
@@ -65,7 +66,9 @@ fn examples_build_and_read_back() {
         let mut fonts = FontCache::default();
         let r = build(&examples().join(name), &xlsx_only(&out), &mut fonts);
         assert!(r.refused.is_none(), "{name}: {:?}", r.refused);
-        assert_eq!(r.outputs.len(), 1);
+        // The workbook and the checksum list of the set.
+        assert_eq!(r.outputs.len(), 2);
+        assert_eq!(r.outputs[1].format, None);
         let report = r.loaded.report.as_ref().unwrap();
         let expected = out.join(output_name(&report.title(), false, Format::Xlsx));
         assert_eq!(r.outputs[0].path, expected);
@@ -186,9 +189,161 @@ fn exporter_failure_replaces_nothing() {
         // `.<workbook>.nianbao`: the numbers the build wrote into the workbook, not an output.
         .filter(|n| !n.starts_with('.'))
         .collect();
-    assert_eq!(names.len(), 2, "{names:?}"); // the XLSX and the font folder
+    // The workbook and its checksum list from the first build, and the font folder.
+    assert_eq!(names.len(), 3, "{names:?}");
     std::fs::remove_dir_all(&out).unwrap();
     std::fs::remove_dir_all(&src_copy).unwrap();
+}
+
+/// The OFD is opt-in: a build without named formats makes DOCX, PDF and XLSX; named, the
+/// OFD is written with the others (atomically, like every output), rebuilt to the same
+/// bytes, and the layout's warnings that the PDF and the OFD share are reported once.
+#[test]
+fn ofd_is_built_when_named_and_shares_the_pdfs_warnings() {
+    assert_eq!(
+        BuildOptions::default().formats,
+        [Format::Docx, Format::Pdf, Format::Xlsx, Format::Html]
+    );
+    let src = temp("ofd-src");
+    copy_dir(&examples().join("demo-county-2024"), &src);
+    // A character no shipped face has: one W-GLYPH from the shared page layout.
+    let opening = std::fs::read_to_string(src.join("opening.md")).unwrap();
+    std::fs::write(
+        src.join("opening.md"),
+        format!("{opening}\n\n缺字\u{E000}测试。\n"),
+    )
+    .unwrap();
+    let out = temp("ofd-out");
+    let mut fonts = FontCache::default();
+    let opts = BuildOptions {
+        out_dir: Some(out.clone()),
+        formats: vec![Format::Ofd, Format::Pdf],
+        draft: false,
+        force: false,
+    };
+    let r = build(&src, &opts, &mut fonts);
+    assert!(r.refused.is_none(), "{:?}", r.refused);
+    let formats: Vec<Format> = r.outputs.iter().filter_map(|o| o.format).collect();
+    assert_eq!(formats, [Format::Pdf, Format::Ofd]);
+    let ofd = &r.outputs[1];
+    assert_eq!(ofd.status, Written::Written);
+    assert!(ofd
+        .path
+        .to_string_lossy()
+        .ends_with("年政府信息公开工作年度报告.ofd"));
+    let bytes = std::fs::read(&ofd.path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    assert_eq!(zip.by_index(0).unwrap().name().unwrap(), "OFD.xml");
+    let glyph: Vec<_> = r
+        .loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.id == "W-GLYPH")
+        .collect();
+    assert_eq!(glyph.len(), 1, "{glyph:?}");
+    let again = build(&src, &opts, &mut fonts);
+    assert!(again.outputs.iter().all(|o| o.status == Written::Unchanged));
+    std::fs::remove_dir_all(&src).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
+}
+
+/// Every format by default, the checksum list last: it lists each file written with its
+/// SHA-256, the version and the sources digest; `verify` confirms the set and notices a
+/// changed, a missing and an unlisted file; a second build rewrites nothing.
+#[test]
+fn every_format_and_a_checksum_list_that_verifies() {
+    let out = temp("all");
+    let src = temp("all-src");
+    copy_dir(&examples().join("wuzhong-xinfang-2024"), &src);
+    let opts = BuildOptions {
+        out_dir: Some(out.clone()),
+        ..BuildOptions::default()
+    };
+    let mut fonts = FontCache::default();
+    let r = build(&src, &opts, &mut fonts);
+    assert!(r.refused.is_none(), "{:?}", r.refused);
+    let title = r.loaded.report.as_ref().unwrap().title();
+    let suffixes: Vec<&str> = Format::ALL
+        .iter()
+        .flat_map(|f| f.files().iter().copied())
+        .chain([checksums::SUFFIX])
+        .collect();
+    assert_eq!(
+        suffixes,
+        [
+            ".docx",
+            ".pdf",
+            ".xlsx",
+            ".html",
+            ".fragment.html",
+            ".sha256"
+        ]
+    );
+    let paths: Vec<PathBuf> = r.outputs.iter().map(|o| o.path.clone()).collect();
+    let want: Vec<PathBuf> = suffixes
+        .iter()
+        .map(|s| out.join(file_name(&title, false, s)))
+        .collect();
+    assert_eq!(paths, want);
+    assert!(r.outputs.iter().all(|o| o.status == Written::Written));
+    let kinds: Vec<String> = r.outputs.iter().map(|o| o.kind()).collect();
+    assert_eq!(
+        kinds,
+        ["DOCX", "PDF", "XLSX", "HTML", "HTML 片段", "校验清单"]
+    );
+
+    // The list: every other file, by name, with the SHA-256 of its bytes on disk.
+    let list_path = paths.last().unwrap();
+    let text = std::fs::read_to_string(list_path).unwrap();
+    let parsed = checksums::parse(&text).unwrap();
+    assert_eq!(parsed.version.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+    let sources = checksums::current_sources(&src).unwrap();
+    assert_eq!(parsed.sources.as_deref(), Some(sources.as_str()));
+    assert_eq!(parsed.files.len(), 5);
+    for ((digest, name), path) in parsed.files.iter().zip(&paths) {
+        assert_eq!(path.file_name().unwrap().to_string_lossy(), *name);
+        assert_eq!(
+            *digest,
+            checksums::sha256_hex(&std::fs::read(path).unwrap())
+        );
+    }
+    let v = checksums::verify(list_path).unwrap();
+    assert!(v.ok(), "{:?}", v.files);
+
+    // Same sources: the same bytes, nothing rewritten.
+    let again = build(&src, &opts, &mut fonts);
+    assert!(again.outputs.iter().all(|o| o.status == Written::Unchanged));
+
+    // The sources digest follows the prose, not the folder's place.
+    let moved = temp("all-moved");
+    copy_dir(&src, &moved);
+    assert_eq!(checksums::current_sources(&moved).unwrap(), sources);
+    let overview = moved.join("overview.md");
+    let prose = std::fs::read_to_string(&overview).unwrap();
+    std::fs::write(&overview, format!("{prose}\n补充一句。\n")).unwrap();
+    assert_ne!(checksums::current_sources(&moved).unwrap(), sources);
+
+    // A changed copy, a missing one, a stray one.
+    std::fs::write(&paths[1], b"%PDF-1.7 not the published file").unwrap();
+    std::fs::remove_file(&paths[2]).unwrap();
+    let stray = out.join(file_name(&title, false, ".ofd"));
+    std::fs::write(&stray, b"x").unwrap();
+    let v = checksums::verify(list_path).unwrap();
+    assert!(!v.ok());
+    let state = |p: &Path| {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        v.files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| s.clone())
+    };
+    assert_eq!(state(&paths[0]), Some(FileState::Same));
+    assert_eq!(state(&paths[1]), Some(FileState::Changed));
+    assert_eq!(state(&paths[2]), Some(FileState::Missing));
+    assert_eq!(state(&stray), Some(FileState::Unlisted));
+    for d in [out, src, moved] {
+        std::fs::remove_dir_all(d).unwrap();
+    }
 }
 
 /// No fonts (a binary copied without its `fonts/` folder): E-FONT says where it looked, the
@@ -209,9 +364,19 @@ fn without_fonts_the_docx_and_xlsx_are_still_written() {
     let said = errors[0].hints.join("\n");
     assert!(said.contains(&empty.display().to_string()), "{said}");
     assert!(said.contains("--fonts"), "{said}");
-    let mut written: Vec<Format> = report.outputs.iter().map(|o| o.format).collect();
+    let mut written: Vec<Option<Format>> = report.outputs.iter().map(|o| o.format).collect();
     written.sort();
-    assert_eq!(written, [Format::Docx, Format::Xlsx]);
+    // HTML needs no fonts either; the checksum list (None) lists what was written.
+    assert_eq!(
+        written,
+        [
+            None,
+            Some(Format::Docx),
+            Some(Format::Xlsx),
+            Some(Format::Html),
+            Some(Format::Html)
+        ]
+    );
     assert!(report.outputs.iter().all(|o| o.status == Written::Written));
     assert!(!report.draft);
     let files: Vec<String> = std::fs::read_dir(&out)
@@ -219,5 +384,5 @@ fn without_fonts_the_docx_and_xlsx_are_still_written() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(files.iter().all(|f| !f.ends_with(".pdf")), "{files:?}");
-    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(files.len(), 5, "{files:?}");
 }

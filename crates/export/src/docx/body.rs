@@ -7,12 +7,12 @@ use super::props::{Ind, PPr, RPr, Spacing};
 use super::styles::{
     self, STYLE_BODY, STYLE_HEADINGS, STYLE_TABLE_GRID, STYLE_TABLE_TEXT, STYLE_TITLE,
 };
-use super::xml::{a, Xml};
 use super::{
-    face, Rel, CHAR_SPACE, FOOTER_DISTANCE, HEADER_DISTANCE, LINE_PITCH, MARGIN_BOTTOM,
-    MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, NS_R, NS_W, PAGE_HEIGHT, PAGE_WIDTH, TABLE_CELL_MARGIN,
-    TWIPS_PER_BODY_CHAR, TYPE_WIDTH,
+    Rel, FOOTER_DISTANCE, HEADER_DISTANCE, LINE_PITCH, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT,
+    MARGIN_TOP, NS_R, NS_W, PAGE_HEIGHT, PAGE_WIDTH, TABLE_CELL_MARGIN, TWIPS_PER_BODY_CHAR,
+    TYPE_WIDTH,
 };
+use crate::xml::{a, Xml};
 
 /// `word/document.xml` for `doc`.
 pub(crate) fn document(doc: &Document) -> Vec<u8> {
@@ -33,7 +33,7 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
         };
         let mark = format!("（{DRAFT_MARK}）");
         let red = RPr {
-            font: Some(face(ty::DRAFT_LINE.role)),
+            font: Some(ty::DRAFT_LINE.role),
             color: Some(ty::DRAFT_COLOR),
             ..RPr::HINT
         };
@@ -62,9 +62,12 @@ pub(crate) fn document(doc: &Document) -> Vec<u8> {
                 paragraph(&mut x, &ppr, run_texts(runs), RPr::HINT);
             }
             DocBlock::Paragraph { runs, .. } => {
+                // Before the signature: its last line keeps with it, and widow control
+                // brings a second line along (the 落款 keeps two lines of text, as in the PDF).
                 let ppr = PPr {
                     style: Some(STYLE_BODY),
                     keep_next: before_signature,
+                    widow_control: before_signature.then_some(true),
                     ..PPr::default()
                 };
                 paragraph(&mut x, &ppr, run_texts(runs), RPr::HINT);
@@ -384,8 +387,11 @@ fn table(x: &mut Xml, t: &Table) {
         }
         x.end();
         // Header rows stay with the first body row; a table without repeating header rows
-        // (表二) stays on one page, since a continuation would have no labels.
-        let keep_next = r + 1 < rows && (r < header_rows || header_rows == 0);
+        // (表二) breaks only before a group with its own headings (as the PDF does), so no
+        // page starts an unlabelled continuation.
+        let next_starts_group = u8::try_from(r + 1).is_ok_and(|n| t.shape.starts_group(n));
+        let keep_next =
+            r + 1 < rows && (r < header_rows || (header_rows == 0 && !next_starts_group));
         let mut k = 0;
         while k < cols {
             let cell = owner[r * cols + k]
@@ -493,13 +499,13 @@ fn section(x: &mut Xml, draft: bool) {
         ],
     );
     x.empty("w:cols", &[a("w:space", 425)]);
+    // A line grid (22 lines of 28.95 pt); the 28 characters a line come from Normal's
+    // −0.25 pt character spacing, which Word, WPS and LibreOffice all honour, where a
+    // character grid (`linesAndChars` with a negative `charSpace`) gives 14–19 characters
+    // a line in LibreOffice (`docs/docx-grid.md`).
     x.empty(
         "w:docGrid",
-        &[
-            a("w:type", "linesAndChars"),
-            a("w:linePitch", LINE_PITCH),
-            a("w:charSpace", CHAR_SPACE),
-        ],
+        &[a("w:type", "lines"), a("w:linePitch", LINE_PITCH)],
     );
     x.end();
 }

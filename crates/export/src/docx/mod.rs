@@ -17,21 +17,18 @@
 mod body;
 mod props;
 mod styles;
-mod xml;
 
 // Tests may unwrap: a panic is the failure report.
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
-mod tests;
-
-use std::io::{Cursor, Write};
+pub(crate) mod tests;
 
 use nianbao_core::document::Document;
 use nianbao_core::model::Date;
 use nianbao_core::typography as ty;
 
+use crate::xml::{a, Xml};
 use crate::ExportError;
-use xml::{a, Xml};
 
 // The page, the grid and the sizes in Word's units, from [`nianbao_core::typography`].
 
@@ -51,8 +48,6 @@ pub(crate) const MARGIN_RIGHT: u32 = ty::MARGIN_RIGHT.twips();
 pub(crate) const TYPE_WIDTH: u32 = ty::TYPE_WIDTH.twips();
 /// Line pitch of the grid (28.95 pt).
 pub(crate) const LINE_PITCH: u32 = ty::LINE_PITCH_TWIPS;
-/// Characters per line of the grid.
-pub(crate) const CHARS_PER_LINE: u32 = ty::CHARS as u32;
 /// Body size in half-points.
 pub(crate) const SZ_BODY: u32 = ty::BODY.size.half_points();
 /// One body character in twips.
@@ -64,16 +59,14 @@ pub(crate) const TWIPS_PER_PAGE_NUMBER_CHAR: u32 = ty::PAGE_NUMBER.size.char_twi
 pub(crate) const TABLE_CELL_MARGIN: u32 = ty::TABLE_CELL_INSET.twips();
 /// Header distance from the page edge (the draft mark): 15 mm.
 pub(crate) const HEADER_DISTANCE: u32 = ty::Mm(15).twips();
-/// Footer distance from the page's bottom edge: the page number line's top sits
-/// [`ty::PAGE_NUMBER_GAP`] below the type area (GB/T 9704 7.5): bottom margin − 7 mm − one
-/// 14 pt line.
-pub(crate) const FOOTER_DISTANCE: u32 =
-    MARGIN_BOTTOM - ty::PAGE_NUMBER_GAP.twips() - TWIPS_PER_PAGE_NUMBER_CHAR;
-/// `w:charSpace` of the grid: the character pitch minus the body size in 1/4096 pt, rounded
-/// down so that 28 characters fit the type area (Word derives the pitch from the Normal
-/// style's size and this value).
-pub(crate) const CHAR_SPACE: i64 =
-    (TYPE_WIDTH as i64 * 4096 / (20 * CHARS_PER_LINE as i64)) - (SZ_BODY as i64 / 2) * 4096;
+/// Footer distance from the page's bottom edge (where the footer's line ends): the dashes
+/// of `— N —` sit [`ty::PAGE_NUMBER_GAP`] below the type area (GB/T 9704 §7.5, read as the
+/// dash's own height): bottom margin − 7 mm − the dash's height above the line's bottom
+/// (the 宋体's descent and the dash's raise, [`ty::PAGE_NUMBER_DASH_EM`]).
+pub(crate) const FOOTER_DISTANCE: u32 = MARGIN_BOTTOM
+    - ty::PAGE_NUMBER_GAP.twips()
+    - ((ty::PAGE_NUMBER_DASH_EM + ty::PAGE_NUMBER_DESCENT_EM) * TWIPS_PER_PAGE_NUMBER_CHAR as f32)
+        as u32;
 
 /// The face Word names for `role` (the official face; Word falls back by the font table's
 /// `altName`).
@@ -91,8 +84,13 @@ const REL_OFFICE: &str = "http://schemas.openxmlformats.org/officeDocument/2006/
 /// Renders `doc` as a DOCX. Identical documents give identical bytes: every date comes from
 /// `doc.meta.date` and the parts are zipped in a fixed order.
 pub fn export(doc: &Document) -> Result<Vec<u8>, ExportError> {
-    zip(&parts(doc), doc.meta.date)
-        .map_err(|e| ExportError::new(format!("生成 DOCX 文件失败（打包）：{e}")))
+    let parts = parts(doc);
+    crate::container::zip(
+        parts.iter().map(|p| (p.name, p.bytes.as_slice())),
+        doc.meta.date,
+        6,
+    )
+    .map_err(|e| ExportError::new(format!("生成 DOCX 文件失败（打包）：{e}")))
 }
 
 /// The document part's relationships, with fixed ids.
@@ -372,26 +370,4 @@ fn app() -> Vec<u8> {
     x.leaf("Application", &[], "nianbao");
     x.leaf("DocSecurity", &[], "0");
     x.finish()
-}
-
-/// Zips `parts` in order, deflated, every entry dated `date` (midnight; 1980-01-01 if the
-/// date is outside what zip can store).
-fn zip(parts: &[Part], date: Date) -> zip::result::ZipResult<Vec<u8>> {
-    let when = u16::try_from(date.year)
-        .ok()
-        .and_then(|y| zip::DateTime::from_date_and_time(y, date.month, date.day, 0, 0, 0).ok())
-        .unwrap_or_default();
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(6))
-        .last_modified_time(when)
-        .unix_permissions(0o644)
-        // The zip crate would write DOS on Windows: same bytes on every platform.
-        .system(zip::System::Unix);
-    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    for p in parts {
-        w.start_file(p.name, options)?;
-        w.write_all(&p.bytes)?;
-    }
-    Ok(w.finish()?.into_inner())
 }

@@ -7,14 +7,18 @@
 //! spacing, ind, …, jc, …, outlineLvl`). The tests check every element of every part against
 //! the sequences independently.
 
-use super::xml::{a, Attr, Xml};
+use nianbao_core::typography::Role;
+
+use super::face;
+use crate::xml::{a, Attr, Xml};
 
 /// Run properties.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct RPr {
-    /// One face for the East-Asian, ASCII, high-ANSI and complex-script slots: digits and
-    /// Latin letters are set in the Chinese face, as in the official templates.
-    pub font: Option<&'static str>,
+    /// The role whose face goes in the East-Asian slot; the ASCII, high-ANSI and
+    /// complex-script slots get the face of its [`Role::western`] role (Times New Roman for
+    /// 仿宋 and 楷体 text, as the official templates set digits and Latin letters).
+    pub font: Option<Role>,
     /// `w:hint="eastAsia"`: characters whose script is ambiguous (“ ” — …) take the
     /// East-Asian font, so quotation marks stay full-width 仿宋 rather than Latin quotes.
     pub hint: bool,
@@ -22,6 +26,9 @@ pub(crate) struct RPr {
     pub bold: Option<bool>,
     /// Colour as RRGGBB.
     pub color: Option<&'static str>,
+    /// Character spacing in twentieths of a point (`w:spacing`: added to every character's
+    /// advance; negative condenses).
+    pub spacing: Option<i32>,
     /// Size in half-points (`w:sz` and `w:szCs`).
     pub size: Option<u32>,
     /// `w:lang`: (Latin language, East-Asian language).
@@ -35,6 +42,7 @@ impl RPr {
         hint: true,
         bold: None,
         color: None,
+        spacing: None,
         size: None,
         lang: None,
     };
@@ -46,9 +54,15 @@ impl RPr {
 
     fn children(&self, x: &mut Xml) {
         let mut fonts: Vec<Attr> = Vec::new();
-        if let Some(face) = self.font {
-            for slot in ["w:ascii", "w:eastAsia", "w:hAnsi", "w:cs"] {
-                fonts.push(a(slot, face));
+        if let Some(role) = self.font {
+            let (east, west) = (face(role), face(role.western()));
+            for (slot, name) in [
+                ("w:ascii", west),
+                ("w:eastAsia", east),
+                ("w:hAnsi", west),
+                ("w:cs", west),
+            ] {
+                fonts.push(a(slot, name));
             }
         }
         if self.hint {
@@ -63,6 +77,9 @@ impl RPr {
         }
         if let Some(color) = self.color {
             x.empty("w:color", &[a("w:val", color)]);
+        }
+        if let Some(spacing) = self.spacing {
+            x.empty("w:spacing", &[a("w:val", spacing)]);
         }
         if let Some(size) = self.size {
             x.empty("w:sz", &[a("w:val", size)]);

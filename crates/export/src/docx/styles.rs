@@ -4,8 +4,8 @@ use nianbao_core::document::DRAFT_MARK;
 use nianbao_core::typography::{self as ty, Role};
 
 use super::props::{Ind, PPr, RPr, Spacing};
-use super::xml::{a, Xml};
 use super::{face, NS_R, NS_W, SZ_BODY, TWIPS_PER_BODY_CHAR, TWIPS_PER_PAGE_NUMBER_CHAR};
+use crate::xml::{a, Xml};
 
 /// Style ids (Word's built-in ids, so Word and WPS show their localised names and the
 /// navigation pane picks up the headings).
@@ -31,6 +31,9 @@ pub(crate) const GRID_SPACING: Spacing = Spacing {
     rule: "exact",
 };
 
+/// Text off the grid (title, tables, header and footer) is not condensed like Normal.
+const OFF_GRID_SPACING: Option<i32> = Some(0);
+
 /// First-line indent of body paragraphs and headings.
 const TWO_CHAR_INDENT: Ind = Ind {
     left: None,
@@ -46,6 +49,8 @@ const TWO_CHAR_INDENT: Ind = Ind {
 struct FontDef {
     role: Role,
     panose: &'static str,
+    /// `w:charset`: 86 = GB2312, 00 = ANSI.
+    charset: &'static str,
     family: &'static str,
     pitch: &'static str,
     /// `w:sig`: usb0–usb3, csb0–csb1 (csb0 bit 18 = GB2312 code page).
@@ -69,11 +74,22 @@ const SIG_GB2312: [&str; 6] = [
     "00000001", "080E0000", "00000010", "00000000", "00040000", "00000000",
 ];
 
-/// Every face a style or run names; charset 86 = GB2312.
-const FONTS: [FontDef; 5] = [
+/// Every face a style or run names.
+const FONTS: [FontDef; 6] = [
+    FontDef {
+        role: Role::Latin,
+        panose: "02020603050405020304",
+        charset: "00",
+        family: "roman",
+        pitch: "variable",
+        sig: [
+            "E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000",
+        ],
+    },
     FontDef {
         role: Role::Fang,
         panose: "02010609030101010101",
+        charset: "86",
         family: "modern",
         pitch: "fixed",
         sig: SIG_GB2312,
@@ -81,6 +97,7 @@ const FONTS: [FontDef; 5] = [
     FontDef {
         role: Role::Song,
         panose: "02010600030101010101",
+        charset: "86",
         family: "auto",
         pitch: "variable",
         sig: [
@@ -90,6 +107,7 @@ const FONTS: [FontDef; 5] = [
     FontDef {
         role: Role::Title,
         panose: "02000000000000000000",
+        charset: "86",
         family: "auto",
         pitch: "variable",
         sig: SIG_GB2312,
@@ -97,6 +115,7 @@ const FONTS: [FontDef; 5] = [
     FontDef {
         role: Role::Kai,
         panose: "02010609030101010101",
+        charset: "86",
         family: "modern",
         pitch: "fixed",
         sig: SIG_GB2312,
@@ -104,6 +123,7 @@ const FONTS: [FontDef; 5] = [
     FontDef {
         role: Role::Hei,
         panose: "02010609060101010101",
+        charset: "86",
         family: "modern",
         pitch: "fixed",
         sig: [
@@ -112,7 +132,7 @@ const FONTS: [FontDef; 5] = [
     },
 ];
 
-fn ns() -> Vec<super::xml::Attr> {
+fn ns() -> Vec<crate::xml::Attr> {
     vec![a("xmlns:w", NS_W), a("xmlns:r", NS_R)]
 }
 
@@ -127,7 +147,7 @@ pub(crate) fn font_table() -> Vec<u8> {
         x.start("w:font", &[a("w:name", face(f.role))]);
         x.empty("w:altName", &[a("w:val", f.alt())]);
         x.empty("w:panose1", &[a("w:val", f.panose)]);
-        x.empty("w:charset", &[a("w:val", "86")]);
+        x.empty("w:charset", &[a("w:val", f.charset)]);
         x.empty("w:family", &[a("w:val", f.family)]);
         x.empty("w:pitch", &[a("w:val", f.pitch)]);
         let [usb0, usb1, usb2, usb3, csb0, csb1] = f.sig;
@@ -191,6 +211,7 @@ const BASE: StyleDef = StyleDef {
         hint: false,
         bold: None,
         color: None,
+        spacing: None,
         size: None,
         lang: None,
     },
@@ -201,7 +222,7 @@ const BASE: StyleDef = StyleDef {
 /// with the paragraphs' first characters.
 fn heading(level: u8) -> StyleDef {
     let i = usize::from(level - 1);
-    let font = face(ty::HEADINGS[i].role);
+    let font = ty::HEADINGS[i].role;
     StyleDef {
         id: STYLE_HEADINGS[i],
         name: ["heading 1", "heading 2", "heading 3", "heading 4"][i],
@@ -244,6 +265,14 @@ fn style_defs() -> Vec<StyleDef> {
                 jc: Some("both"),
                 ..PPr::default()
             },
+            // The size on Normal itself (LibreOffice sizes the grid from this style, not
+            // from the document defaults), condensed so 28 characters fill a line in every
+            // reader (`docs/docx-grid.md`).
+            rpr: RPr {
+                spacing: Some(ty::GRID_CONDENSE_TWENTIETHS),
+                size: Some(SZ_BODY),
+                ..RPr::default()
+            },
             ..BASE
         },
         StyleDef {
@@ -269,8 +298,9 @@ fn style_defs() -> Vec<StyleDef> {
                 ..PPr::default()
             },
             rpr: RPr {
-                font: Some(face(ty::TITLE.role)),
+                font: Some(ty::TITLE.role),
                 hint: true,
+                spacing: OFF_GRID_SPACING,
                 size: Some(ty::TITLE.size.half_points()),
                 ..RPr::default()
             },
@@ -296,6 +326,10 @@ fn style_defs() -> Vec<StyleDef> {
             name: "header",
             ui_priority: Some(99),
             ppr: off_grid("center"),
+            rpr: RPr {
+                spacing: OFF_GRID_SPACING,
+                ..RPr::default()
+            },
             ..BASE
         },
         StyleDef {
@@ -304,8 +338,9 @@ fn style_defs() -> Vec<StyleDef> {
             ui_priority: Some(99),
             ppr: off_grid("right"),
             rpr: RPr {
-                font: Some(face(ty::PAGE_NUMBER.role)),
+                font: Some(ty::PAGE_NUMBER.role),
                 hint: true,
+                spacing: OFF_GRID_SPACING,
                 size: Some(ty::PAGE_NUMBER.size.half_points()),
                 ..RPr::default()
             },
@@ -319,8 +354,9 @@ fn style_defs() -> Vec<StyleDef> {
             ppr: off_grid("center"),
             // The table face, named only where it is not the document default (the body's).
             rpr: RPr {
-                font: (ty::TABLE.role != ty::BODY.role).then(|| face(ty::TABLE.role)),
+                font: (ty::TABLE.role != ty::BODY.role).then_some(ty::TABLE.role),
                 hint: ty::TABLE.role != ty::BODY.role,
+                spacing: OFF_GRID_SPACING,
                 size: Some(ty::TABLE.size.half_points()),
                 ..RPr::default()
             },
@@ -362,7 +398,7 @@ pub(crate) fn styles(lang: &'static str) -> Vec<u8> {
     x.start("w:docDefaults", &[]);
     x.start("w:rPrDefault", &[]);
     RPr {
-        font: Some(face(ty::BODY.role)),
+        font: Some(ty::BODY.role),
         hint: true,
         size: Some(SZ_BODY),
         lang: Some(("en-US", lang)),
@@ -561,10 +597,11 @@ pub(crate) fn draft_header() -> Vec<u8> {
     .write(&mut x);
     x.start("w:r", &[]);
     RPr {
-        font: Some(face(ty::DRAFT_LINE.role)),
+        font: Some(ty::DRAFT_LINE.role),
         hint: true,
         bold: None,
         color: Some(ty::DRAFT_COLOR),
+        spacing: None,
         size: Some(ty::DRAFT_LINE.size.half_points()),
         lang: None,
     }

@@ -30,6 +30,9 @@ fn min_height(rest: &[Prep]) -> f32 {
         Some(Prep::Lines { lines, keep_next }) => {
             if *keep_next {
                 lines.len() as f32 * PITCH + min_height(&rest[1..])
+            } else if let (true, Some(Prep::Signature(sig))) = (lines.len() <= 3, rest.get(1)) {
+                // A short paragraph before the signature moves with it whole (the 落款 rule).
+                (lines.len() + ty::SIGNATURE_BLANK_LINES + sig.len()) as f32 * PITCH
             } else {
                 PITCH
             }
@@ -47,6 +50,8 @@ pub(super) struct Flow {
     pub pages: Vec<Page>,
     /// Offset from the top of the type area on the current page.
     pub y: f32,
+    /// The next block of lines starts a new page before this line (the 落款 rule).
+    split_before: Option<usize>,
 }
 
 impl Flow {
@@ -55,6 +60,9 @@ impl Flow {
         match prep {
             Prep::Lines { lines, keep_next } => {
                 let keep = if *keep_next { min_height(rest) } else { 0.0 };
+                if let Some(Prep::Signature(sig)) = rest.first() {
+                    self.before_signature(lines, sig.len());
+                }
                 self.lines(lines, keep);
             }
             Prep::Blank(n) => self.blank(*n),
@@ -105,8 +113,9 @@ impl Flow {
                 self.new_page();
             }
         }
-        for l in lines {
-            if self.free_slots() == 0 {
+        let split = self.split_before.take();
+        for (k, l) in lines.iter().enumerate() {
+            if self.free_slots() == 0 || (split == Some(k) && !self.at_top()) {
                 self.new_page();
             }
             let top = self.slot() as f32 * PITCH;
@@ -154,6 +163,27 @@ impl Flow {
             });
         }
         self.y = AREA_H;
+    }
+
+    /// Before placing the paragraph `lines` that the signature (`sig` lines after its blank)
+    /// follows: if its last two lines and the signature do not fit on this page, start the
+    /// page break there, so the 落款 never stands alone (a paragraph of three lines or fewer
+    /// moves whole, as Word's widow control moves it with `keepNext`).
+    fn before_signature(&mut self, lines: &[Line], sig: usize) {
+        let n = lines.len();
+        let tail = if n <= 3 { n } else { 2 };
+        let need = tail + ty::SIGNATURE_BLANK_LINES + sig;
+        // Where the tail starts: after the first n − tail lines, which may fill pages.
+        let free = self.free_slots();
+        let head = n - tail;
+        let free_at_tail = if head < free {
+            free - head
+        } else {
+            LINES - (head - free) % LINES
+        };
+        if free_at_tail < need && need <= LINES && !(head == 0 && self.at_top()) {
+            self.split_before = Some(head);
+        }
     }
 
     /// The signature's lines after its blank line, all on one page.

@@ -23,6 +23,7 @@
 //! only (`docs/architecture.md`, “Hand-written where a crate exists”).
 
 mod flow;
+mod grid;
 mod linebreak;
 mod pages;
 mod table;
@@ -70,9 +71,15 @@ const EM_ASCENT: f32 = 0.88;
 /// Tolerance for "fits", in points.
 const EPS: f32 = 0.01;
 
-/// Space between adjacent body units so 28 full-width characters fill the width exactly.
+/// One cell of the body grid: 156 mm / 28.
+pub fn char_pitch() -> f32 {
+    ty::char_pitch_pt()
+}
+
+/// What the grid adds to each body character's advance: the cell minus the 3号 size
+/// (≈ −0.21 pt), as Word adds the grid's `charSpace` to every character.
 pub fn grid_tracking() -> f32 {
-    (AREA_W - CHARS as f32 * BODY_SIZE) / (CHARS - 1) as f32
+    char_pitch() - BODY_SIZE
 }
 
 /// Baseline of text of `size` centred (by its em box) in a band starting at `top`, `h` high.

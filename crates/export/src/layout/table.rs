@@ -31,6 +31,8 @@ pub(super) struct TableLayout {
     col_x: Vec<f32>,
     row_h: Vec<f32>,
     header_rows: usize,
+    /// Rows that start a group with its own headings ([`Table::shape`]`.starts_group`).
+    group_start: Vec<bool>,
     cells: Vec<CellLayout>,
 }
 
@@ -70,6 +72,7 @@ impl Setter<'_, '_> {
             row_h: row_heights(&cells, rows),
             col_x,
             header_rows: usize::from(shape.header_rows),
+            group_start: (0..shape.rows).map(|r| shape.starts_group(r)).collect(),
             cells,
         }
     }
@@ -90,7 +93,8 @@ impl Setter<'_, '_> {
             width: inner,
             indent: 0.0,
             tracking: 0.0,
-            justify: !centred,
+            // Row labels are left-aligned, wrapped lines too: no letter-spacing.
+            justify: false,
             size: TABLE_SIZE,
         };
         let broken = if centred {
@@ -152,21 +156,17 @@ fn row_heights(cells: &[CellLayout], rows: usize) -> Vec<f32> {
 }
 
 impl TableLayout {
-    /// Height of the header rows and the first body row (what a heading keeps with). A table
-    /// without repeating header rows (表二) is kept whole when a page can hold it, as the DOCX
-    /// does: a continuation of it would start without any column headings.
+    /// Height of what a heading keeps with: the header rows and the first body row, or for
+    /// a table without repeating header rows (表二) its first group.
     pub fn first_chunk(&self) -> f32 {
-        if let Some(total) = self.whole() {
-            return total;
-        }
-        let end = (self.header_rows + 1).min(self.row_h.len());
+        let end = if self.header_rows == 0 {
+            (1..self.row_h.len())
+                .find(|&r| self.group_start[r])
+                .unwrap_or(self.row_h.len())
+        } else {
+            (self.header_rows + 1).min(self.row_h.len())
+        };
         self.row_h[..end].iter().sum()
-    }
-
-    /// The height of a table that should not break: no header rows and short enough for a page.
-    fn whole(&self) -> Option<f32> {
-        let total: f32 = self.row_h.iter().sum();
-        (self.header_rows == 0 && total <= AREA_H + EPS).then_some(total)
     }
 
     /// Whether the table may break between rows `b - 1` and `b` when this page's part of
@@ -174,6 +174,11 @@ impl TableLayout {
     /// left with a part too low for its text.
     fn can_break(&self, seg_start: usize, b: usize) -> bool {
         if b <= self.header_rows {
+            return false;
+        }
+        // Without repeating header rows (表二), only before a group that brings its own
+        // headings (GB/T 9704 sets no rule; a continued table must not start unlabelled).
+        if self.header_rows == 0 && !self.group_start.get(b).copied().unwrap_or(false) {
             return false;
         }
         self.cells.iter().all(|c| {
@@ -216,9 +221,6 @@ impl Flow {
         // Tables start at a slot boundary.
         self.y = self.slot() as f32 * super::PITCH;
         if self.free_slots() == 0 {
-            self.new_page();
-        }
-        if t.whole().is_some_and(|h| self.y + h > AREA_H + EPS) {
             self.new_page();
         }
         let header: f32 = t.row_h[..t.header_rows.min(rows)].iter().sum();

@@ -8,11 +8,12 @@ use nianbao_core::document::{Imprint, Run, DRAFT_MARK};
 use nianbao_core::typography::{self as ty, Role, Side};
 use nianbao_core::{Diagnostic, Span};
 
-use super::linebreak::{break_balanced, break_lines, BrokenLine, Measure};
+use super::grid::{break_grid, Grid};
+use super::linebreak::{break_balanced, break_lines, is_wide, BrokenLine, Measure};
 use super::pages::{GlyphRun, Line, LineKind, PlacedGlyph};
 use super::{
-    baseline, grid_tracking, AREA_H, AREA_W, AREA_X, AREA_Y, BODY_SIZE, EM_ASCENT, PAGE_HEIGHT,
-    PAGE_WIDTH, PITCH,
+    baseline, char_pitch, grid_tracking, AREA_H, AREA_W, AREA_X, AREA_Y, BODY_SIZE, EM_ASCENT,
+    PAGE_HEIGHT, PAGE_WIDTH, PITCH,
 };
 use crate::fonts::{FaceId, Faces};
 
@@ -68,7 +69,8 @@ impl<'a, 'f> Setter<'a, 'f> {
         loc: &Loc,
     ) -> Vec<Shaped> {
         let mut out = Vec::new();
-        let home = self.faces.fonts.face_of(role);
+        // Spaces belong to the Latin text around them.
+        let home = self.faces.fonts.face_of(role.western());
         for (text, bold) in runs {
             for c in text.chars() {
                 let c = if c == '\r' { continue } else { c };
@@ -89,7 +91,10 @@ impl<'a, 'f> Setter<'a, 'f> {
                     });
                     continue;
                 }
-                match self.faces.resolve(role, c) {
+                // Digits, Latin letters and ASCII punctuation in the role's Latin face
+                // (Times New Roman metrics for 仿宋 and 楷体 text).
+                let face_role = if is_wide(c) { role } else { role.western() };
+                match self.faces.resolve(face_role, c) {
                     Some(r) => out.push(Shaped {
                         ch: c,
                         face: r.face,
@@ -113,7 +118,7 @@ impl<'a, 'f> Setter<'a, 'f> {
             return;
         }
         let message = format!(
-            "PDF 缺字：“{c}”（U+{:04X}）不在任何已配置的字体中，PDF 里省略了这个字",
+            "版式文件缺字：“{c}”（U+{:04X}）不在任何已配置的字体中，PDF 和 OFD 里省略了这个字",
             c as u32
         );
         let d = match loc {
@@ -174,16 +179,15 @@ impl<'a, 'f> Setter<'a, 'f> {
     pub fn body_lines(&mut self, runs: &[Run], role: Role, kind: LineKind, loc: &Loc) -> Vec<Line> {
         let parts: Vec<(&str, bool)> = runs.iter().map(|r| (r.text.as_str(), r.bold)).collect();
         let shaped = self.shape(&parts, role, BODY_SIZE, loc);
-        let track = grid_tracking();
-        let m = Measure {
-            width: AREA_W,
-            indent: ty::INDENT_CHARS as f32 * (BODY_SIZE + track),
-            tracking: track,
+        let g = Grid {
+            pitch: char_pitch(),
+            cells: ty::CHARS,
+            indent: ty::INDENT_CHARS as usize,
+            tracking: grid_tracking(),
             justify: true,
-            size: BODY_SIZE,
         };
         let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
-        break_lines(&items, &m)
+        break_grid(&items, &g)
             .iter()
             .map(|bl| {
                 let mut l = self.line(kind, &shaped, bl, AREA_X, BODY_SIZE);
@@ -341,7 +345,17 @@ impl<'a, 'f> Setter<'a, 'f> {
             Side::Right => AREA_X + AREA_W - inset - l.width,
             Side::Left => AREA_X + inset,
         };
-        l.y = AREA_Y + AREA_H + ty::PAGE_NUMBER_GAP.pt() + EM_ASCENT * size;
+        // GB/T 9704 §7.5: “一字线上距版心下边缘7mm” — the dash itself, not the top of the
+        // line, is 7 mm below the type area (`docs/typography.md`, 页码).
+        let dash = l
+            .runs
+            .iter()
+            .find_map(|r| {
+                let g = r.glyphs.iter().find(|g| g.ch == '\u{2014}')?;
+                self.faces.ink_middle(r.face, g.gid)
+            })
+            .unwrap_or(ty::PAGE_NUMBER_DASH_EM);
+        l.y = AREA_Y + AREA_H + ty::PAGE_NUMBER_GAP.pt() + dash * size;
         l
     }
 

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use crate::fonts::{FaceId, Faces};
 use crate::layout::{GlyphRun, Line, LineKind, Page, PAGE_HEIGHT};
+use crate::num::Num;
 
 /// One embedded font as the content streams name it: resource name and the original →
 /// subset glyph id map (the codes shown are subset glyph ids).
@@ -16,41 +17,7 @@ pub(super) struct Embedded<'r> {
 
 /// A number for a content stream: at most three decimals, no trailing zeros.
 fn num(v: f32) -> Num {
-    Num {
-        units: (f64::from(v) * 1000.0).round() as i64,
-        decimals: 3,
-    }
-}
-
-/// A fixed-point number written without float formatting, which was a tenth of the whole
-/// export (the content streams hold tens of thousands of numbers). Writes what
-/// `format!("{:.N}")` of the rounded value wrote, minus trailing zeros, and `0` for `-0`.
-#[derive(Clone, Copy)]
-struct Num {
-    /// The value in units of 10^-decimals.
-    units: i64,
-    decimals: u32,
-}
-
-impl std::fmt::Display for Num {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use std::fmt::Write as _;
-        if self.units < 0 {
-            f.write_char('-')?;
-        }
-        let scale = 10u64.pow(self.decimals);
-        let a = self.units.unsigned_abs();
-        write!(f, "{}", a / scale)?;
-        let (mut frac, mut digits) = (a % scale, self.decimals as usize);
-        if frac == 0 {
-            return Ok(());
-        }
-        while frac % 10 == 0 {
-            frac /= 10;
-            digits -= 1;
-        }
-        write!(f, ".{frac:0digits$}")
-    }
+    Num::new(f64::from(v), 3)
 }
 
 pub(super) fn page_content(
@@ -352,10 +319,7 @@ fn utf16_hex(s: &str) -> String {
 
 /// A number with up to four decimals (character spacing).
 fn num4(v: f64) -> Num {
-    Num {
-        units: (v * 10_000.0).round() as i64,
-        decimals: 4,
-    }
+    Num::new(v, 4)
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 //! parsed zero-copy per export; the Fandol faces are GPL with the font exception and must
 //! never be compiled into the binary.
 
-mod cff;
 mod content;
+mod pdfa;
 mod writer;
 
 #[cfg(test)]
@@ -33,7 +33,7 @@ pub struct PdfOutput {
 /// (a glyph count, glyph ids, a bare CFF table; see `cff::fuzz`). Not part of the API.
 #[doc(hidden)]
 pub fn fuzz_cff_subset(data: &[u8]) {
-    cff::fuzz(data);
+    crate::cff::fuzz(data);
 }
 
 /// Renders `doc` as a PDF. Identical input and fonts give identical bytes.

@@ -43,7 +43,7 @@ pub fn is_temp_file(path: &Path) -> bool {
         || name.ends_with("___jb_tmp___") // JetBrains safe write
         || name.ends_with("___jb_old___")
         || name.starts_with(".goutputstream-") // GNOME (gedit) safe write
-        || lower.ends_with(".tmp") // ours (`.<name>.<pid>.tmp`), Office's `~WRL0001.tmp`, …
+        || lower.ends_with(".tmp") // ours (`.<name>.<pid>-<n>.tmp`), Office's `~WRL0001.tmp`, …
 }
 
 /// Makes `path` absolute against `cwd` and removes `.` and `..` components lexically.

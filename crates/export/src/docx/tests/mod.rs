@@ -2,7 +2,7 @@
 //! document, against format.rs, against the ECMA-376 child sequences, and against golden
 //! projections (`UPDATE_GOLDEN=1` refreshes them).
 
-mod dom;
+pub(crate) mod dom;
 mod schema;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,7 +15,7 @@ use nianbao_core::sample::sample_report;
 use nianbao_core::typography as ty;
 
 use super::body::{column_widths, signature_indents};
-use super::{export, CHAR_SPACE, LINE_PITCH, MARGIN_LEFT, TYPE_WIDTH};
+use super::{export, LINE_PITCH, MARGIN_LEFT, TYPE_WIDTH};
 use dom::{parse, pretty, El};
 
 fn sample() -> Document {
@@ -443,22 +443,40 @@ fn page_margins_grid_and_footer_distance() {
     for (t, mm) in [(top, 37.0), (bottom, 35.0), (left, 28.0), (right, 26.0)] {
         assert!((twips_to_mm(t) - mm).abs() < 0.05, "{t} twips ≠ {mm} mm");
     }
+    // A line grid: 22 lines of 579 twips fill the type area's height.
     let grid = sect.child("w:docGrid").unwrap();
-    assert_eq!(grid.attr("w:type"), Some("linesAndChars"));
+    assert_eq!(grid.attr("w:type"), Some("lines"));
     assert_eq!(num(grid, "w:linePitch"), 579);
-    assert_eq!(num(grid, "w:charSpace"), CHAR_SPACE);
-    // 22 lines fill the type area's height, 28 characters its width.
+    assert_eq!(grid.attr("w:charSpace"), None);
     let height = 16838 - top - bottom;
     assert!((22 * 579..23 * 579).contains(&height));
+    // 28 characters a line from Normal's own size and its condensed spacing (what
+    // LibreOffice reads too): 28 advances fit the width, 29 do not.
+    let sz = num(
+        pkg.style("Normal")
+            .child("w:rPr")
+            .unwrap()
+            .child("w:sz")
+            .unwrap(),
+        "w:val",
+    );
+    assert_eq!(sz, 32);
+    let condense = pkg.style_rpr("BodyText", "w:spacing").unwrap();
+    let advance_pt = sz as f64 / 2.0 + num(condense, "w:val") as f64 / 20.0;
     let width_pt = (11906 - left - right) as f64 / 20.0;
-    let pitch_pt = 16.0 + num(grid, "w:charSpace") as f64 / 4096.0;
-    assert!(28.0 * pitch_pt <= width_pt && width_pt < 29.0 * pitch_pt);
-    assert!(28.0 * pitch_pt <= TYPE_WIDTH as f64 / 20.0);
-    assert_eq!(CHAR_SPACE, -849);
-    // The page number line starts 7 mm below the type area: footer distance + one 14 pt
-    // line + 7 mm = bottom margin.
+    assert!(28.0 * advance_pt <= width_pt && width_pt < 29.0 * advance_pt);
+    assert!(28.0 * advance_pt <= TYPE_WIDTH as f64 / 20.0);
+    // Text off the grid is not condensed.
+    for id in ["Title", "TableText", "Footer"] {
+        let sp = pkg.style_rpr(id, "w:spacing").unwrap();
+        assert_eq!(sp.attr("w:val"), Some("0"), "{id}");
+    }
+    // The page number's dashes sit 7 mm below the type area: footer distance + the dash's
+    // height over the line's bottom (descent 0.141 em + 0.3 em of 14 pt) + 7 mm = bottom
+    // margin.
     let footer = num(m, "w:footer");
-    assert!((twips_to_mm(bottom - footer - 280) - 7.0).abs() < 0.05);
+    let dash_twips = (0.441 * 280.0) as i64;
+    assert!((twips_to_mm(bottom - footer - dash_twips) - 7.0).abs() < 0.05);
     // Body lines use the grid pitch exactly.
     let spacing = pkg.style_ppr("BodyText", "w:spacing").unwrap();
     assert_eq!(spacing.attr("w:line"), Some("579"));
@@ -608,8 +626,15 @@ fn styles_carry_the_official_faces_sizes_and_indents() {
     for (id, name, face, size, indented, outline) in cases {
         assert_eq!(pkg.style(id).val("w:name"), Some(name), "{id}");
         let fonts = pkg.style_rpr(id, "w:rFonts").unwrap();
-        for slot in ["w:eastAsia", "w:ascii", "w:hAnsi"] {
-            assert_eq!(fonts.attr(slot), Some(face), "{id} {slot}");
+        assert_eq!(fonts.attr("w:eastAsia"), Some(face), "{id}");
+        // Digits and Latin letters of 仿宋 and 楷体 text in Times New Roman.
+        let west = if face.ends_with("_GB2312") {
+            "Times New Roman"
+        } else {
+            face
+        };
+        for slot in ["w:ascii", "w:hAnsi"] {
+            assert_eq!(fonts.attr(slot), Some(west), "{id} {slot}");
         }
         assert_eq!(fonts.attr("w:hint"), Some("eastAsia"), "{id}");
         assert_eq!(
@@ -700,7 +725,8 @@ fn font_table_declares_every_face_with_its_fallback() {
     assert_eq!(alt("黑体"), Some("SimHei"));
     assert_eq!(alt("宋体"), Some("SimSun"));
     assert_eq!(alt("方正小标宋简体"), Some("宋体"));
-    for (name, f) in &fonts {
+    assert_eq!(fonts["Times New Roman"].val("w:charset"), Some("00"));
+    for (name, f) in fonts.iter().filter(|(n, _)| **n != "Times New Roman") {
         assert_eq!(f.val("w:charset"), Some("86"), "{name}: GB2312");
         let csb0 = u32::from_str_radix(f.child("w:sig").unwrap().attr("w:csb0").unwrap(), 16);
         assert_ne!(csb0.unwrap() & (1 << 18), 0, "{name}: code page 936 bit");

@@ -1,8 +1,8 @@
 //! A minimal XML writer: elements, attributes and escaped text into a `String`.
 //!
-//! Each part writer emits children in the ECMA-376 sequence itself, so the writer needs no
-//! schema knowledge; it only guarantees well-formed output (balanced tags, escaped text, no
-//! characters XML 1.0 forbids).
+//! Shared by the DOCX and OFD writers. Each part writer emits children in its schema's
+//! sequence itself (ECMA-376, GB/T 33190), so the writer needs no schema knowledge; it only
+//! guarantees well-formed output (balanced tags, escaped text, no characters XML 1.0 forbids).
 
 /// The XML declaration every part starts with.
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
@@ -124,7 +124,7 @@ fn escape_into(out: &mut String, s: &str, attr: bool) {
 }
 
 /// Whether XML 1.0 allows `c` in a document.
-fn is_xml_char(c: char) -> bool {
+pub(crate) fn is_xml_char(c: char) -> bool {
     matches!(c,
         '\u{9}' | '\u{A}' | '\u{D}'
         | '\u{20}'..='\u{D7FF}'
