@@ -123,4 +123,14 @@ LAST_STOCK = (setrow(setrow(setrow(BASE.replace("year = 2024", "year = 2023").re
 case("stock-explained", BASE.replace('# last_year = "../上年度报告文件夹"', 'last_year = "last"'),
      prose={"overview.md": PROSE["overview.md"] + "\n开展行政规范性文件集中清理，将上年漏统的3件现行有效文件一并计入。\n"}, last=LAST_STOCK)
 case("last-year-missing", BASE.replace('# last_year = "../上年度报告文件夹"', 'last_year = "../no-such-report"'))
+# Issue 19: what the bad-input campaign found.
+case("control-char", BASE.replace('agency = "某某县交通运输局"', 'agency = "某某县\\u001b[31m交通\\u202E运输局\\n二行"', 1))
+case("number-too-large", BASE.replace("licensing = 1520", "licensing = 9007199254740993")
+     .replace("new             = [8, 2, 0, 1, 0, 1]", "new             = [18446744073709551612, 2, 0, 1, 0, 1]"))
+case("fee-radix", BASE.replace("fee = 2.5", "fee = 0x10"))
+case("fee-exponent", BASE.replace("fee = 2.5", "fee = 1e-5"))
+case("date-year", BASE.replace("published = 2025-01-20", 'published = "202-1-20"'))
+case("many-findings", prose={"problems.md": PROSE["problems.md"] + "\n" + "中," * 200 + "\n\n" + "".join("第%d项,待改。\n\n" % i for i in range(30))})
+case("encoding-gbk")
+open(os.path.join(ROOT, "encoding-gbk", "problems.md"), "wb").write(PROSE["problems.md"].encode("gbk"))
 print("cases:", len(os.listdir(ROOT)))

@@ -10,28 +10,11 @@ use nianbao_import::{next_year, output, workbook};
 /// Folder `nianbao new DIR --from FILE` imports last year's file into, inside DIR.
 pub const LAST_YEAR_DIR: &str = "上年度";
 
+/// The file to import, through the loader's read path: a regular file (a FIFO is refused at
+/// once), at most [`nianbao_import::MAX_BYTES`].
 fn read_input(file: &Path) -> Result<Vec<u8>, ExitCode> {
-    match std::fs::metadata(file) {
-        Ok(m) if !m.is_file() => {
-            eprintln!("“{}”不是文件", file.display());
-            return Err(ExitCode::from(2));
-        }
-        Ok(m) if m.len() > nianbao_import::MAX_BYTES as u64 => {
-            eprintln!(
-                "“{}”过大（{} MB），不像是一份年度报告",
-                file.display(),
-                m.len() >> 20
-            );
-            return Err(ExitCode::from(2));
-        }
-        Err(e) => {
-            eprintln!("无法读取“{}”：{e}", file.display());
-            return Err(ExitCode::from(2));
-        }
-        _ => {}
-    }
-    std::fs::read(file).map_err(|e| {
-        eprintln!("无法读取“{}”：{e}", file.display());
+    nianbao_core::input::read_bytes(file, nianbao_import::MAX_BYTES as u64).map_err(|e| {
+        eprintln!("{}（{}）", e.message(file), e.hint());
         ExitCode::from(2)
     })
 }
@@ -223,10 +206,10 @@ pub fn sync_xlsx(file: &Path, dir: Option<&Path>) -> ExitCode {
         Ok(b) => b,
         Err(code) => return code,
     };
-    let toml = match std::fs::read_to_string(&toml_path) {
-        Ok(t) => t,
+    let toml = match nianbao_core::input::read_text(&toml_path, None) {
+        Ok(t) => t.text,
         Err(e) => {
-            eprintln!("无法读取“{}”：{e}", toml_path.display());
+            eprintln!("{}（{}）", e.message(&toml_path), e.hint());
             return ExitCode::from(2);
         }
     };

@@ -15,9 +15,28 @@ use nianbao_watch::build::{self, BuildOptions, FontCache};
 use nianbao_watch::rollup::RollupOptions;
 use nianbao_watch::write::Written;
 
+// Printing that never panics. These shadow the standard `print!`, `println!`, `eprint!` and
+// `eprintln!` for the whole crate: once the reader of stdout has gone (`nianbao check | head
+// -1`) output is dropped instead of panicking with "failed printing to stdout: Broken pipe".
+macro_rules! print {
+    ($($t:tt)*) => { $crate::out::stdout(format_args!($($t)*)) };
+}
+macro_rules! println {
+    () => { $crate::out::stdout(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::out::stdout(format_args!("{}\n", format_args!($($t)*))) };
+}
+macro_rules! eprint {
+    ($($t:tt)*) => { $crate::out::stderr(format_args!($($t)*)) };
+}
+macro_rules! eprintln {
+    () => { $crate::out::stderr(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::out::stderr(format_args!("{}\n", format_args!($($t)*))) };
+}
+
 mod console;
 mod import_cmd;
 mod many;
+mod out;
 mod serve_cmd;
 mod start;
 mod watch_cmd;
@@ -390,7 +409,10 @@ pub(crate) fn summary(errors: usize, warnings: usize) -> String {
 
 /// One report, as before batches: its diagnostics and one summary line.
 pub(crate) fn check(dir: &Path, format: OutputFormat) -> ExitCode {
-    let loaded = nianbao_core::load_and_check(dir);
+    let mut loaded = nianbao_core::load_and_check(dir);
+    // What a build would refuse, check reports: font files named in [fonts] that are no fonts.
+    build::check_fonts(&mut loaded, &mut FontCache::new(None));
+    diag::sort(&mut loaded.diagnostics);
     print_diagnostics(&loaded, format);
     let c = count(&loaded.diagnostics);
     if loaded.sources.files().next().is_none() {
@@ -481,6 +503,14 @@ fn verify(dir: &Path, out: &Path) -> ExitCode {
 }
 
 fn new(dir: &Path, agency: &str, year: i32, kind: Kind) -> ExitCode {
+    // Validated before anything is created: a refused name leaves no empty folder behind.
+    let files = match nianbao_core::template::scaffold(agency, year, kind) {
+        Ok(files) => files,
+        Err(why) => {
+            eprintln!("{why}");
+            return ExitCode::from(2);
+        }
+    };
     if dir.join(nianbao_core::load::REPORT_FILE).exists() {
         eprintln!("“{}”中已有 report.toml，未覆盖", dir.display());
         return ExitCode::from(2);
@@ -489,7 +519,7 @@ fn new(dir: &Path, agency: &str, year: i32, kind: Kind) -> ExitCode {
         eprintln!("无法创建文件夹“{}”：{e}", dir.display());
         return ExitCode::from(2);
     }
-    for (name, text) in nianbao_core::template::scaffold(agency, year, kind) {
+    for (name, text) in files {
         let path = dir.join(name);
         if path.exists() {
             println!("  保留已有文件 {}", path.display());

@@ -29,6 +29,8 @@ pub fn run(dir: &Path, opts: BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
     // no `.tmp` file is left in the output folder and no output is half-replaced. A second
     // Ctrl-C exits at once, in case a build hangs (e.g. on a network drive).
     let stopper = watch.stopper();
+    // Nobody reads the status lines any more (`nianbao watch | head`): stop quietly.
+    let on_gone = watch.stopper();
     let presses = AtomicUsize::new(0);
     if let Err(e) = ctrlc::set_handler(move || {
         if presses.fetch_add(1, Ordering::SeqCst) > 0 {
@@ -74,6 +76,9 @@ pub fn run(dir: &Path, opts: BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
                 }
             }
             println!("{}", status_line(&clock::now(), report, cause, &cwd));
+            if crate::out::stdout_gone() {
+                on_gone.stop();
+            }
         }
         Update::Warning(m) => eprintln!("[{}] {m}", clock::now()),
     });
@@ -101,7 +106,10 @@ fn cause_text(cause: &Changes, cwd: &Path) -> String {
     let names: Vec<String> = cause
         .paths
         .iter()
-        .map(|p| p.strip_prefix(cwd).unwrap_or(p).display().to_string())
+        .map(|p| {
+            let shown = p.strip_prefix(cwd).unwrap_or(p).display().to_string();
+            nianbao_core::diag::terminal_safe(&shown).into_owned()
+        })
         .collect();
     if names.len() > 3 {
         format!("{} 等 {} 个文件有改动", names[..3].join("、"), names.len())

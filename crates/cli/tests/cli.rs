@@ -328,6 +328,86 @@ fn batch_build_of_a_parent_folder() {
     std::fs::remove_dir_all(&out).unwrap();
 }
 
+/// Repro 16: `nianbao new` refuses a line break in the agency and a five-digit year, and
+/// creates nothing; quotes and backslashes in the agency are written as valid TOML.
+#[test]
+fn new_refuses_bad_agency_and_year_and_escapes_through_toml() {
+    let dir = temp("new-bad");
+    let d = dir.to_str().unwrap();
+    let o = nianbao(&["new", d, "--agency", "某某局\n交通科", "--year", "2025"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("U+000A"));
+    assert!(!dir.exists());
+    let o = nianbao(&["new", d, "--agency", "某某局", "--year", "99999"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("99999"));
+    assert!(!dir.exists());
+    let o = nianbao(&[
+        "new",
+        d,
+        "--agency",
+        "某某局\"一科\"\\二科",
+        "--year",
+        "2025",
+    ]);
+    assert!(o.status.success());
+    // The scaffold loads: its only findings are the 9 unfilled prompts (E-TODO).
+    let o = nianbao(&["check", d]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert_eq!(out.matches("错误[E-TODO]").count(), 9, "{out}");
+    assert!(out.contains("检查未通过：9 个错误，0 个警告"), "{out}");
+    let toml = std::fs::read_to_string(dir.join("report.toml")).unwrap();
+    assert!(
+        toml.contains(r#"agency = "某某局\"一科\"\\二科""#),
+        "{toml}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Repro 10: stdout closed early (`nianbao check | head -1`): no panic, the usual exit code.
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let dir = temp("pipe");
+    std::fs::create_dir_all(&dir).unwrap();
+    for e in std::fs::read_dir(root().join("tests/broken/clean")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+    }
+    // ~200 KB of warnings (more than a pipe buffer), one per line so no cap hides them all.
+    let mut text = String::from("整改。\n");
+    for i in 0..3000 {
+        text.push_str(&format!("\n第{i}段,有半角逗号。\n"));
+    }
+    std::fs::write(dir.join("problems.md"), text).unwrap();
+    for args in [vec!["check"], vec!["check", "--format", "json"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(&args)
+            .arg(&dir)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The read end is dropped here: later writes get EPIPE.
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(status.code(), Some(0), "{args:?}: {err}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -478,6 +478,86 @@ fn waits_for_a_missing_report_to_appear() {
     });
 }
 
+/// Repro 02: a prose file replaced by a FIFO while watching. The rebuild reports E-FILE at
+/// once instead of blocking in read(), and the first Ctrl-C stops the watcher.
+#[cfg(unix)]
+#[test]
+fn a_fifo_never_blocks_the_watcher_and_the_first_ctrl_c_stops_it() {
+    let fx = Fixture::new("watch-fifo");
+    let mut w = Watcher::start(&fx);
+    w.wait_until("first build", |w| w.builds().len() == 1);
+    let overview = fx.root.join("demo-county-2024/overview.md");
+    std::fs::remove_file(&overview).unwrap();
+    let made = Command::new("mkfifo").arg(&overview).status().unwrap();
+    assert!(made.success());
+    w.wait_until("rebuilt with E-FILE", |w| {
+        w.builds().len() >= 2 && w.log().contains("不是普通文件")
+    });
+    let sent = Command::new("kill")
+        .args(["-INT", &w.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = w.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < STEP,
+            "still running after Ctrl-C\n{}",
+            w.log()
+        );
+        thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(status.code(), Some(0), "{}", w.log());
+}
+
+/// Repro 10: `nianbao watch | head -1`. Once nobody reads stdout the watcher stops quietly
+/// after its next build: no panic.
+#[test]
+fn a_closed_stdout_stops_the_watcher_quietly() {
+    let fx = Fixture::new("watch-pipe");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .current_dir(&fx.root)
+        .args(["watch", "demo-county-2024", "--format", "xlsx"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("监视"), "{first}");
+    // The reader is gone; the next status lines cannot be written.
+    let start = Instant::now();
+    let mut n = 0;
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < STEP * 3,
+            "still running with stdout closed"
+        );
+        n += 1;
+        std::fs::write(fx.report(), fx.with_licensing(&(9000 + n).to_string())).unwrap();
+        thread::sleep(Duration::from_millis(200));
+    };
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(status.code(), Some(0), "{err}");
+}
+
 /// Save → every output replaced, median over N saves, for an in-place save (built at once on
 /// the close after writing) and, as the reference in the same run, a rename-over save (which
 /// waits out the 30 ms quiet period, as every save did before). Not a test: run with

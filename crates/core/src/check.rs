@@ -47,6 +47,9 @@ fn col_name(col: usize) -> &'static str {
 
 fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
     let t = &r.applications;
+    if t.unreadable {
+        return;
+    }
     let total_row = &t.rows[T3_TOTAL];
     // The （七）总计 the source states, per column (None when the row is not written).
     let stated = |col: usize| -> Option<u64> {
@@ -160,7 +163,7 @@ fn table3(r: &Report, out: &mut Vec<Diagnostic>) {
 
 /// The sum of the six stated cells of the （七）总计 row.
 fn stated_sum(row: &crate::model::T3Line) -> u64 {
-    row.cells.iter().map(|c| c.value).sum()
+    crate::model::add_all(row.cells.iter().map(|c| c.value))
 }
 
 /// A 总计 the source typed, the sum of its parts it must equal, and what to say.
@@ -181,6 +184,7 @@ fn stated_totals(r: &Report, out: &mut Vec<Diagnostic>) {
         .rows
         .iter()
         .enumerate()
+        .filter(|_| !r.applications.unreadable)
         .filter_map(|(i, row)| {
             let stated = row.stated_total.as_ref()?;
             Some(StatedTotal {
@@ -202,6 +206,7 @@ fn stated_totals(r: &Report, out: &mut Vec<Diagnostic>) {
         .groups
         .iter()
         .zip(&T4_GROUPS)
+        .filter(|_| !r.appeals.unreadable)
         .filter_map(|(group, (_, label))| {
             let stated = group.stated_total.as_ref()?;
             Some(StatedTotal {
@@ -352,25 +357,24 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
     for (_, b) in blocks(r) {
         let text = b.text();
         let chars: Vec<char> = text.chars().collect();
+        let loc = b.locator();
         for label in OLD_FORMAT_LABELS {
-            for (at, _) in text.match_indices(label) {
-                let start = text[..at].chars().count();
+            for start in char_positions(&text, label) {
                 out.push(
                     Diagnostic::error(
                         "E-OLD-FORMAT",
                         format!("“{label}”是已废止的2019年试行格式的表述"),
                     )
-                    .at(b.locate(start, start + label.chars().count()))
+                    .at(loc.locate(start, start + label.chars().count()))
                     .hint("2021年起须使用国办公开办函〔2021〕30号规定的新格式；表格由 nianbao 按新格式生成，文字中请改用新格式的表述"),
                 );
             }
         }
         for (typo, right) in LABEL_TYPOS {
-            for (at, _) in text.match_indices(typo) {
-                let start = text[..at].chars().count();
+            for start in char_positions(&text, typo) {
                 out.push(
                     Diagnostic::warning("W-LABEL", format!("“{typo}”不是模板用语"))
-                        .at(b.locate(start, start + typo.chars().count()))
+                        .at(loc.locate(start, start + typo.chars().count()))
                         .hint(format!("应为“{right}”")),
                 );
             }
@@ -381,7 +385,7 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
             let num: String = chars[..digits].iter().collect();
             out.push(
                 Diagnostic::warning("W-LABEL", format!("序号“{num}、”不符合模板"))
-                    .at(b.locate(0, digits + 1))
+                    .at(loc.locate(0, digits + 1))
                     .hint(format!("三级序号写作“{num}.”（阿拉伯数字加下脚点）")),
             );
         }
@@ -395,7 +399,7 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
                 {
                     out.push(
                         Diagnostic::warning("W-LABEL", format!("序号“({inner})”用了半角括号"))
-                            .at(b.locate(0, end + 1))
+                            .at(loc.locate(0, end + 1))
                             .hint(format!("写作“（{inner}）”")),
                     );
                     end + 1
@@ -431,7 +435,7 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
             if prev.is_some_and(is_chinese) || next.is_some_and(is_chinese) {
                 out.push(
                     Diagnostic::warning("W-PUNCT", format!("中文中使用了半角标点“{c}”"))
-                        .at(b.locate(i, i + 1))
+                        .at(loc.locate(i, i + 1))
                         .hint(format!("改为全角“{full}”")),
                 );
             }
@@ -446,11 +450,21 @@ fn prose_text(r: &Report, out: &mut Vec<Diagnostic>) {
             let prompt: String = chars[start..end].iter().collect();
             out.push(
                 Diagnostic::error("E-TODO", format!("还没有填写：{prompt}"))
-                    .at(b.locate(start, end))
+                    .at(loc.locate(start, end))
                     .hint("按提示写好这一段，并删除【】和其中的提示；写完之前可用 nianbao build --draft 生成草稿"),
             );
         }
     }
+}
+
+/// The char indices where `pat` occurs in `text`, counted in one pass (not from the start for
+/// every match).
+fn char_positions<'t>(text: &'t str, pat: &'t str) -> impl Iterator<Item = usize> + 't {
+    let mut last = (0, 0);
+    text.match_indices(pat).map(move |(at, _)| {
+        last = (at, last.1 + text[last.0..at].chars().count());
+        last.1
+    })
 }
 
 fn is_chinese(c: char) -> bool {
@@ -466,10 +480,11 @@ fn text_vs_tables(r: &Report, out: &mut Vec<Diagnostic>) {
         for b in &prose.blocks {
             let text = b.text();
             let heading = matches!(b, Block::Heading { .. });
-            let found = reader.block(&text, heading, |i| b.is_generated(i));
+            let loc = b.locator();
+            let found = reader.block(&text, heading, |i| loc.is_generated(i));
             for c in &found.counts {
                 if !c.generated && c.agrees(r) == Some(false) {
-                    out.push(mismatch(r, c).at(b.locate(c.number.start, c.number.end)));
+                    out.push(mismatch(r, c).at(loc.locate(c.number.start, c.number.end)));
                 }
             }
             for a in &found.absences {
@@ -478,7 +493,7 @@ fn text_vs_tables(r: &Report, out: &mut Vec<Diagnostic>) {
                 }
                 if let Some(d) = absence(r, a) {
                     absent_reported.push(a.cell);
-                    out.push(d.at(b.locate(a.span.start, a.span.end)));
+                    out.push(d.at(loc.locate(a.span.start, a.span.end)));
                 }
             }
         }
@@ -601,6 +616,10 @@ fn overview_length(r: &Report, out: &mut Vec<Diagnostic>) {
 
 fn deadline(r: &Report, out: &mut Vec<Diagnostic>) {
     let Some(published) = r.published else {
+        if r.spans.published.is_some() {
+            // Written but invalid: the loader's E-DATE says so; "未填写" would mislead.
+            return;
+        }
         out.push(
             Diagnostic::warning("W-DEADLINE", "未填写发布日期（published）")
                 .at(r.spans.agency.clone())
@@ -680,7 +699,7 @@ fn stock(r: &Report, last: &Report, out: &mut Vec<Diagnostic>) {
             &last.active.normative,
         ),
     ] {
-        let expected = (before[2].value + now[0].value).saturating_sub(now[1].value);
+        let expected = (before[2].value.saturating_add(now[0].value)).saturating_sub(now[1].value);
         if now[2].value == expected {
             continue;
         }
@@ -748,6 +767,7 @@ fn enumerations(r: &Report, out: &mut Vec<Diagnostic>) {
         let mut inline = 0u32;
         for b in &prose.blocks {
             let chars: Vec<char> = b.text().chars().collect();
+            let loc = b.locator();
             if !matches!(b, Block::ListItem { .. }) {
                 if let Some((level, value, len)) = leading_ordinal(&chars) {
                     let shown: String = chars[..len].iter().collect();
@@ -755,7 +775,7 @@ fn enumerations(r: &Report, out: &mut Vec<Diagnostic>) {
                     if let Some(d) =
                         ordinal_finding(&shown, value, prev, |v| ordinal_text(level, v))
                     {
-                        out.push(d.at(b.locate(0, len)));
+                        out.push(d.at(loc.locate(0, len)));
                     }
                     levels[level] = value;
                     for deeper in &mut levels[level + 1..] {
@@ -771,7 +791,7 @@ fn enumerations(r: &Report, out: &mut Vec<Diagnostic>) {
                 if let Some(d) = ordinal_finding(&shown, value, inline, |v| {
                     format!("{}是", chinese_number(v))
                 }) {
-                    out.push(d.at(b.locate(at, at + len)));
+                    out.push(d.at(loc.locate(at, at + len)));
                 }
                 inline = value;
             }

@@ -25,6 +25,11 @@ pub struct Document {
     pub draft: bool,
     /// Title lines: the agency, then `<年度>年政府信息公开工作年度报告`.
     pub title: Vec<String>,
+    /// Where each title line comes from (the agency's `report.toml` entry; `None` for the
+    /// generated second line), for located warnings.
+    pub title_sources: Vec<Option<Span>>,
+    /// Where the signature's agency is written (`[signature] agency`, else `agency`).
+    pub signature_source: Option<Span>,
     /// Body blocks in order.
     pub blocks: Vec<DocBlock>,
 }
@@ -305,6 +310,12 @@ pub fn build(report: &Report, draft: bool) -> Document {
         meta,
         draft,
         title,
+        title_sources: vec![report.spans.agency.clone(), None],
+        signature_source: report
+            .spans
+            .signature_agency
+            .clone()
+            .or_else(|| report.spans.agency.clone()),
         blocks,
     }
 }

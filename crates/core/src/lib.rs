@@ -11,6 +11,7 @@ pub mod claims;
 pub mod diag;
 pub mod document;
 pub mod format;
+pub mod input;
 pub mod load;
 pub mod model;
 pub mod prose;
@@ -37,11 +38,13 @@ pub fn load_and_check(path: &std::path::Path) -> load::Loaded {
     loaded
 }
 
-/// Runs the checks on an already loaded report and sorts all diagnostics.
+/// Runs the checks on an already loaded report, sorts all diagnostics and caps repeated
+/// ones ([`diag::cap`]).
 pub fn finish(loaded: &mut load::Loaded) {
     if let Some(report) = &loaded.report {
         let found = check::check(report);
         loaded.diagnostics.extend(found);
     }
     diag::sort(&mut loaded.diagnostics);
+    diag::cap(&mut loaded.diagnostics, &loaded.sources);
 }

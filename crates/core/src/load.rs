@@ -14,7 +14,10 @@ use crate::format::{
     Kind, ProsePart, MAX_AGENCY_CHARS, PROSE_PARTS, T3_APPLICANT_COLS, T3_COLUMNS, T3_ROWS,
     T3_TOTAL, T4_COLUMNS, T4_GROUPS, T4_RESULT_COLS,
 };
-use crate::model::{Count, Date, Fee, Imprint, Prose, Report, ReportSpans, Signature, T3Line};
+use crate::input::{self, ReadError};
+use crate::model::{
+    Count, Date, Fee, Imprint, Prose, Report, ReportSpans, Signature, T3Line, MAX_COUNT, MAX_FEE,
+};
 use crate::source::{FileId, SourceMap, Span};
 use crate::typography::Role;
 use crate::{prose, suggest, toml_syntax};
@@ -36,6 +39,8 @@ pub struct Loaded {
     pub inputs: Vec<PathBuf>,
     /// Font files the report names per role (`[fonts]`), resolved against the report folder.
     pub fonts: Vec<(String, PathBuf)>,
+    /// Where each of `fonts` is named in `report.toml` (same order).
+    pub font_spans: Vec<Span>,
 }
 
 impl Loaded {
@@ -46,6 +51,7 @@ impl Loaded {
             diagnostics: Vec::new(),
             inputs: Vec::new(),
             fonts: Vec::new(),
+            font_spans: Vec::new(),
         }
     }
 }
@@ -92,27 +98,17 @@ struct Ctx<'a> {
     overlay: &'a [(PathBuf, String)],
 }
 
-/// Why a source file could not be read: the message, and whether it was the encoding (then
-/// the hint says how to save as UTF-8 rather than how to create the file).
-struct ReadError {
-    message: String,
-    encoding: bool,
+/// A file that could not be read: why, and where to point (the first unreadable byte of a
+/// file in an unknown encoding; otherwise the caller's span).
+struct Unread {
+    err: ReadError,
+    at: Option<Span>,
 }
 
-/// The hint for a file saved as GBK (Notepad's “ANSI”, WPS's text export).
-const SAVE_AS_UTF8: &str =
-    "用记事本打开，点“文件”→“另存为”，编码选“UTF-8”后保存（WPS 另存为文本时选 UTF-8）";
-
-impl From<String> for ReadError {
-    fn from(message: String) -> Self {
-        ReadError {
-            message,
-            encoding: false,
-        }
-    }
-}
-
-fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, ReadError> {
+/// Reads the text file `path` through [`input::read_text`], confined to the folder `ctx.dir`
+/// (real paths: symlinks leading out of it are refused), and adds it to the sources. A file
+/// converted from GBK or UTF-16 gets a W-ENCODING warning.
+fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, Unread> {
     if let Some(files) = ctx.memory {
         let name = path
             .strip_prefix(&ctx.dir)
@@ -123,33 +119,60 @@ fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, ReadError
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(n, t)| loaded.sources.add(PathBuf::from(n), (*t).to_string()))
-            .ok_or_else(|| format!("找不到文件“{name}”").into());
+            .ok_or(Unread {
+                err: ReadError::NotFound,
+                at: None,
+            });
     }
     loaded.inputs.push(path.to_path_buf());
     if let Some((_, text)) = ctx.overlay.iter().find(|(p, _)| p == path) {
         return Ok(loaded.sources.add(path.to_path_buf(), text.clone()));
     }
-    match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(mut text) => {
-                if text.starts_with('\u{feff}') {
-                    // Notepad on Windows writes a BOM; it is not content.
-                    text.replace_range(..3, "");
-                }
-                Ok(loaded.sources.add(path.to_path_buf(), text))
+    // `report.toml` itself must be in its folder too: a symlink to elsewhere is refused.
+    let root = if ctx.dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        ctx.dir.as_path()
+    };
+    match input::read_text(path, Some(root)) {
+        Ok(decoded) => {
+            let id = loaded.sources.add(path.to_path_buf(), decoded.text);
+            if let Some(from) = decoded.converted_from {
+                let name = if from.eq_ignore_ascii_case("gb18030") {
+                    "GBK/GB18030"
+                } else {
+                    from
+                };
+                loaded.diagnostics.push(
+                    Diagnostic::warning(
+                        "W-ENCODING",
+                        format!("文件“{}”是 {name} 编码，已自动转换后读取", path.display()),
+                    )
+                    .at(Span::file_start(id))
+                    .hint(
+                        "建议用记事本或 WPS 打开后“另存为”，编码选择“UTF-8”，其他软件才能正确显示",
+                    ),
+                );
             }
-            Err(_) => Err(ReadError {
-                message: format!(
-                    "文件“{}”不是 UTF-8 编码（可能是 GBK），请用 UTF-8 保存",
-                    path.display()
-                ),
-                encoding: true,
-            }),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Err(format!("找不到文件“{}”", path.display()).into())
+            Ok(id)
         }
-        Err(e) => Err(format!("无法读取文件“{}”：{e}", path.display()).into()),
+        Err(ReadError::Encoding(bad)) => {
+            // The sources keep the text with `\n` line endings: the offset of the bad byte is
+            // counted in that text (a `\r\n` before it is one byte shorter there).
+            let before = bad.lossy.get(..bad.at).unwrap_or_default();
+            let at = crate::source::normalise_line_endings(before.to_string()).len();
+            let text = crate::source::normalise_line_endings(bad.lossy.clone());
+            let end = text
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(at, |c| at + c.len_utf8());
+            let id = loaded.sources.add(path.to_path_buf(), text);
+            Err(Unread {
+                err: ReadError::Encoding(bad),
+                at: Some(Span::new(id, at..end)),
+            })
+        }
+        Err(err) => Err(Unread { err, at: None }),
     }
 }
 
@@ -166,15 +189,18 @@ fn load_file(
     };
     let id = match read(file, &ctx, loaded) {
         Ok(id) => id,
-        Err(e) => {
-            let hint = if e.encoding {
-                SAVE_AS_UTF8
-            } else {
-                "用 `nianbao new 文件夹 --agency 机关全称 --year 年度 --kind 部门` 新建报告"
+        Err(Unread { err, at }) => {
+            let hint = match err {
+                ReadError::NotFound => {
+                    "用 `nianbao new 文件夹 --agency 机关全称 --year 年度 --kind 部门` 新建报告"
+                }
+                _ => err.hint(),
             };
-            loaded
-                .diagnostics
-                .push(Diagnostic::error("E-FILE", e.message).hint(hint));
+            loaded.diagnostics.push(
+                Diagnostic::error(err.id(), err.message(file))
+                    .at(at)
+                    .hint(hint),
+            );
             return None;
         }
     };
@@ -322,7 +348,28 @@ impl P<'_> {
     fn string(&mut self, t: &DeTable, key: &str, what: &str) -> Option<(String, Span)> {
         let v = t.get(key)?;
         match v.get_ref() {
-            DeValue::String(s) => Some((s.to_string(), self.span(v.span()))),
+            DeValue::String(s) => {
+                // A NUL, an escape sequence, a line break or a bidi override would end up in
+                // the title and the file names; none can be seen in an editor.
+                let mut hidden: Vec<String> = s
+                    .chars()
+                    .filter(|&c| crate::diag::is_hidden_control(c))
+                    .map(|c| format!("U+{:04X}", u32::from(c)))
+                    .collect();
+                hidden.dedup();
+                if !hidden.is_empty() {
+                    self.err(
+                        "E-CHAR",
+                        v.span(),
+                        format!(
+                            "“{key}”（{what}）中有看不见的控制字符（{}）",
+                            hidden.join("、")
+                        ),
+                        "删除这些字符（常是从网页或其他软件复制时带入的）；文字中不能有换行",
+                    );
+                }
+                Some((s.to_string(), self.span(v.span())))
+            }
             _ => {
                 self.err(
                     "E-TYPE",
@@ -349,7 +396,7 @@ impl P<'_> {
             DeValue::Integer(i) => {
                 let text = i.as_str().replace('_', "");
                 match u64::from_str_radix(text.trim_start_matches('+'), i.radix()) {
-                    Ok(n) => Count {
+                    Ok(n) if n <= MAX_COUNT => Count {
                         value: n,
                         span: Some(span.clone()),
                     },
@@ -358,7 +405,11 @@ impl P<'_> {
                         format!("{what}是负数（{text}）"),
                         "件数不能为负；没有就写 0",
                     ),
-                    Err(_) => bad(self, format!("{what}数值过大（{text}）"), ""),
+                    _ => bad(
+                        self,
+                        format!("{what}数值过大（{text}），超过上限 {MAX_COUNT}"),
+                        "检查是否多打了数字；一项件数不会超过十亿",
+                    ),
                 }
             }
             DeValue::Float(f) => bad(
@@ -530,7 +581,16 @@ impl P<'_> {
             _ => None,
         };
         match parsed {
-            Some(d) if d.is_valid() => Some(d),
+            Some(d) if d.is_valid() && (2000..=2200).contains(&d.year) => Some(d),
+            Some(d) if d.is_valid() => {
+                self.err(
+                    "E-DATE",
+                    v.span(),
+                    format!("{what}的年份“{}”不合理", d.year),
+                    "写四位年份，例如 2025-01-20（不加引号）",
+                );
+                None
+            }
             _ => {
                 self.err(
                     "E-DATE",
@@ -631,7 +691,7 @@ fn parse_report(
     });
     let mut report = Report::empty(&agency, year, kind);
     report.published = published;
-    report.signature = parse_signature(&mut p, root, &agency, published);
+    report.signature = parse_signature(&mut p, root, &agency, published, &mut spans);
     report.imprint = parse_imprint(&mut p, root, &report);
     parse_fonts(&mut p, root, ctx, loaded);
     if let Some((t, range)) = p.table(root, "active", true) {
@@ -640,11 +700,15 @@ fn parse_report(
     }
     if let Some((t, range)) = p.table(root, "applications", true) {
         report.applications.span = Some(p.span(range.clone()));
+        let before = p.diags.len();
         parse_applications(&mut p, t, &mut report, range);
+        report.applications.unreadable = p.diags[before..].iter().any(|d| d.id == "E-NUMBER");
     }
     if let Some((t, range)) = p.table(root, "appeals", true) {
         report.appeals.span = Some(p.span(range.clone()));
+        let before = p.diags.len();
         parse_appeals(&mut p, t, &mut report, range);
+        report.appeals.unreadable = p.diags[before..].iter().any(|d| d.id == "E-NUMBER");
     }
     let last_year = last_year_path(&mut p, root, ctx, with_last_year, &mut spans);
     let prose_files = prose_entries(&mut p, root);
@@ -719,7 +783,7 @@ fn parse_year(p: &mut P, keys: &Keys, spans: &mut ReportSpans) -> i32 {
     spans.year = Some(p.span(v.span()));
     match v.get_ref() {
         DeValue::Integer(i) => match i.as_str().parse::<i32>() {
-            Ok(y) if (2008..=2100).contains(&y) => y,
+            Ok(y) if crate::model::REPORT_YEARS.contains(&y) => y,
             _ => {
                 p.err(
                     "E-TYPE",
@@ -778,6 +842,7 @@ fn parse_signature(
     root: &DeTable,
     agency: &str,
     published: Option<Date>,
+    spans: &mut ReportSpans,
 ) -> Option<Signature> {
     let (t, range) = p.table(root, "signature", false)?;
     let keys = p.keys(t, &["agency", "date"], "[signature] ");
@@ -785,6 +850,7 @@ fn parse_signature(
     let sig_agency = match p.string(t, "agency", "署名机关") {
         Some((s, span)) => {
             too_long(p, &s, &span, "署名机关（signature.agency）");
+            spans.signature_agency = Some(span);
             s.trim().to_string()
         }
         None => agency.to_string(),
@@ -932,15 +998,28 @@ fn parse_fonts(p: &mut P, root: &DeTable, ctx: &Ctx, loaded: &mut Loaded) {
         let path = ctx.dir.join(&s);
         if ctx.memory.is_none() {
             loaded.inputs.push(path.clone());
-            if !path.is_file() {
+            // Only whether it can be opened (a regular file within the size limit): whether
+            // it is a usable font is for the PDF side to say. Fonts may live outside the
+            // report folder (the agency's licensed C:/Windows/Fonts/simfang.ttf); only glyph
+            // outlines of a valid font are ever embedded, never a file's text.
+            if let Err(e) = input::open_regular(&path, input::FONT_LIMIT) {
+                let hint = match e {
+                    ReadError::NotFound => "路径相对于报告文件夹；或删除这一行使用自带字体",
+                    _ => "换成 .ttf、.otf 或 .ttc 字体文件；或删除这一行使用自带字体",
+                };
+                let message = match e {
+                    ReadError::NotFound => format!("找不到字体文件“{}”", path.display()),
+                    _ => format!("字体文件{}", e.message(&path)),
+                };
                 p.diags.push(
-                    Diagnostic::error("E-FILE", format!("找不到字体文件“{}”", path.display()))
-                        .at(span)
-                        .hint("路径相对于报告文件夹；或删除这一行使用自带字体"),
+                    Diagnostic::error(e.id(), message)
+                        .at(span.clone())
+                        .hint(hint),
                 );
             }
         }
         loaded.fonts.push((role.to_string(), path));
+        loaded.font_spans.push(span);
     }
 }
 
@@ -1088,20 +1167,15 @@ fn load_prose(
                 blocks,
             })
         }
-        Err(e) => {
-            let id = if e.encoding || !part.required {
-                "E-FILE"
-            } else {
-                "E-SECTIONS"
+        Err(Unread { err, at }) => {
+            let id = match err {
+                ReadError::NotFound if part.required => "E-SECTIONS",
+                _ => err.id(),
             };
             loaded.diagnostics.push(
-                Diagnostic::error(id, format!("“{name}”：{}", e.message))
-                    .at(span)
-                    .hint(if e.encoding {
-                        SAVE_AS_UTF8
-                    } else {
-                        "检查文件名，或新建这个文件"
-                    }),
+                Diagnostic::error(id, format!("“{name}”：{}", err.message(&path)))
+                    .at(at.unwrap_or(span))
+                    .hint(err.hint()),
             );
             None
         }
@@ -1117,16 +1191,25 @@ fn load_last_year(path: &Path, span: Span, loaded: &mut Loaded) -> Option<Box<Re
     match last {
         Some(r) if !found.iter().any(|d| d.id == "E-TOML") => Some(Box::new(r)),
         _ => {
+            // Why, in its own words: the file could not be read (not found, not a regular
+            // file, outside its folder, …) or has a syntax error.
+            let message = match found
+                .iter()
+                .find(|d| matches!(d.id, "E-FILE" | "E-PATH" | "E-TOML"))
+            {
+                Some(d) => format!(
+                    "无法读取上年度报告：{}；跨年度核对（W-CARRY、W-STOCK、W-REPEAT）未执行",
+                    d.message
+                ),
+                None => format!(
+                    "无法读取上年度报告“{}”，跨年度核对（W-CARRY、W-STOCK、W-REPEAT）未执行",
+                    path.display()
+                ),
+            };
             loaded.diagnostics.push(
-                Diagnostic::warning(
-                    "W-LAST-YEAR",
-                    format!(
-                        "无法读取上年度报告“{}”，跨年度核对（W-CARRY、W-STOCK、W-REPEAT）未执行",
-                        path.display()
-                    ),
-                )
-                .at(span)
-                .hint("检查 last_year 路径（相对于本报告文件夹）"),
+                Diagnostic::warning("W-LAST-YEAR", message)
+                    .at(span)
+                    .hint("检查 last_year 路径（相对于本报告文件夹）"),
             );
             None
         }
@@ -1200,61 +1283,100 @@ fn parse_active(p: &mut P, t: &DeTable, report: &mut Report, range: std::ops::Ra
     parse_fee(p, &keys, report, range);
 }
 
-/// `fee`: the amount in 万元 as written (its decimals are printed as typed), never negative.
+/// `fee`: the amount in 万元 as written in decimal (its decimals are printed as typed),
+/// never negative.
 fn parse_fee(p: &mut P, keys: &Keys, report: &mut Report, range: std::ops::Range<usize>) {
     let what = "表二“行政事业性收费”本年收费金额";
     let t = &keys.table;
-    match t.get("fee") {
-        Some(v) => {
-            let span = p.span(v.span());
-            match v.get_ref() {
-                DeValue::Integer(i) if !i.as_str().starts_with('-') => {
-                    let text = i.as_str().replace('_', "");
-                    report.active.fee = Fee {
-                        value: text.parse().unwrap_or(0.0),
-                        text,
-                        span: Some(span),
-                    };
-                }
-                DeValue::Float(f) => {
-                    let text = f.as_str().replace('_', "");
-                    match text.parse::<f64>() {
-                        Ok(x) if x >= 0.0 && x.is_finite() => {
-                            report.active.fee = Fee {
-                                value: x,
-                                text,
-                                span: Some(span),
-                            }
-                        }
-                        _ => p.err(
-                            "E-NUMBER",
-                            v.span(),
-                            format!("{what}应为不小于 0 的数（{text}）"),
-                            "单位是万元，例如 fee = 0 或 fee = 1.25",
-                        ),
-                    }
-                }
-                DeValue::Integer(i) => p.err(
-                    "E-NUMBER",
-                    v.span(),
-                    format!("{what}是负数（{}）", i.as_str()),
-                    "没有收费就写 0",
-                ),
-                _ => p.err(
-                    "E-NUMBER",
-                    v.span(),
-                    format!("{what}应为数字（单位：万元）"),
-                    "没有收费就写 0，不要留空或写“/”",
-                ),
-            }
-        }
-        None => p.err(
+    let Some(v) = t.get("fee") else {
+        p.err(
             "E-NUMBER",
             range,
             format!("{what}缺失（空白）"),
             &keys.missing_hint("fee", "补上 fee = 0（单位：万元；没有收费就写 0）"),
-        ),
+        );
+        return;
+    };
+    let typed = match v.get_ref() {
+        // The parser keeps the digits of `0x10` as "10" and the radix apart.
+        DeValue::Integer(i) if i.radix() != 10 => {
+            let prefix = match i.radix() {
+                16 => "0x",
+                8 => "0o",
+                _ => "0b",
+            };
+            p.err(
+                "E-NUMBER",
+                v.span(),
+                format!("{what}应写成十进制数，不能写“{prefix}{}”", i.as_str()),
+                "例如 fee = 16 或 fee = 2.5（单位：万元）",
+            );
+            return;
+        }
+        DeValue::Integer(i) => i.as_str(),
+        DeValue::Float(f) => f.as_str(),
+        _ => {
+            p.err(
+                "E-NUMBER",
+                v.span(),
+                format!("{what}应为数字（单位：万元）"),
+                "没有收费就写 0，不要留空或写“/”",
+            );
+            return;
+        }
+    };
+    match decimal_fee(typed) {
+        Ok((value, text)) => {
+            report.active.fee = Fee {
+                value,
+                text,
+                span: Some(p.span(v.span())),
+            }
+        }
+        Err((msg, hint)) => p.err("E-NUMBER", v.span(), format!("{what}{msg}"), &hint),
     }
+}
+
+/// The fee as TOML wrote it (`typed`), checked to be a plain decimal number ≥ 0 and at most
+/// [`MAX_FEE`]: its value and the text to print (the digits as typed, without `_`, a `+`
+/// or the sign of a zero). The error is (what is wrong, a hint), in Chinese.
+fn decimal_fee(typed: &str) -> Result<(f64, String), (String, String)> {
+    let text = typed.replace('_', "");
+    let unsigned = text.trim_start_matches(['+', '-']);
+    if unsigned.starts_with("0x") || unsigned.starts_with("0o") || unsigned.starts_with("0b") {
+        return Err((
+            format!("应写成十进制数，不能写“{typed}”"),
+            "例如 fee = 16 或 fee = 2.5（单位：万元）".into(),
+        ));
+    }
+    let value: f64 = text.parse().map_err(|_| {
+        (
+            format!("不是有效的数（{typed}）"),
+            "例如 fee = 0 或 fee = 1.25（单位：万元）".to_string(),
+        )
+    })?;
+    if !value.is_finite() {
+        return Err((
+            format!("不是有效的数（{typed}）"),
+            "例如 fee = 0 或 fee = 1.25（单位：万元）".into(),
+        ));
+    }
+    if unsigned.contains(['e', 'E']) {
+        return Err((
+            format!("不能用科学计数法（{typed}）"),
+            format!("写成普通小数：fee = {}", value.abs()),
+        ));
+    }
+    if value < 0.0 {
+        return Err((format!("是负数（{typed}）"), "没有收费就写 0".into()));
+    }
+    if value > MAX_FEE {
+        return Err((
+            format!("数值过大（{typed}），超过上限 {MAX_FEE} 万元"),
+            "单位是万元：1.25 表示 1.25 万元（12500 元）".into(),
+        ));
+    }
+    Ok((value, unsigned.to_string()))
 }
 
 #[cfg(test)]
@@ -1281,5 +1403,20 @@ mod tests {
         );
         assert_eq!(suggest::closest("zzzzzz", &TOP_KEYS), None);
         assert_eq!(parse_date("2025年1月9日").map(|d| d.day), Some(9));
+    }
+
+    #[test]
+    fn fees_are_plain_decimals_printed_canonically() {
+        let ok = decimal_fee;
+        assert_eq!(ok("2.50"), Ok((2.5, "2.50".to_string())));
+        assert_eq!(ok("1_234.5"), Ok((1234.5, "1234.5".to_string())));
+        assert_eq!(ok("+3"), Ok((3.0, "3".to_string())));
+        assert_eq!(ok("-0.0"), Ok((0.0, "0.0".to_string())));
+        for bad in [
+            "0x10", "0o17", "0b11", "1e-5", "2E3", "-1.5", "inf", "nan", "1e300",
+        ] {
+            assert!(decimal_fee(bad).is_err(), "{bad}");
+        }
+        assert!(decimal_fee("1e-5").unwrap_err().1.contains("0.00001"));
     }
 }

@@ -9,6 +9,24 @@ use crate::format::{
 };
 use crate::source::{FileId, Span};
 
+/// The report years nianbao accepts: the 条例 took effect in 2008.
+pub const REPORT_YEARS: std::ops::RangeInclusive<i32> = 2008..=2100;
+
+/// The largest count a cell may hold (E-NUMBER above it). No agency decides more than a
+/// billion of anything in a year; with it, no sum of a table can come near overflowing a
+/// `u64`, nor the 2^53 that XLSX numbers hold exactly.
+pub const MAX_COUNT: u64 = 1_000_000_000;
+
+/// The largest fee, in 万元 (one trillion yuan).
+pub const MAX_FEE: f64 = 100_000_000.0;
+
+/// The sum of `values`, saturating instead of wrapping. The loader bounds every cell by
+/// [`MAX_COUNT`], so no table sum comes near `u64::MAX`; this keeps a hand-built report from
+/// ever wrapping silently either.
+pub fn add_all(values: impl IntoIterator<Item = u64>) -> u64 {
+    values.into_iter().fold(0, u64::saturating_add)
+}
+
 /// A whole-number count from the source.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Count {
@@ -100,7 +118,7 @@ pub struct T3Line {
 impl T3Line {
     /// The sum of the row's applicant columns as written (what a stated 总计 must equal).
     pub fn sum(&self) -> u64 {
-        T3_APPLICANT_COLS.map(|c| self.cells[c].value).sum()
+        add_all(T3_APPLICANT_COLS.map(|c| self.cells[c].value))
     }
 }
 
@@ -111,6 +129,9 @@ pub struct Table3 {
     pub rows: [T3Line; 25],
     /// Span of the `[applications]` table header.
     pub span: Option<Span>,
+    /// A cell could not be read (E-NUMBER): its sums are unknown, so the table's arithmetic
+    /// is not checked (a balance computed with a 0 in its place would only mislead).
+    pub unreadable: bool,
 }
 
 impl Table3 {
@@ -120,22 +141,22 @@ impl Table3 {
     /// [`crate::format`] defines them.
     pub fn value(&self, row: usize, col: usize) -> u64 {
         if col == T3_TOTAL_COL {
-            return T3_APPLICANT_COLS.map(|c| self.value(row, c)).sum();
+            return add_all(T3_APPLICANT_COLS.map(|c| self.value(row, c)));
         }
         if row == T3_TOTAL {
-            return T3_RESULTS.map(|r| self.rows[r].cells[col].value).sum();
+            return add_all(T3_RESULTS.map(|r| self.rows[r].cells[col].value));
         }
         self.rows[row].cells[col].value
     }
 
     /// Sum of column `col` over a range of rows.
     pub fn sum(&self, rows: std::ops::Range<usize>, col: usize) -> u64 {
-        rows.map(|r| self.value(r, col)).sum()
+        add_all(rows.map(|r| self.value(r, col)))
     }
 
     /// Both sides of `balance` in column `col`.
     pub fn balance(&self, balance: &Balance, col: usize) -> (u64, u64) {
-        let side = |rows: &[usize]| rows.iter().map(|&r| self.value(r, col)).sum();
+        let side = |rows: &[usize]| add_all(rows.iter().map(|&r| self.value(r, col)));
         (side(&balance.lhs), side(&balance.rhs))
     }
 }
@@ -154,7 +175,7 @@ pub struct T4Group {
 impl T4Group {
     /// The computed 总计.
     pub fn total(&self) -> u64 {
-        T4_RESULT_COLS.map(|k| self.cells[k].value).sum()
+        add_all(T4_RESULT_COLS.map(|k| self.cells[k].value))
     }
 }
 
@@ -165,6 +186,8 @@ pub struct Table4 {
     pub groups: [T4Group; 3],
     /// Span of the `[appeals]` table header.
     pub span: Option<Span>,
+    /// A cell could not be read (E-NUMBER); see [`Table3::unreadable`].
+    pub unreadable: bool,
 }
 
 /// A piece of text with one style.
@@ -237,53 +260,108 @@ impl Block {
     }
 
     /// Source span of the characters `start..end` (char indices into [`Block::text`]).
+    /// For many lookups in one block use [`Block::locator`] (this builds one each call).
     pub fn locate(&self, start: usize, end: usize) -> Span {
-        let mut pos = 0;
-        let mut first: Option<Span> = None;
-        for inline in self.inlines() {
-            let n = inline.text.chars().count();
-            if start < pos + n || (n == 0 && start == pos) {
-                let offset = |k: usize| -> usize {
-                    if inline.exact {
-                        inline.span.range.start
-                            + inline
-                                .text
-                                .char_indices()
-                                .nth(k)
-                                .map_or(inline.text.len(), |(b, _)| b)
-                    } else {
-                        inline.span.range.start
-                    }
-                };
-                let s = offset(start - pos);
-                let e = if end <= pos + n {
-                    if inline.exact {
-                        offset(end - pos)
-                    } else {
-                        inline.span.range.end
-                    }
-                } else {
-                    inline.span.range.end
-                };
-                first = Some(Span::new(inline.span.file, s..e.max(s)));
-                break;
-            }
-            pos += n;
-        }
-        first.unwrap_or_else(|| self.span().clone())
+        self.locator().locate(start, end)
     }
 
     /// Whether char index `at` of [`Block::text`] lies in placeholder output.
     pub fn is_generated(&self, at: usize) -> bool {
-        let mut pos = 0;
-        for inline in self.inlines() {
-            let n = inline.text.chars().count();
-            if at < pos + n {
-                return inline.generated;
+        self.locator().is_generated(at)
+    }
+
+    /// A table from character positions of [`Block::text`] to the inlines and source bytes
+    /// they came from, so each lookup is O(1) (a check that reports every half-width comma of
+    /// a 16,000-comma line must not rescan the line each time).
+    pub fn locator(&self) -> Locator<'_> {
+        let inlines = self.inlines();
+        let mut holder = Vec::new();
+        let mut byte = Vec::new();
+        let mut starts = Vec::with_capacity(inlines.len());
+        let mut empties = Vec::new();
+        for (i, inline) in inlines.iter().enumerate() {
+            starts.push(holder.len());
+            if inline.text.is_empty() {
+                empties.push((holder.len(), i));
             }
-            pos += n;
+            for (b, _) in inline.text.char_indices() {
+                holder.push(i);
+                byte.push(b);
+            }
         }
-        false
+        Locator {
+            block: self,
+            holder,
+            byte,
+            starts,
+            empties,
+        }
+    }
+}
+
+/// Character positions of one block mapped to its source (see [`Block::locator`]).
+pub struct Locator<'a> {
+    block: &'a Block,
+    /// For each character, the inline holding it.
+    holder: Vec<usize>,
+    /// For each character, its byte offset within its inline's text.
+    byte: Vec<usize>,
+    /// The character position where each inline starts.
+    starts: Vec<usize>,
+    /// Empty inlines (a placeholder with no value, …): (position, inline), in order.
+    empties: Vec<(usize, usize)>,
+}
+
+impl Locator<'_> {
+    /// The inline that `start` points into: the first one, in order, that holds the
+    /// character or is empty and sits right at it.
+    fn owner(&self, start: usize) -> Option<usize> {
+        let held = self.holder.get(start).copied();
+        let first = self.empties.partition_point(|&(p, _)| p < start);
+        let empty = self
+            .empties
+            .get(first)
+            .filter(|&&(p, i)| p == start && held.is_none_or(|h| i < h))
+            .map(|&(_, i)| i);
+        empty.or(held)
+    }
+
+    /// Source span of the characters `start..end` (char indices into [`Block::text`]).
+    pub fn locate(&self, start: usize, end: usize) -> Span {
+        let Some(i) = self.owner(start) else {
+            return self.block.span().clone();
+        };
+        let inline = &self.block.inlines()[i];
+        let pos = self.starts[i];
+        let n = self.starts.get(i + 1).map_or(self.holder.len(), |&s| s) - pos;
+        let range = &inline.span.range;
+        let offset = |k: usize| -> usize {
+            if inline.exact {
+                range.start
+                    + self
+                        .byte
+                        .get(pos + k)
+                        .filter(|_| k < n)
+                        .copied()
+                        .unwrap_or(inline.text.len())
+            } else {
+                range.start
+            }
+        };
+        let s = offset(start - pos);
+        let e = if end <= pos + n && inline.exact {
+            offset(end - pos)
+        } else {
+            range.end
+        };
+        Span::new(inline.span.file, s..e.max(s))
+    }
+
+    /// Whether char index `at` lies in placeholder output.
+    pub fn is_generated(&self, at: usize) -> bool {
+        self.holder
+            .get(at)
+            .is_some_and(|&i| self.block.inlines()[i].generated)
     }
 }
 
@@ -435,6 +513,8 @@ pub struct ReportSpans {
     pub published: Option<Span>,
     /// `last_year = …`.
     pub last_year: Option<Span>,
+    /// `[signature] agency = …`.
+    pub signature_agency: Option<Span>,
 }
 
 impl Report {

@@ -51,7 +51,7 @@ pub fn placeholders(report: &Report) -> Vec<(String, String)> {
                 t.sum(range.clone(), col).to_string(),
             ));
         }
-        let orgs: u64 = (1..6).map(|c| t.sum(range.clone(), c)).sum();
+        let orgs = crate::model::add_all((1..6).map(|c| t.sum(range.clone(), c)));
         v.push((format!("applications.{key}.orgs"), orgs.to_string()));
     }
     let g = &report.appeals.groups;
@@ -63,7 +63,7 @@ pub fn placeholders(report: &Report) -> Vec<(String, String)> {
             (*k, [c(0), c(1), c(2), c(3), grp.total()])
         })
         .collect();
-    let suit: [u64; 5] = std::array::from_fn(|i| groups[1].1[i] + groups[2].1[i]);
+    let suit: [u64; 5] = std::array::from_fn(|i| groups[1].1[i].saturating_add(groups[2].1[i]));
     groups.push(("suit", suit));
     for (key, values) in groups {
         v.push((format!("appeals.{key}"), values[4].to_string()));

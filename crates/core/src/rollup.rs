@@ -619,7 +619,14 @@ pub fn is_toml(text: &str) -> bool {
 /// an overview whose number sentences are placeholders (so they follow every re-summing), and
 /// a 六 that asks for the fee statement.
 pub fn prose_files() -> Vec<(&'static str, String)> {
-    let scaffold = crate::template::scaffold("", 2000, Kind::Government);
+    // The prose templates name neither the agency nor the year (placeholders do), so any
+    // valid pair serves.
+    let scaffold = crate::template::scaffold(
+        "汇总",
+        *crate::model::REPORT_YEARS.start(),
+        Kind::Government,
+    )
+    .unwrap_or_default();
     let template = |name: &str| {
         scaffold
             .iter()

@@ -63,13 +63,19 @@ impl SourceFile {
         }
     }
 
+    /// The 1-based line of a byte offset (clamped to the text); cheaper than [`Self::line_col`].
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
     /// Line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_of(offset) - 1;
         let start = self.line_starts[line];
         let col = self
             .text

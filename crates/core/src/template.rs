@@ -2,7 +2,8 @@
 //! the `[prose]` table written from [`PROSE_PARTS`].
 
 use crate::format::{Kind, Part, PROSE_PARTS};
-use crate::model::Date;
+use crate::model::{Date, REPORT_YEARS};
+use toml_writer::{ToTomlValue as _, TomlStringBuilder};
 
 const REPORT: &str = include_str!("../../../templates/report.toml");
 
@@ -33,17 +34,40 @@ fn prose_table() -> String {
 }
 
 /// The files of a new report (name, contents): every number 0, every section a writing prompt.
-pub fn scaffold(agency: &str, year: i32, kind: Kind) -> Vec<(&'static str, String)> {
+///
+/// Refuses (with a Chinese message) an empty agency name, one with control characters (a
+/// line break would end the title line), and a year outside [`REPORT_YEARS`].
+pub fn scaffold(
+    agency: &str,
+    year: i32,
+    kind: Kind,
+) -> Result<Vec<(&'static str, String)>, String> {
+    let agency = agency.trim();
+    if agency.is_empty() {
+        return Err("机关全称（--agency）不能为空".into());
+    }
+    if let Some(c) = agency.chars().find(|&c| crate::diag::is_hidden_control(c)) {
+        return Err(format!(
+            "机关全称（--agency）中有看不见的控制字符（U+{:04X}），机关全称只能是一行文字",
+            u32::from(c)
+        ));
+    }
+    if !REPORT_YEARS.contains(&year) {
+        return Err(format!(
+            "报告年度（--year）“{year}”不合理：应在 {} 到 {} 之间，例如 --year 2025",
+            REPORT_YEARS.start(),
+            REPORT_YEARS.end()
+        ));
+    }
     let (month, day) = kind.deadline();
     let published = Date {
         year: year + 1,
         month,
         day,
     };
-    // Escape for a TOML basic string.
-    let agency_toml = agency.replace('\\', "\\\\").replace('"', "\\\"");
+    let agency_toml = TomlStringBuilder::new(agency).as_basic().to_toml_value();
     let report = REPORT
-        .replace("@AGENCY@", &agency_toml)
+        .replace("\"@AGENCY@\"", &agency_toml)
         .replace("@YEAR@", &year.to_string())
         .replace("@KIND@", kind.keyword())
         .replace("@PUBLISHED@", &published.iso())
@@ -54,7 +78,7 @@ pub fn scaffold(agency: &str, year: i32, kind: Kind) -> Vec<(&'static str, Strin
             files.push((p.file, t.to_string()));
         }
     }
-    files
+    Ok(files)
 }
 
 #[cfg(test)]
@@ -64,7 +88,7 @@ mod tests {
 
     #[test]
     fn scaffold_checks_with_only_its_prompts_as_errors() {
-        let files = scaffold("某某县某某局", 2025, Kind::Department);
+        let files = scaffold("某某县某某局", 2025, Kind::Department).unwrap();
         let report = files[0].1.clone();
         let prose: Vec<(&str, &str)> = files[1..].iter().map(|(n, t)| (*n, t.as_str())).collect();
         let mut loaded = crate::load::load_str(&report, &prose);
@@ -94,6 +118,22 @@ mod tests {
                 p.key
             );
         }
+    }
+
+    #[test]
+    fn scaffold_writes_the_agency_as_toml_and_refuses_bad_input() {
+        // Quotes and backslashes survive as written.
+        let files = scaffold("某某局\"办公室\\一科", 2025, Kind::Department).unwrap();
+        let loaded = crate::load::load_str(&files[0].1, &[]);
+        assert_eq!(loaded.report.unwrap().agency, "某某局\"办公室\\一科");
+        // Repro 16: a line break in --agency, a five-digit year.
+        assert!(scaffold("某某局\n交通科", 2025, Kind::Department)
+            .unwrap_err()
+            .contains("U+000A"));
+        assert!(scaffold("某某局", 99999, Kind::Department)
+            .unwrap_err()
+            .contains("99999"));
+        assert!(scaffold("  ", 2025, Kind::Department).is_err());
     }
 
     #[test]

@@ -265,10 +265,12 @@ fn missing_keys_bad_dates_and_missing_files() {
     assert_eq!(find(&l, "E-FILE")[0].1, "\"active.md\"");
 }
 
-/// A file saved as GBK (Notepad's “ANSI”): E-FILE that says so, with how to save as UTF-8
-/// (not how to create the file), at the file's name in report.toml.
+/// A file in no encoding nianbao can read (not UTF-8, UTF-16 or GBK): E-FILE that says so,
+/// with how to save it as UTF-8 (not how to create the file), located at its first bad byte;
+/// also for a required prose file and for report.toml itself. A GBK file (Notepad's “ANSI”)
+/// is read, with a W-ENCODING warning that says the same.
 #[test]
-fn a_gbk_file_is_named_with_how_to_save_it_as_utf8() {
+fn an_undecodable_file_is_named_with_how_to_save_it_as_utf8() {
     let dir = std::env::temp_dir().join(format!("nianbao-gbk-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for n in [
@@ -280,38 +282,48 @@ fn a_gbk_file_is_named_with_how_to_save_it_as_utf8() {
     ] {
         std::fs::copy(broken_dir().join("clean").join(n), dir.join(n)).unwrap();
     }
-    // “本机关全年……” in GBK: not UTF-8.
+    // “本机关全年……” in GBK: read, with a warning.
     std::fs::write(
         dir.join("overview.md"),
         b"\xb1\xbe\xbb\xfa\xb9\xd8\xc8\xab\xc4\xea\n",
     )
     .unwrap();
     let l = nianbao_core::load::load(&dir);
+    assert!(find(&l, "E-FILE").is_empty(), "{:?}", ids(&l));
+    let warned = find(&l, "W-ENCODING");
+    assert_eq!(warned.len(), 1, "{:?}", ids(&l));
+    assert!(
+        warned[0].0.hints[0].contains("另存为"),
+        "{:?}",
+        warned[0].0.hints
+    );
+    // Bytes that are no text in any of them: E-FILE, not E-SECTIONS, at the bad byte.
+    std::fs::write(dir.join("overview.md"), b"\xb1\xbe\xff\xfe\x80\n").unwrap();
+    let l = nianbao_core::load::load(&dir);
     let found = find(&l, "E-FILE");
     assert_eq!(found.len(), 1, "{:?}", ids(&l));
-    assert_eq!(found[0].1, "\"overview.md\"");
+    assert!(find(&l, "E-SECTIONS").is_empty(), "{:?}", ids(&l));
+    let span = found[0].0.span.as_ref().unwrap();
+    assert!(l.sources.get(span.file).path.ends_with("overview.md"));
     assert!(found[0].0.message.contains("不是 UTF-8 编码"));
     assert!(
         found[0].0.hints[0].contains("另存为"),
         "{:?}",
         found[0].0.hints
     );
-    // report.toml itself in GBK.
-    let toml = std::fs::read_to_string(dir.join("report.toml")).unwrap();
-    let mut gbk = Vec::new();
-    for c in toml.chars() {
-        // The clean report's non-ASCII text only matters as “not UTF-8”: any GBK lead byte.
-        if c.is_ascii() {
-            gbk.push(c as u8);
-        } else {
-            gbk.extend_from_slice(b"\xb1\xbe");
-        }
-    }
-    std::fs::write(dir.join("report.toml"), gbk).unwrap();
+    // report.toml itself undecodable.
+    let mut toml = std::fs::read(dir.join("report.toml")).unwrap();
+    toml.extend_from_slice(b"\n# \xff\xfe\x80\n");
+    std::fs::write(dir.join("report.toml"), toml).unwrap();
     let l = nianbao_core::load::load(&dir);
     let found: Vec<_> = l.diagnostics.iter().filter(|d| d.id == "E-FILE").collect();
     assert_eq!(found.len(), 1);
     assert!(found[0].hints[0].contains("另存为"), "{:?}", found[0].hints);
+    assert!(
+        !found[0].hints[0].contains("nianbao new"),
+        "{:?}",
+        found[0].hints
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

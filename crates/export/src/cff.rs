@@ -857,6 +857,37 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
     assemble(&src, &pieces)
 }
 
+/// The fuzz target's way in (`fuzz/fuzz_targets/cff.rs`): `data` is a glyph count `n` (one
+/// byte, at most 64), `n` glyph ids (two bytes each, big-endian) and then a bare CFF table.
+/// Never panics; when both ttf-parser and this subsetter accept the table, the subset must
+/// parse again with the requested number of glyphs (what the PDF writer relies on).
+pub(crate) fn fuzz(data: &[u8]) {
+    let Some((&n, rest)) = data.split_first() else {
+        return;
+    };
+    let n = usize::from(n.min(64));
+    let Some((ids, cff)) = rest.split_at_checked(2 * n) else {
+        return;
+    };
+    let mut gids: Vec<u16> = ids
+        .chunks_exact(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect();
+    gids.sort_unstable();
+    gids.dedup();
+    let remap = GlyphRemapper::new_from_glyphs_sorted(&gids);
+    let Some(sub) = subset_cid(cff, &remap) else {
+        return;
+    };
+    if let Some(original) = ttf_parser::cff::Table::parse(cff) {
+        if gids.iter().all(|&g| g < original.number_of_glyphs()) {
+            let t = ttf_parser::cff::Table::parse(&sub);
+            assert!(t.is_some(), "the subset does not parse");
+            assert_eq!(t.map(|t| t.number_of_glyphs()), Some(remap.num_gids()));
+        }
+    }
+}
+
 /// The glyphs of `remap` in their new order, with their font dicts, scanned for subroutine
 /// calls.
 fn scan_glyphs<'a>(

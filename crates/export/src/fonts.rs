@@ -25,26 +25,45 @@ pub(crate) enum Outlines {
     TrueType,
 }
 
-/// The bytes of a font file, memory-mapped: a build touches only the pages of the glyphs it
-/// uses, so the 25 MB of shipped fonts cost neither read time nor resident memory.
+/// The bytes of a font file, read into memory once and shared.
+///
+/// Not memory-mapped: a mapped file that is truncated in place (a font copied over while
+/// `nianbao watch` runs) makes the next access fault with SIGBUS, which no Rust code can
+/// turn into a diagnostic. Reading the shipped 25 MB costs ~4 ms once per process (watch and
+/// batch builds load the fonts once); [`Fonts::changed`] tells when a file has changed since.
 #[derive(Clone)]
-pub(crate) struct FontBytes(Arc<memmap2::Mmap>);
+pub(crate) struct FontBytes(Arc<[u8]>);
 
 impl FontBytes {
-    fn open(path: &Path) -> std::io::Result<Self> {
-        let file = std::fs::File::open(path)?;
-        // SAFETY: the map is read-only; the font files are ours or the agency's and are not
-        // modified while a build runs (the watch loop re-opens them after a change). A file
-        // truncated under us could fault, the risk every mmap-based font loader (typst,
-        // fontdb) accepts for zero-copy loading.
-        #[allow(unsafe_code)]
-        let map = unsafe { memmap2::Mmap::map(&file)? };
-        Ok(FontBytes(Arc::new(map)))
+    fn open(path: &Path) -> Result<(Self, Stamp), String> {
+        // Stamped before reading: a change while reading leaves a stamp that no longer
+        // matches, so the next build reads the file again.
+        let stamp = Stamp::of(path).unwrap_or_default();
+        let bytes = nianbao_core::input::read_bytes(path, nianbao_core::input::FONT_LIMIT)
+            .map_err(|e| e.message(path))?;
+        Ok((FontBytes(bytes.into()), stamp))
     }
 
     /// The whole file.
     pub fn as_slice(&self) -> &[u8] {
         &self.0
+    }
+}
+
+/// What identifies one version of a file cheaply: its size and modification time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
     }
 }
 
@@ -61,6 +80,8 @@ pub(crate) struct FaceData {
     pub path: PathBuf,
     /// The whole file.
     pub bytes: FontBytes,
+    /// The file's size and modification time when it was read.
+    pub stamp: Stamp,
     /// Face index inside a collection (0 for plain files).
     pub index: u32,
     /// PostScript name without subset tag, restricted to PDF-name-safe characters.
@@ -158,6 +179,22 @@ impl Fonts {
         Ok(Fonts { faces, roles })
     }
 
+    /// The first font file that has changed (size or modification time) or gone since it was
+    /// read: the caller should load the fonts again before the next export.
+    pub fn changed(&self) -> Option<&Path> {
+        self.faces
+            .iter()
+            .find(|f| Stamp::of(&f.path) != Some(f.stamp))
+            .map(|f| f.path.as_path())
+    }
+
+    /// Whether the file at `path` can serve `role`: it is read and parsed as [`Fonts::load`]
+    /// would (a regular file within the size limit, an OpenType/TrueType font with CFF or
+    /// TrueType outlines). The error says why not, in Chinese.
+    pub fn check_file(path: &Path, role: Role) -> Result<(), ExportError> {
+        load_face(path, role).map(|_| ())
+    }
+
     /// The face that serves `role`.
     pub fn face_of(&self, role: Role) -> FaceId {
         self.roles.get(&role).copied().unwrap_or(0)
@@ -175,7 +212,11 @@ impl Fonts {
             .iter()
             .map(|f| {
                 ttf_parser::Face::parse(f.bytes.as_slice(), f.index).map_err(|e| {
-                    ExportError::new(format!("字体文件 {} 无法解析：{e}", f.path.display()))
+                    ExportError::new(format!(
+                        "字体文件 {} 无法解析：{}",
+                        f.path.display(),
+                        parse_error(e)
+                    ))
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -243,19 +284,15 @@ impl Faces<'_> {
 }
 
 fn load_face(path: &Path, role: Role) -> Result<FaceData, ExportError> {
-    let bytes = FontBytes::open(path).map_err(|e| {
-        ExportError::new(format!(
-            "无法读取{}字体文件 {}：{e}",
-            role.chinese(),
-            path.display()
-        ))
-    })?;
+    let (bytes, stamp) = FontBytes::open(path)
+        .map_err(|e| ExportError::new(format!("无法读取{}字体：{e}", role.chinese())))?;
     let index = 0;
     let face = ttf_parser::Face::parse(bytes.as_slice(), index).map_err(|e| {
         ExportError::new(format!(
-            "{}字体文件 {} 不是可用的 OpenType/TrueType 字体：{e}",
+            "{}字体文件 {} 不是可用的 OpenType/TrueType 字体：{}",
             role.chinese(),
-            path.display()
+            path.display(),
+            parse_error(e)
         ))
     })?;
     let tables = face.tables();
@@ -285,8 +322,22 @@ fn load_face(path: &Path, role: Role) -> Result<FaceData, ExportError> {
         outlines,
         weight: face.weight().to_number(),
         bytes: bytes.clone(),
+        stamp,
     };
     Ok(data)
+}
+
+/// Why ttf-parser refused a font, in Chinese.
+fn parse_error(e: ttf_parser::FaceParsingError) -> &'static str {
+    use ttf_parser::FaceParsingError as E;
+    match e {
+        E::UnknownMagic => "文件开头没有字体的标识，可能不是字体文件",
+        E::MalformedFont => "文件已损坏或不完整",
+        E::FaceIndexOutOfBounds => "字体集合中没有第一个字体",
+        E::NoHeadTable | E::NoHheaTable | E::NoMaxpTable => {
+            "缺少必需的字体表（head、hhea 或 maxp），文件可能已损坏"
+        }
+    }
 }
 
 /// The face's name `id` (`ttf_parser::name_id`), Unicode records first.

@@ -35,7 +35,7 @@ pub fn scaffold(
     let year = opts.year.unwrap_or(last.year + 1);
     let kind = opts.kind.unwrap_or(last.kind);
     let mut out = Vec::new();
-    for (name, text) in template::scaffold(&agency, year, kind) {
+    for (name, text) in template::scaffold(&agency, year, kind).map_err(ImportError::new)? {
         let text = if name == nianbao_core::load::REPORT_FILE {
             report_toml(&text, last, last_year_path)?
         } else {

@@ -73,7 +73,7 @@ pub fn create(ws: &Workspace, form: &NewReport) -> Result<String, String> {
             return Err("请填写机关全称".into());
         }
         let year = form.year.ok_or("请填写年度")?;
-        template::scaffold(agency, year, kind.unwrap_or(Kind::Department))
+        template::scaffold(agency, year, kind.unwrap_or(Kind::Department))?
             .into_iter()
             .map(|(n, t)| (n.to_string(), t))
             .collect()

@@ -2,6 +2,7 @@
 //!
 //! `nianbao build`, `nianbao watch` and batch builds all call [`build`]; there is one path.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -85,19 +86,34 @@ impl BuildReport {
 /// Font files a report names per role.
 type FontOverrides = Vec<(String, PathBuf)>;
 
-/// Fonts for the PDF, loaded at most once per process and per set of overrides.
+/// Fonts for the PDF, loaded at most once per process and per set of overrides, and again
+/// when a font file changes.
 ///
 /// Cloning shares the loaded fonts (they are behind an `Arc`).
 #[derive(Default, Clone)]
 pub struct FontCache {
     dir: Option<PathBuf>,
     loaded: Option<(FontOverrides, Arc<fonts::Fonts>)>,
+    /// Results of [`check_fonts`] per file, with the file's size and modification time.
+    checked: BTreeMap<PathBuf, (Option<FileStamp>, Result<(), String>)>,
+}
+
+/// Size and modification time of a file (what says it changed).
+type FileStamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()))
 }
 
 impl FontCache {
     /// A cache that looks for the shipped fonts by the documented rule (or in `dir`).
     pub fn new(dir: Option<PathBuf>) -> Self {
-        FontCache { dir, loaded: None }
+        FontCache {
+            dir,
+            loaded: None,
+            checked: BTreeMap::new(),
+        }
     }
 
     /// The font folder the shipped fonts are taken from, or where it was looked for (a few
@@ -109,12 +125,15 @@ impl FontCache {
     /// Forgets loaded fonts (a font file changed).
     pub fn invalidate(&mut self) {
         self.loaded = None;
+        self.checked.clear();
     }
 
-    /// The fonts for a report with these per-role overrides, loading them if needed.
+    /// The fonts for a report with these per-role overrides, loading them if needed. Fonts
+    /// whose files changed since they were read (size or modification time: a font copied
+    /// over while `watch` runs) are read again, so a build never uses a stale font.
     pub fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<fonts::Fonts>, String> {
         if let Some((o, fonts)) = &self.loaded {
-            if o == overrides {
+            if o == overrides && fonts.changed().is_none() {
                 return Ok(fonts.clone());
             }
         }
@@ -122,6 +141,39 @@ impl FontCache {
         let fonts = Arc::new(fonts::Fonts::load(&dir, overrides).map_err(|e| e.message)?);
         self.loaded = Some((overrides.to_vec(), fonts.clone()));
         Ok(fonts)
+    }
+}
+
+/// E-FONT for every font file the report names in `[fonts]` that cannot serve its role (not
+/// a font, truncated, no usable outlines), at its line in `report.toml`. `nianbao check` and
+/// every build run it, so a font `build` would refuse is reported by `check`, located.
+/// Results are kept per file until it changes.
+pub fn check_fonts(loaded: &mut Loaded, fonts: &mut FontCache) {
+    for (i, (key, path)) in loaded.fonts.iter().enumerate() {
+        let Some(role) = nianbao_core::typography::Role::from_key(key) else {
+            continue;
+        };
+        // The loader has already said so when the file is missing or not a regular file.
+        if !path.is_file() {
+            continue;
+        }
+        let now = stamp(path);
+        let result = match fonts.checked.get(path) {
+            Some((s, r)) if *s == now => r.clone(),
+            _ => {
+                let r = Fonts::check_file(path, role).map_err(|e| e.message);
+                fonts.checked.insert(path.clone(), (now, r.clone()));
+                r
+            }
+        };
+        if let Err(message) = result {
+            let span = loaded.font_spans.get(i).cloned();
+            loaded.diagnostics.push(
+                Diagnostic::error("E-FONT", message)
+                    .at(span)
+                    .hint("换成完整的 .ttf、.otf 或 .ttc 字体文件；或删除这一行使用自带字体"),
+            );
+        }
     }
 }
 
@@ -150,14 +202,23 @@ pub fn output_name(title: &str, draft: bool, format: Format) -> String {
 
 /// An output file name: `<机关全称><年度>年政府信息公开工作年度报告[（草稿）]<suffix>`, with
 /// `suffix` one of [`Format::files`] (`.pdf`, `.fragment.html`, …) or
-/// [`checksums::SUFFIX`].
-///
-/// Valid on Windows too: the characters Windows forbids in a name, and control characters
-/// (a tab typed into the agency name), become `_`. The title always ends in 报告, so no
-/// trailing dot or space and no reserved name (`CON`, `NUL`…) can arise.
+/// [`checksums::SUFFIX`]; the stem made safe on every system by [`safe_file_stem`].
 pub fn file_name(title: &str, draft: bool, suffix: &str) -> String {
-    let safe: String = title
+    let draft = if draft { "（草稿）" } else { "" };
+    format!("{}{suffix}", safe_file_stem(&format!("{title}{draft}")))
+}
+
+/// `name` as a file name valid on Windows, macOS and Linux that shows what it says: the
+/// characters Windows forbids (`<>:"/\|?*`) and control characters (a tab or newline typed
+/// into the agency name) become `_`; bidi overrides and zero-width characters (which would
+/// make the name lie about itself) are dropped; no leading `~$` (Office's lock-file prefix:
+/// the file would be taken for its own lock file), `.` (hidden) or `-`; no trailing dot or
+/// space; a Windows device name (`CON`, `NUL`, `COM1`, …) gets a `_` in front; at most
+/// 200 bytes (a longer name keeps its start and its end around `…`).
+pub fn safe_file_stem(name: &str) -> String {
+    let mut out: String = name
         .chars()
+        .filter(|&c| c.is_control() || !nianbao_core::diag::is_hidden_control(c))
         .map(|c| {
             if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '_'
@@ -166,8 +227,49 @@ pub fn file_name(title: &str, draft: bool, suffix: &str) -> String {
             }
         })
         .collect();
-    let draft = if draft { "（草稿）" } else { "" };
-    format!("{safe}{draft}{suffix}")
+    let trimmed = out.trim_start_matches(['~', '$', '.', '-', ' ', '\u{3000}']);
+    out = trimmed.trim_end_matches(['.', ' ', '\u{3000}']).to_string();
+    if out.is_empty() {
+        out = "政府信息公开工作年度报告".to_string();
+    }
+    let device = out.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(device.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (device.len() == 4
+            && (device.starts_with("COM") || device.starts_with("LPT"))
+            && device.ends_with(|c: char| c.is_ascii_digit() && c != '0'));
+    if reserved {
+        out.insert(0, '_');
+    }
+    clip_stem(out)
+}
+
+/// Longest file name stem in bytes: most file systems allow 255 bytes per name, and the
+/// extension, and the temp names beside the file, need room too.
+const MAX_STEM_BYTES: usize = 200;
+/// Characters kept from the end of a clipped stem: `2024年政府信息公开工作年度报告（草稿）`.
+const STEM_TAIL: usize = 21;
+
+/// `stem` clipped to [`MAX_STEM_BYTES`]: its start, `…`, and its last [`STEM_TAIL`]
+/// characters (the year and 年度报告 stay in the name). An agency name of 70+ characters
+/// would otherwise make a file name the file system refuses ("File name too long") — a
+/// build failure `check` cannot foresee.
+fn clip_stem(stem: String) -> String {
+    if stem.len() <= MAX_STEM_BYTES {
+        return stem;
+    }
+    let chars: Vec<char> = stem.chars().collect();
+    let tail: String = chars[chars.len().saturating_sub(STEM_TAIL)..]
+        .iter()
+        .collect();
+    let budget = MAX_STEM_BYTES.saturating_sub(tail.len() + '…'.len_utf8());
+    let mut head = String::new();
+    for c in chars {
+        if head.len() + c.len_utf8() > budget {
+            break;
+        }
+        head.push(c);
+    }
+    format!("{head}…{tail}")
 }
 
 /// Loads, checks and (unless there are errors and no `draft`) renders and writes the report
@@ -175,6 +277,10 @@ pub fn file_name(title: &str, draft: bool, suffix: &str) -> String {
 pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildReport {
     let start = Instant::now();
     let mut loaded = nianbao_core::load_and_check(dir);
+    if opts.formats.iter().any(|f| f.uses_fonts()) {
+        check_fonts(&mut loaded, fonts);
+        nianbao_core::diag::sort(&mut loaded.diagnostics);
+    }
     let counts = count(&loaded.diagnostics);
     let result = |loaded: Loaded, outputs, refused: Option<String>, draft| BuildReport {
         loaded,
@@ -241,6 +347,7 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         }
     }
     nianbao_core::diag::sort(&mut loaded.diagnostics);
+    nianbao_core::diag::cap(&mut loaded.diagnostics, &loaded.sources);
     // A build of no formats (`nianbao serve`'s check-only rebuilds) writes nothing: no empty
     // folder, no checksum list of no files.
     if rendered.is_empty() {

@@ -352,11 +352,10 @@ impl Watch {
     }
 }
 
-/// A file's text as the loader would see it (`None`: missing, unreadable or not UTF-8).
+/// A file's text as the loader would see it (`None`: missing, unreadable, not a regular file
+/// or not text). Through the loader's own read path: a FIFO never blocks the watcher.
 fn read_text(path: &Path) -> Option<String> {
-    let mut text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
-    if text.starts_with('\u{feff}') {
-        text.replace_range(..3, "");
-    }
-    Some(nianbao_core::source::normalise_line_endings(text))
+    nianbao_core::input::read_text(path, None)
+        .ok()
+        .map(|d| nianbao_core::source::normalise_line_endings(d.text))
 }

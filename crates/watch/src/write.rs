@@ -1,7 +1,14 @@
-//! Atomic output writing: temp file in the same folder, then rename.
+//! Atomic output writing, all or nothing: every output of one build is replaced, or none.
 //!
 //! A PDF viewer that reloads on change never sees half a file, a failed build never
-//! destroys the last good output, and unchanged bytes are not rewritten (no reload flicker).
+//! destroys the last good output, the folder never holds a new DOCX beside an old PDF, and
+//! unchanged bytes are not rewritten (no reload flicker).
+//!
+//! How: (1) each new file is written to a temp file in the target's folder; (2) each old
+//! file is renamed aside to a backup name; (3) each temp file is renamed to its target;
+//! (4) the backups are removed. When any step fails, the steps done are undone in reverse
+//! (temp files removed, backups renamed back), so the old set stays as it was. Only a crash
+//! between (2) and (4) can leave a target missing, with its backup (`.NAME.….old`) beside it.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -18,18 +25,19 @@ pub enum Written {
     Failed(String),
 }
 
-/// Temp files made by this process so far: with the process id, a name no other writer uses —
-/// not another process, and not another thread of this one writing the same target (a batch
-/// that names one report twice used to collide on `.<name>.<pid>.tmp`).
-static TEMPS: AtomicU64 = AtomicU64::new(0);
-
-fn temp_path(target: &Path) -> PathBuf {
+/// A name beside `target` for a temp or backup file, unique within this process (two
+/// threads writing the same report each get their own) and across processes (the pid).
+fn side_path(target: &Path, ext: &str) -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let n = TEMPS.fetch_add(1, Ordering::Relaxed);
-    target.with_file_name(format!(".{name}.{}-{n}.tmp", std::process::id()))
+    // At most 40 characters of the name (up to 160 bytes): a target name near the 255-byte
+    // limit of most file systems must not make its temp file's name too long.
+    let short: String = name.chars().take(40).collect();
+    target.with_file_name(format!(".{short}.{}-{n}.{ext}", std::process::id()))
 }
 
 /// The Office lock file Word/Excel/WPS keep next to an open document (`~$name`).
@@ -47,103 +55,232 @@ pub fn office_lock(target: &Path) -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
-/// Writes every file atomically. Temp files are written first; only when all of them are
-/// complete are they renamed over the targets, so a failure part-way replaces nothing.
-/// A target that is locked (open in Office) is skipped with a message; the others are written.
-pub fn write_all(files: &[(&Path, &[u8])]) -> Vec<Written> {
-    let mut status: Vec<Option<Written>> = vec![None; files.len()];
-    let mut temps: Vec<Option<PathBuf>> = vec![None; files.len()];
-    for (i, (target, bytes)) in files.iter().enumerate() {
-        if std::fs::read(target).is_ok_and(|old| old == *bytes) {
-            status[i] = Some(Written::Unchanged);
-            continue;
+/// Whether `target` already holds exactly `bytes` (compared only when the sizes match; a
+/// FIFO or device at the target is never read).
+fn same_bytes(target: &Path, bytes: &[u8]) -> bool {
+    let len = bytes.len() as u64;
+    match std::fs::metadata(target) {
+        Ok(meta) if meta.is_file() && meta.len() == len => {
+            nianbao_core::input::read_bytes(target, len).is_ok_and(|old| old == bytes)
         }
-        if let Some(lock) = office_lock(target) {
-            status[i] = Some(Written::Failed(format!(
-                "“{}”正被 Word/Excel/WPS 打开（存在锁文件“{}”），请关闭后重新生成",
-                target.display(),
-                lock.display()
-            )));
-            continue;
-        }
-        match write_temp(target, bytes) {
-            Ok(tmp) => temps[i] = Some(tmp),
-            Err((tmp, e)) => {
-                if let Some(tmp) = tmp {
-                    let _ = std::fs::remove_file(&tmp);
-                }
-                status[i] = Some(Written::Failed(format!(
-                    "无法写入“{}”：{e}",
-                    target.display()
-                )));
-            }
-        }
+        _ => false,
     }
-    let temp_failed = status
-        .iter()
-        .any(|s| matches!(s, Some(Written::Failed(m)) if m.starts_with("无法写入")));
-    for (i, (target, _)) in files.iter().enumerate() {
-        let Some(tmp) = temps[i].take() else {
-            continue;
-        };
-        if temp_failed {
-            // Keep the set consistent: do not replace some files when another failed.
-            let _ = std::fs::remove_file(&tmp);
-            status[i] = Some(Written::Failed(format!(
-                "未更新“{}”：同一次生成中另一个文件写入失败",
-                target.display()
-            )));
-            continue;
-        }
-        status[i] = Some(match std::fs::rename(&tmp, target) {
-            Ok(()) => Written::Written,
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                Written::Failed(format!(
-                    "无法替换“{}”（文件可能被其他程序打开或没有写权限）：{e}",
-                    target.display()
-                ))
-            }
-        });
-    }
-    status
-        .into_iter()
-        .map(|s| s.unwrap_or(Written::Unchanged))
-        .collect()
 }
 
-/// Writes `bytes` to a new temp file next to `target` and returns its path. The file is
-/// created exclusively (`create_new`): a stale temp file of the same name is never reused.
-/// On failure, the temp file to remove (if one was created) and the error.
-fn write_temp(target: &Path, bytes: &[u8]) -> Result<PathBuf, (Option<PathBuf>, std::io::Error)> {
-    let mut tries = 0;
-    let (tmp, mut f) = loop {
-        let tmp = temp_path(target);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && tries < 3 => tries += 1,
-            Err(e) => return Err((None, e)),
-        }
-    };
-    match f.write_all(bytes).and_then(|()| f.sync_all()) {
-        Ok(()) => Ok(tmp),
-        Err(e) => Err((Some(tmp), e)),
+/// Why `target` cannot be replaced at all, before anything is written: it is open in Office
+/// (its lock file exists) or it is a folder.
+fn blocked(target: &Path) -> Option<String> {
+    if let Some(lock) = office_lock(target) {
+        return Some(format!(
+            "“{}”正被 Word/Excel/WPS 打开（存在锁文件“{}”），请关闭后重新生成",
+            target.display(),
+            lock.display()
+        ));
     }
+    match std::fs::symlink_metadata(target) {
+        Ok(meta) if meta.is_dir() => Some(format!(
+            "无法替换“{}”：这是一个文件夹；请移走或改名后重新生成",
+            target.display()
+        )),
+        _ => None,
+    }
+}
+
+/// One file to replace, and how far its replacement got.
+struct Job<'a> {
+    index: usize,
+    target: &'a Path,
+    bytes: &'a [u8],
+    temp: Option<PathBuf>,
+    backup: Option<PathBuf>,
+    placed: bool,
+}
+
+/// Writes every file of one build, all or nothing: files whose bytes are unchanged are not
+/// touched; the others are all replaced, or — if any of them cannot be (locked in Office, a
+/// folder in the way, a full disk, a failed rename) — none is, and every one of them reports
+/// why. Never leaves a temp or backup file behind, except after a crash.
+pub fn write_all(files: &[(&Path, &[u8])]) -> Vec<Written> {
+    let mut status: Vec<Written> = vec![Written::Unchanged; files.len()];
+    let mut jobs: Vec<Job> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, (target, bytes))| !same_bytes(target, bytes))
+        .map(|(index, (target, bytes))| Job {
+            index,
+            target,
+            bytes,
+            temp: None,
+            backup: None,
+            placed: false,
+        })
+        .collect();
+    if jobs.is_empty() {
+        return status;
+    }
+    match replace(&mut jobs) {
+        Ok(()) => {
+            for job in &jobs {
+                status[job.index] = Written::Written;
+            }
+        }
+        Err((culprit, message)) => {
+            undo(&mut jobs);
+            for job in &jobs {
+                status[job.index] = Written::Failed(if job.index == culprit {
+                    message.clone()
+                } else {
+                    format!(
+                        "未更新“{}”：同一次生成的另一个文件未能写入，为使各文件一致，全部保留上次的版本",
+                        job.target.display()
+                    )
+                });
+            }
+        }
+    }
+    status
+}
+
+/// Steps (1)–(4). The error names the index of the file that failed and why.
+fn replace(jobs: &mut [Job]) -> Result<(), (usize, String)> {
+    for job in jobs.iter() {
+        if let Some(why) = blocked(job.target) {
+            return Err((job.index, why));
+        }
+    }
+    for job in jobs.iter_mut() {
+        let temp = side_path(job.target, "tmp");
+        let written = write_temp(&temp, job.bytes);
+        // Recorded even on failure: a half-written temp file is removed by `undo`.
+        job.temp = Some(temp);
+        written.map_err(|e| {
+            (
+                job.index,
+                format!("无法写入“{}”：{}", job.target.display(), io_reason(&e)),
+            )
+        })?;
+    }
+    for job in jobs.iter_mut() {
+        if std::fs::symlink_metadata(job.target).is_err() {
+            continue; // nothing to move aside
+        }
+        let backup = side_path(job.target, "old");
+        match std::fs::rename(job.target, &backup) {
+            Ok(()) => job.backup = Some(backup),
+            // Gone since we looked (another build of the same report moved it): nothing to
+            // keep.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err((
+                    job.index,
+                    format!(
+                        "无法替换“{}”（文件可能被其他程序打开，或没有写权限）：{}",
+                        job.target.display(),
+                        io_reason(&e)
+                    ),
+                ))
+            }
+        }
+    }
+    for job in jobs.iter_mut() {
+        let Some(temp) = &job.temp else { continue };
+        std::fs::rename(temp, job.target).map_err(|e| {
+            (
+                job.index,
+                format!(
+                    "无法替换“{}”（文件可能被其他程序打开，或没有写权限）：{}",
+                    job.target.display(),
+                    io_reason(&e)
+                ),
+            )
+        })?;
+        job.temp = None;
+        job.placed = true;
+    }
+    for job in jobs.iter_mut() {
+        if let Some(backup) = job.backup.take() {
+            // The new set is complete; a backup that cannot be removed is only clutter.
+            let _ = std::fs::remove_file(backup);
+        }
+    }
+    Ok(())
+}
+
+/// Undoes whatever [`replace`] did, in reverse: new files out, old files back, temp files
+/// removed.
+fn undo(jobs: &mut [Job]) {
+    for job in jobs.iter_mut().rev() {
+        match (job.placed, job.backup.take()) {
+            (_, Some(backup)) => {
+                // Renaming the old file back also removes a new one placed there.
+                let _ = std::fs::rename(&backup, job.target);
+            }
+            (true, None) => {
+                // There was no old file: take the new one away again.
+                let _ = std::fs::remove_file(job.target);
+            }
+            (false, None) => {}
+        }
+        if let Some(temp) = job.temp.take() {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+/// The reason of an I/O error for a message: Chinese for the common kinds, with the
+/// system's own words (on a Chinese system, Chinese too) otherwise.
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let zh = match e.kind() {
+        K::PermissionDenied => "没有写权限",
+        K::NotFound => "文件夹不存在",
+        K::StorageFull => "磁盘已满",
+        K::IsADirectory => "目标是一个文件夹",
+        K::DirectoryNotEmpty => "目标是一个非空文件夹",
+        K::ReadOnlyFilesystem => "磁盘是只读的",
+        K::InvalidFilename => "文件名无效或过长",
+        K::CrossesDevices => "不能跨磁盘移动",
+        _ => "",
+    };
+    let code = e
+        .raw_os_error()
+        .map_or_else(String::new, |c| format!("，错误码 {c}"));
+    if zh.is_empty() {
+        format!("系统错误{code}")
+    } else {
+        format!("{zh}{code}")
+    }
+}
+
+fn write_temp(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::File::create(tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn writes_skips_unchanged_and_respects_locks() {
-        let dir = std::env::temp_dir().join(format!("nianbao-write-{}", std::process::id()));
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp") || n.ends_with(".old"))
+            .collect()
+    }
+
+    fn fresh(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("nianbao-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn writes_skips_unchanged_and_refuses_the_set_when_one_is_locked() {
+        let dir = fresh("write");
         let a = dir.join("a.pdf");
         let b = dir.join("报告.docx");
         assert_eq!(
@@ -151,53 +288,85 @@ mod tests {
             vec![Written::Written, Written::Written]
         );
         assert_eq!(write_all(&[(&a, b"one")]), vec![Written::Unchanged]);
+        // Open in Word: neither file is replaced (no new PDF beside the old DOCX).
         std::fs::write(dir.join("~$报告.docx"), b"lock").unwrap();
         let s = write_all(&[(&a, b"new"), (&b, b"new")]);
-        assert_eq!(s[0], Written::Written);
+        assert!(matches!(&s[0], Written::Failed(m) if m.contains("另一个文件")));
         assert!(matches!(&s[1], Written::Failed(m) if m.contains("锁文件")));
+        assert_eq!(std::fs::read(&a).unwrap(), b"one");
         assert_eq!(std::fs::read(&b).unwrap(), b"two");
+        std::fs::remove_file(dir.join("~$报告.docx")).unwrap();
         // A temp write that fails (target folder vanished) replaces nothing.
         let gone = dir.join("missing").join("x.xlsx");
         let s = write_all(&[(&a, b"newer"), (&gone, b"x")]);
-        assert!(matches!(&s[1], Written::Failed(_)));
+        assert!(matches!(&s[1], Written::Failed(m) if m.contains("无法写入")));
         assert!(matches!(&s[0], Written::Failed(m) if m.contains("另一个文件")));
-        assert_eq!(std::fs::read(&a).unwrap(), b"new");
-        let leftovers: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
-            .collect();
-        assert!(leftovers.is_empty());
+        assert_eq!(std::fs::read(&a).unwrap(), b"one");
+        assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
-    /// Two workers writing the same target at once (a batch that names one report twice) each
-    /// get their own temp file: both renames succeed, the file is whole.
     #[test]
-    fn concurrent_writers_of_one_target_never_collide() {
-        let dir = std::env::temp_dir().join(format!("nianbao-write2-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let target = dir.join("报告.pdf");
-        std::thread::scope(|s| {
-            for t in 0..4u8 {
-                let target = &target;
-                s.spawn(move || {
-                    for i in 0..50u8 {
-                        let bytes = vec![t; 1000 + usize::from(i)];
-                        let status = write_all(&[(target, &bytes)]);
-                        assert!(
-                            matches!(status[0], Written::Written | Written::Unchanged),
-                            "{status:?}"
-                        );
-                    }
-                });
-            }
-        });
-        let bytes = std::fs::read(&target).unwrap();
-        assert!(bytes.iter().all(|&b| b == bytes[0]), "one writer's bytes");
-        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
-        assert_eq!(names.len(), 1, "no temp file left");
+    fn a_failed_rename_late_in_the_set_restores_the_earlier_files() {
+        // Repro 11: a folder where the PDF should be. The DOCX, renamed first, must come back.
+        let dir = fresh("write-set");
+        let docx = dir.join("r.docx");
+        let pdf = dir.join("r.pdf");
+        let xlsx = dir.join("r.xlsx");
+        write_all(&[(&docx, b"d1"), (&pdf, b"p1"), (&xlsx, b"x1")]);
+        std::fs::remove_file(&pdf).unwrap();
+        std::fs::create_dir(&pdf).unwrap();
+        let s = write_all(&[(&docx, b"d2"), (&pdf, b"p2"), (&xlsx, b"x2")]);
+        assert!(s.iter().all(|w| matches!(w, Written::Failed(_))), "{s:?}");
+        assert!(matches!(&s[1], Written::Failed(m) if m.contains("文件夹")));
+        assert_eq!(std::fs::read(&docx).unwrap(), b"d1");
+        assert_eq!(std::fs::read(&xlsx).unwrap(), b"x1");
+        assert!(pdf.is_dir());
+        assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
+
+        // A rename that fails after the old files were moved aside (the target folder made
+        // read-only cannot be simulated as root; a temp file whose target's parent is gone
+        // can): every moved file is renamed back.
+        std::fs::remove_dir(&pdf).unwrap();
+        let mut jobs: Vec<Job> = [(&docx, &b"d3"[..]), (&xlsx, &b"x3"[..])]
+            .into_iter()
+            .enumerate()
+            .map(|(index, (target, bytes))| Job {
+                index,
+                target,
+                bytes,
+                temp: None,
+                backup: None,
+                placed: false,
+            })
+            .collect();
+        // Both moved aside and the DOCX placed; the XLSX's rename "failed".
+        for job in &mut jobs {
+            let backup = side_path(job.target, "old");
+            std::fs::rename(job.target, &backup).unwrap();
+            job.backup = Some(backup);
+        }
+        std::fs::write(&docx, b"d3").unwrap();
+        jobs[0].placed = true;
+        let temp = side_path(&xlsx, "tmp");
+        std::fs::write(&temp, b"x3").unwrap();
+        jobs[1].temp = Some(temp);
+        undo(&mut jobs);
+        assert_eq!(std::fs::read(&docx).unwrap(), b"d1");
+        assert_eq!(std::fs::read(&xlsx).unwrap(), b"x1");
+        assert!(leftovers(&dir).is_empty(), "{:?}", leftovers(&dir));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn side_names_are_unique_across_threads() {
+        let t = Path::new("/r/out/报告.pdf");
+        let names: std::collections::BTreeSet<PathBuf> = std::thread::scope(|s| {
+            let hs: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| (0..100).map(|_| side_path(t, "tmp")).collect::<Vec<_>>()))
+                .collect();
+            hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(names.len(), 400);
     }
 }

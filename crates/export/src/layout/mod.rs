@@ -128,8 +128,9 @@ pub(crate) fn lay_out(doc: &Document, faces: &Faces<'_>) -> Laid {
 /// Every block measured and broken into lines, in order, not yet placed on a page.
 fn prepare(doc: &Document, setter: &mut Setter<'_, '_>) -> Vec<Prep> {
     let mut preps = Vec::new();
-    for line in &doc.title {
-        let lines = setter.title_lines(line);
+    for (i, line) in doc.title.iter().enumerate() {
+        let source = doc.title_sources.get(i).cloned().flatten();
+        let lines = setter.title_lines(line, &placed(source, "标题"));
         preps.push(Prep::Lines {
             lines,
             keep_next: true,
@@ -172,12 +173,18 @@ fn prepare(doc: &Document, setter: &mut Setter<'_, '_>) -> Vec<Prep> {
                 preps.push(Prep::Table(setter.table(t, &loc)));
             }
             DocBlock::Signature { agency, date } => {
-                preps.push(Prep::Signature(setter.signature(agency, date)));
+                let loc = placed(doc.signature_source.clone(), "落款");
+                preps.push(Prep::Signature(setter.signature(agency, date, &loc)));
             }
             DocBlock::Imprint(imprint) => preps.push(Prep::Imprint(setter.imprint(imprint))),
         }
     }
     preps
+}
+
+/// Where text that may come from the source is: its span, else the named part of the page.
+fn placed(source: Option<Span>, part: &str) -> Loc {
+    source.map_or_else(|| Loc::Place(part.into()), Loc::Span)
 }
 
 fn loc(source: &Option<Span>, section: &str) -> Loc {

@@ -198,14 +198,9 @@ impl<'a, 'f> Setter<'a, 'f> {
     }
 
     /// One entry of `doc.title`, wrapped into balanced centred lines if too long.
-    pub fn title_lines(&mut self, text: &str) -> Vec<Line> {
+    pub fn title_lines(&mut self, text: &str, loc: &Loc) -> Vec<Line> {
         let size = ty::TITLE.size.pt();
-        let shaped = self.shape(
-            &[(text, false)],
-            ty::TITLE.role,
-            size,
-            &Loc::Place("标题".into()),
-        );
+        let shaped = self.shape(&[(text, false)], ty::TITLE.role, size, loc);
         let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
         let m = Measure {
             width: AREA_W,
@@ -260,16 +255,17 @@ impl<'a, 'f> Setter<'a, 'f> {
 
     /// The signature's agency and date lines, placed by [`ty::signature_x`] on the grid's
     /// character pitch. An agency too long for one line is set in the lines
-    /// [`ty::signature_lines`] gives, each right-aligned, the date against the widest.
-    pub fn signature(&mut self, agency: &str, date: &str) -> Vec<Line> {
-        let loc = Loc::Place("落款".into());
+    /// [`ty::signature_lines`] gives, each right-aligned, the date against the widest. A
+    /// missing glyph in the agency is reported at `loc` (its entry in `report.toml`).
+    pub fn signature(&mut self, agency: &str, date: &str, loc: &Loc) -> Vec<Line> {
         let track = grid_tracking();
         let kind = LineKind::Signature;
         let mut names: Vec<Line> = ty::signature_lines(agency)
             .iter()
-            .map(|l| self.single(l, ty::SIGNATURE, track, &loc, kind))
+            .map(|l| self.single(l, ty::SIGNATURE, track, loc, kind))
             .collect();
-        let mut day = self.single(date, ty::SIGNATURE, track, &loc, kind);
+        let date_loc = Loc::Place("落款".into());
+        let mut day = self.single(date, ty::SIGNATURE, track, &date_loc, kind);
         let ch = BODY_SIZE + track;
         let widest = names.iter().map(|l| l.width).fold(0.0, f32::max);
         let (name_x, day_x) = ty::signature_x(AREA_X + AREA_W, widest, day.width, ch);

@@ -29,6 +29,13 @@ pub struct PdfOutput {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// For `fuzz/fuzz_targets/cff.rs` only: runs the CID-keyed CFF subsetter on arbitrary bytes
+/// (a glyph count, glyph ids, a bare CFF table; see `cff::fuzz`). Not part of the API.
+#[doc(hidden)]
+pub fn fuzz_cff_subset(data: &[u8]) {
+    crate::cff::fuzz(data);
+}
+
 /// Renders `doc` as a PDF. Identical input and fonts give identical bytes.
 pub fn export(doc: &Document, fonts: &Fonts) -> Result<PdfOutput, ExportError> {
     let faces = fonts.parse()?;
