@@ -93,7 +93,10 @@ def check_pdf(gm, path):
         "loose_lines": len(loose),
     }
     problems = []
-    if figures["exactly_28_pct"] < 95:
+    # 95 % of full lines on exactly 28 cells; a short text (the roll-up's aggregate has a dozen
+    # full lines) may have one line off, which alone would be 8 % of it.
+    off = len(full) - n28
+    if figures["exactly_28_pct"] < 95 and off > 1:
         cells = dict(sorted(s["grid_cells_per_full_line"].items()))
         problems.append(f"only {figures['exactly_28_pct']} % of full lines take 28 cells: {cells}")
     if figures["han_on_grid_pct"] < 95:
