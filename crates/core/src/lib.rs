@@ -5,6 +5,8 @@
 //! Data flows one way: source files → [`load::load`] → [`model::Report`] →
 //! [`check::check`] (diagnostics) → [`document::build`] → exporters.
 
+#![forbid(unsafe_code)]
+
 pub mod batch;
 pub mod check;
 pub mod claims;

@@ -2,6 +2,8 @@
 //! bytes of a DOCX, a PDF (PDF/A-2b), an OFD, an XLSX or the portal's HTML. Exporters never see the report's sources and never spell
 //! an official label themselves; the pipeline in `nianbao-watch` owns all file I/O.
 
+#![forbid(unsafe_code)]
+
 mod cff;
 mod container;
 pub mod docx;

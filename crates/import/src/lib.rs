@@ -12,6 +12,8 @@
 //! no panic on any input (the readers of foreign formats run behind `catch_unwind`, since a
 //! third-party parser's panic must not take the build down).
 
+#![forbid(unsafe_code)]
+
 pub mod docx;
 pub mod flow;
 pub mod html;

@@ -9,6 +9,8 @@
 //! [`workspace::Workspace`]. The library never prints: [`Server::start`] returns the URL to
 //! open, the CLI prints it.
 
+#![forbid(unsafe_code)]
+
 mod assets;
 mod create;
 mod grid;
