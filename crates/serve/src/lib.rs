@@ -253,16 +253,12 @@ fn route(app: &App, inc: &Incoming) -> Result<Reply, Reply> {
         }
         (true, "/api/check") => {
             let dir = report_of(app, inc, &body)?;
-            let edits = edits(&body)?;
-            let overlay = save::overlay(&dir, &edits).map_err(refused)?;
-            let mut loaded = nianbao_core::load::load_overlay(&dir.path, &overlay);
-            nianbao_core::finish(&mut loaded);
-            Ok(Reply::json(200, &view::view(&dir, &loaded)))
+            Ok(Reply::json(200, &check_edits(&dir, &body)?))
         }
         (true, "/api/save") => {
             let dir = report_of(app, inc, &body)?;
             let edits = edits(&body)?;
-            let saved = save::save(&dir, &edits).map_err(refused)?;
+            let saved = save::save(&dir, &edits).map_err(|r| refused(r, &edits))?;
             Ok(Reply::json(200, &json!({ "saved": saved })))
         }
         (true, "/api/build") => {
@@ -280,11 +276,42 @@ fn route(app: &App, inc: &Incoming) -> Result<Reply, Reply> {
     }
 }
 
+/// What `POST /api/check` answers: the page's unsaved edits (its JSON body) laid over the
+/// report's files in memory, loaded, checked and turned into the page's view; nothing is
+/// written. Public for the benchmark (`benches/check.rs`).
+pub fn check_edits(dir: &ReportDir, body: &Value) -> Result<Value, Reply> {
+    let edits = edits(body)?;
+    let overlay = save::overlay(dir, &edits).map_err(|r| refused(r, &edits))?;
+    let mut loaded = nianbao_core::load::load_overlay(&dir.path, &overlay);
+    nianbao_core::finish(&mut loaded);
+    Ok(view::view(dir, &loaded))
+}
+
 fn edits(body: &Value) -> Result<save::Edits, Reply> {
     serde_json::from_value(body.clone()).map_err(|_| Reply::error(400, "修改内容的格式不对"))
 }
 
-fn refused(r: Refused) -> Reply {
+/// The page's unsaved edits in the clerk's words (a conflict lists them: they are still on
+/// the page, not in any file).
+fn unsaved(edits: &save::Edits) -> Vec<Value> {
+    let numbers = edits.numbers.iter().map(|(k, v)| {
+        json!({ "what": nianbao_import::workbook::label(k), "value": v })
+    });
+    let prose = edits.prose.iter().map(|(k, v)| {
+        let name = nianbao_core::format::PROSE_PARTS
+            .iter()
+            .find(|p| p.key == k)
+            .map_or(k.as_str(), |p| p.name);
+        json!({ "what": format!("文字“{name}”"), "value": v, "prose": k })
+    });
+    let meta = edits.meta.iter().map(|(k, v)| {
+        let what = if k == "published" { "发布日期" } else { "机关全称" };
+        json!({ "what": what, "value": v })
+    });
+    numbers.chain(prose).chain(meta).collect()
+}
+
+fn refused(r: Refused, edits: &save::Edits) -> Reply {
     match r {
         Refused::Conflict(files) => Reply::json(
             409,
@@ -294,6 +321,7 @@ fn refused(r: Refused) -> Reply {
                     files.join("、")
                 ),
                 "conflict": files,
+                "unsaved": unsaved(edits),
             }),
         ),
         Refused::Invalid(m) => Reply::error(400, m),

@@ -19,7 +19,10 @@
     checkAgain: false,
     typedAt: 0,
   };
-  window.__nb = { checks: [], previews: [] };
+  // The page's own measures, read by the end-to-end test and the benchmark
+  // (scripts/serve-e2e/bench.mjs): each typed → checked time (ms), the last keystroke checked
+  // and typed (performance.now()), each preview loaded ({version, at}), the last save answered.
+  window.__nb = { checks: [], checked: 0, typed: 0, previews: [], savedAt: 0 };
 
   document.getElementById('home').href = NB.url('/');
 
@@ -77,6 +80,7 @@
     var key = input.dataset.key;
     var td = input.parentNode;
     state.typedAt = performance.now();
+    window.__nb.typed = state.typedAt;
     if (validNumber(input)) {
       td.classList.remove('invalid');
       td.title = '';
@@ -402,7 +406,10 @@
     try {
       var view = isDirty() ? await NB.api('POST', '/api/check', null, edits()) : state.view;
       showChecks(view);
-      if (typed) window.__nb.checks.push(performance.now() - typed);
+      if (typed) {
+        window.__nb.checks.push(performance.now() - typed);
+        window.__nb.checked = typed;
+      }
     } catch (e) {
       NB.banner(e.message);
     }
@@ -457,8 +464,13 @@
       showChecks(view);
     } else {
       // Files changed on disk while the page has unsaved edits: check the edits against them;
-      // the save will say which files changed.
+      // the save will say which files changed. Said at once, unless a conflict is shown.
       scheduleCheck(0);
+      var changed = Object.keys(view.files).filter(function (f) { return state.base[f] !== undefined && state.base[f] !== view.files[f]; });
+      var bar = document.getElementById('banner');
+      if (changed.length && (bar.hidden || bar.classList.contains('outside'))) {
+        NB.banner(changed.join('、') + ' 已被其他程序修改：您没改过的内容已按新版本更新，您的修改还没有保存。', 'info').classList.add('outside');
+      }
     }
     showPreview(res.version);
     document.body.dataset.version = String(res.version);
@@ -497,21 +509,62 @@
       showSaveState('已保存');
       window.__nb.savedAt = performance.now();
     } catch (e) {
-      if (e.status === 409) {
-        var bar = NB.banner(e.message + '。', 'error');
-        bar.appendChild(el('button', { text: '载入磁盘上的内容（放弃我的修改）', onclick: discard }));
-        bar.appendChild(el('button', { text: '仍然保存我的修改', onclick: function () { save(true); } }));
+      if (e.status === 409 && e.data) {
+        showConflict(e.data);
       } else {
         NB.banner(e.message);
       }
     }
   }
 
-  async function discard() {
+  /* The unsaved edits a conflict lists: numbers with their value, each prose part's text in a
+     read-only box to copy from. */
+  function unsavedList(items) {
+    return el('ul', { class: 'unsaved' }, (items || []).map(function (u) {
+      if (u.prose) {
+        var ta = el('textarea', { readonly: true, rows: '3', 'data-unsaved': u.prose, spellcheck: 'false' });
+        ta.value = u.value;
+        return el('li', {}, [u.what + '：', ta]);
+      }
+      return el('li', {}, [u.what + '：' + (u.value === '' ? '（空）' : u.value)]);
+    }));
+  }
+
+  /* Another editor saved a file the page would write: nothing was written. The clerk sees which
+     file, what of theirs is unsaved, and chooses: write their edits onto the other version, or
+     load the other version (their edits stay listed to copy from). */
+  function showConflict(data) {
+    var files = data.conflict || [];
+    var bar = NB.banner(data.error + '。', 'error');
+    bar.classList.add('conflict');
+    bar.appendChild(el('p', { text: '您在本页的修改还在，没有丢失：' }));
+    bar.appendChild(unsavedList(data.unsaved));
+    var what = files.map(function (f) {
+      return f === 'report.toml'
+        ? 'report.toml 只写入您改过的数字和信息，其他程序的其他修改保留'
+        : f + ' 以您在本页的文字为准，其他程序写入的文字被替换';
+    }).join('；');
+    bar.appendChild(el('p', { class: 'actions' }, [
+      el('button', { id: 'conflict-keep', text: '保存我的修改', onclick: function () { save(true); } }),
+      el('span', { class: 'muted', text: '（' + what + '）' }),
+    ]));
+    bar.appendChild(el('p', { class: 'actions' }, [
+      el('button', { id: 'conflict-load', text: '载入其他程序保存的版本', onclick: function () { discard(data.unsaved); } }),
+      el('span', { class: 'muted', text: '（放弃本页的修改；放弃的内容仍列在这里，可复制后重新填写）' }),
+    ]));
+  }
+
+  async function discard(unsaved) {
     state.dirty = { numbers: {}, prose: {}, meta: {} };
     NB.banner('');
     await load(true);
     showSaveState();
+    if (unsaved && unsaved.length) {
+      var bar = NB.banner('已载入其他程序保存的版本。您放弃的修改（可复制后重新填写）：', 'info');
+      bar.classList.add('conflict');
+      bar.appendChild(unsavedList(unsaved));
+      bar.appendChild(el('button', { text: '关闭', onclick: function () { NB.banner(''); } }));
+    }
   }
 
   function listFiles(box, files) {
