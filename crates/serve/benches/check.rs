@@ -33,7 +33,10 @@ fn check(c: &mut Criterion) {
         "base": {},
     });
     let view = nianbao_serve::check_edits(&dir, &body).unwrap();
-    assert!(view["counts"]["errors"].as_u64().unwrap() > 0, "the edit is checked");
+    assert!(
+        view["counts"]["errors"].as_u64().unwrap() > 0,
+        "the edit is checked"
+    );
 
     let mut g = c.benchmark_group("serve_check");
     g.bench_function("load_and_check (reference)", |b| {
