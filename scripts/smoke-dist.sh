@@ -115,7 +115,15 @@ else
         # .ci/run's debug build of the same examples: release and debug agree.
         for ex in "${examples[@]}"; do
             for f in "$work/ref/$ex"/*; do
-                cmp -s "$f" "target/ci-out/$ex/$(basename "$f")" || fail "$ex: $(basename "$f") differs between the debug and the release build"
+                ci="target/ci-out/$ex/$(basename "$f")"
+                if [[ $f == *.sha256 ]]; then
+                    # .ci/run builds every format (the OFD too), so its checksum list has a
+                    # line more; every line of the default build's list must be in it.
+                    [ -f "$ci" ] && ! grep -vxFf "$ci" "$f" >/dev/null ||
+                        fail "$ex: $(basename "$f") lists other checksums in the release build than in the debug build"
+                else
+                    cmp -s "$f" "$ci" || fail "$ex: $(basename "$f") differs between the debug and the release build"
+                fi
             done
         done
         echo "   same bytes as the debug build of .ci/run (target/ci-out)"
