@@ -544,3 +544,109 @@ mod tests {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 禁则 (line-breaking classes): one definition for the PDF and OFD layout, the workbook's
+// row heights and the tests.
+
+/// 禁则: a line may not start with these (closing marks, pauses, stops, units, iteration marks).
+pub fn no_start(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '》'
+            | '」'
+            | '』'
+            | '”'
+            | '’'
+            | '…'
+            | '‰'
+            | '％'
+            | '%'
+            | '℃'
+            | '°'
+            | '〉'
+            | '】'
+            | '〕'
+            | '〗'
+            | '〙'
+            | '〛'
+            | '］'
+            | '｝'
+            | '｠'
+            | '·'
+            | '・'
+            | '．'
+            | '!'
+            | ')'
+            | ','
+            | '.'
+            | ':'
+            | ';'
+            | '?'
+            | ']'
+            | '}'
+            | '々'
+            | 'ー'
+            | '〻'
+            | '゛'
+            | '゜'
+            | 'ゝ'
+            | 'ゞ'
+            | 'ヽ'
+            | 'ヾ'
+    )
+}
+
+/// 禁则: a line may not end with these (opening marks).
+pub fn no_end(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '《'
+            | '「'
+            | '『'
+            | '“'
+            | '‘'
+            | '〈'
+            | '【'
+            | '〔'
+            | '〖'
+            | '〘'
+            | '〚'
+            | '［'
+            | '｛'
+            | '｟'
+            | '('
+            | '['
+            | '{'
+    )
+}
+
+/// A single full-width closing mark that may hang in the right margin (one a line, at its
+/// end), where the 禁则 would otherwise pull a character down. Each is also [`no_start`].
+pub fn hangs(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '；'
+            | '：'
+            | '？'
+            | '！'
+            | '）'
+            | '》'
+            | '」'
+            | '』'
+            | '”'
+            | '’'
+            | '〕'
+            | '】'
+            | '〉'
+    )
+}
