@@ -477,74 +477,6 @@ pub fn imprint_line_fits(printer: &str, date: &str) -> bool {
     text_chars(printer) + 1.0 + text_chars(date) + indents <= chars_per_line(IMPRINT.size)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_page_of_gb_t_9704() {
-        assert_eq!((TYPE_WIDTH, TYPE_HEIGHT), (Mm(156), Mm(225)));
-        assert_eq!(LINE_PITCH_TWIPS, 579);
-        assert_eq!(Mm(37).twips(), 2098);
-        assert!((PAGE_WIDTH.pt() - 595.2756).abs() < 1e-3);
-        assert_eq!(SIZE_3.pt(), 16.0);
-        assert_eq!(SIZE_5.pt(), 10.5);
-        assert_eq!(page_number_text(3), "— 3 —");
-        assert_eq!(page_number_side(1), Side::Right);
-        assert_eq!(page_number_side(2), Side::Left);
-    }
-
-    #[test]
-    fn imprint_geometry() {
-        // 0.35 mm ≈ 1 pt and 0.25 mm ≈ ¾ pt: Word's border widths 8 and 6.
-        assert_eq!(IMPRINT_RULE_THICK.eighth_points(), 8);
-        assert_eq!(IMPRINT_RULE_THIN.eighth_points(), 6);
-        assert!((chars_per_line(IMPRINT.size) - 31.59).abs() < 0.01);
-        assert!(imprint_line_fits(
-            "某某县人民政府办公室",
-            "2025年12月31日印发"
-        ));
-        assert!(!imprint_line_fits(&"某".repeat(20), "2025年12月31日印发"));
-        assert!(imprint_line_fits(&"某".repeat(19), "2025年1月1日印发"));
-    }
-
-    #[test]
-    fn long_signatures_break_into_balanced_lines() {
-        assert_eq!(signature_lines("某某县交通运输局"), ["某某县交通运输局"]);
-        let long = "某某县交通运输局机关党委办公室某某某某某某某某某某某某某某某某某某某某某某";
-        let lines = signature_lines(long);
-        assert_eq!(lines.concat(), long);
-        assert_eq!(lines.len(), 2);
-        assert!(lines.iter().all(|l| text_chars(l) <= SIGNATURE_MAX_CHARS));
-        let widths: Vec<f32> = lines.iter().map(|l| text_chars(l)).collect();
-        assert!((widths[0] - widths[1]).abs() <= 1.0, "{lines:?}");
-        // A closing bracket stays with what it closes.
-        let lines = signature_lines(&format!(
-            "{}（某某某某某某某某某某某某某某某某某某某某）",
-            "某".repeat(6)
-        ));
-        assert!(lines.iter().all(|l| !l.starts_with('）')), "{lines:?}");
-    }
-
-    #[test]
-    fn signature_rule() {
-        // Short date under a long name: name ends two characters in, date starts two
-        // characters right of the name's start.
-        assert_eq!(signature_x(100.0, 20.0, 10.0, 1.0), (78.0, 80.0));
-        // A date longer than the name minus two characters: the date is right-indented two
-        // characters and the name starts two characters before it.
-        assert_eq!(signature_x(100.0, 8.0, 10.0, 1.0), (86.0, 88.0));
-    }
-
-    #[test]
-    fn every_role_has_a_key_and_faces() {
-        for r in Role::ALL {
-            assert_eq!(Role::from_key(r.key()), Some(r));
-            assert_eq!(r.faces().is_none(), r == Role::Fallback);
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // 禁则 (line-breaking classes): one definition for the PDF and OFD layout, the workbook's
 // row heights and the tests.
@@ -649,4 +581,81 @@ pub fn hangs(c: char) -> bool {
             | '】'
             | '〉'
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_of_gb_t_9704() {
+        assert_eq!((TYPE_WIDTH, TYPE_HEIGHT), (Mm(156), Mm(225)));
+        assert_eq!(LINE_PITCH_TWIPS, 579);
+        assert_eq!(Mm(37).twips(), 2098);
+        assert!((PAGE_WIDTH.pt() - 595.2756).abs() < 1e-3);
+        assert_eq!(SIZE_3.pt(), 16.0);
+        assert_eq!(SIZE_5.pt(), 10.5);
+        assert_eq!(page_number_text(3), "— 3 —");
+        assert_eq!(page_number_side(1), Side::Right);
+        assert_eq!(page_number_side(2), Side::Left);
+    }
+
+    #[test]
+    fn imprint_geometry() {
+        // 0.35 mm ≈ 1 pt and 0.25 mm ≈ ¾ pt: Word's border widths 8 and 6.
+        assert_eq!(IMPRINT_RULE_THICK.eighth_points(), 8);
+        assert_eq!(IMPRINT_RULE_THIN.eighth_points(), 6);
+        assert!((chars_per_line(IMPRINT.size) - 31.59).abs() < 0.01);
+        assert!(imprint_line_fits(
+            "某某县人民政府办公室",
+            "2025年12月31日印发"
+        ));
+        assert!(!imprint_line_fits(&"某".repeat(20), "2025年12月31日印发"));
+        assert!(imprint_line_fits(&"某".repeat(19), "2025年1月1日印发"));
+    }
+
+    #[test]
+    fn long_signatures_break_into_balanced_lines() {
+        assert_eq!(signature_lines("某某县交通运输局"), ["某某县交通运输局"]);
+        let long = "某某县交通运输局机关党委办公室某某某某某某某某某某某某某某某某某某某某某某";
+        let lines = signature_lines(long);
+        assert_eq!(lines.concat(), long);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| text_chars(l) <= SIGNATURE_MAX_CHARS));
+        let widths: Vec<f32> = lines.iter().map(|l| text_chars(l)).collect();
+        assert!((widths[0] - widths[1]).abs() <= 1.0, "{lines:?}");
+        // A closing bracket stays with what it closes.
+        let lines = signature_lines(&format!(
+            "{}（某某某某某某某某某某某某某某某某某某某某）",
+            "某".repeat(6)
+        ));
+        assert!(lines.iter().all(|l| !l.starts_with('）')), "{lines:?}");
+    }
+
+    #[test]
+    fn signature_rule() {
+        // Short date under a long name: name ends two characters in, date starts two
+        // characters right of the name's start.
+        assert_eq!(signature_x(100.0, 20.0, 10.0, 1.0), (78.0, 80.0));
+        // A date longer than the name minus two characters: the date is right-indented two
+        // characters and the name starts two characters before it.
+        assert_eq!(signature_x(100.0, 8.0, 10.0, 1.0), (86.0, 88.0));
+    }
+
+    #[test]
+    fn every_role_has_a_key_and_faces() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_key(r.key()), Some(r));
+            assert_eq!(r.faces().is_none(), r == Role::Fallback);
+        }
+    }
+
+    #[test]
+    fn every_hanging_mark_is_kept_off_a_line_start() {
+        for c in "，。、；：？！）》」』”’〕】〉".chars() {
+            assert!(hangs(c) && no_start(c) && !no_end(c), "{c}");
+        }
+        assert!(!hangs('（') && no_end('（') && !no_start('（'));
+        assert!(!hangs('字') && !no_start('字') && !no_end('字'));
+    }
 }
