@@ -395,7 +395,7 @@ pub fn signature_lines(agency: &str) -> Vec<String> {
     let mut width = 0.0;
     for c in agency.chars() {
         let w = text_chars(c.encode_utf8(&mut [0; 4]));
-        let closing = "）】》」』”’，。、；：？！".contains(c);
+        let closing = hangs(c);
         let full = width + w > SIGNATURE_MAX_CHARS || (width >= target - 0.25 && !closing);
         if full && lines.len() < n as usize && !lines.last().is_some_and(String::is_empty) {
             lines.push(String::new());
@@ -481,106 +481,39 @@ pub fn imprint_line_fits(printer: &str, date: &str) -> bool {
 // 禁则 (line-breaking classes): one definition for the PDF and OFD layout, the workbook's
 // row heights and the tests.
 
-/// 禁则: a line may not start with these (closing marks, pauses, stops, units, iteration marks).
+/// Full-width closing marks that may hang in the right margin (one a line, at its end) where
+/// the 禁则 would otherwise pull a character down to the next line: pauses, stops and closing
+/// brackets and quotes.
+const HANGING: &str = "，。、；：？！）》」』”’〕】〉";
+
+/// What else a line may not start with: ellipsis, units, half-width closing punctuation,
+/// middle dots, iteration and prolonged-sound marks.
+const NO_START_OTHERS: &str = "…‰％%℃°〗〙〛］｝｠·・．!),.:;?]}々ー〻゛゜ゝゞヽヾ";
+
+/// What a line may not end with: opening brackets and quotes, full- and half-width.
+const NO_END: &str = "（《「『“‘〈【〔〖〘〚［｛｟([{";
+
+/// 禁则: a line may not start with `c` (a closing mark, a pause or stop, a unit, an iteration
+/// mark).
 pub fn no_start(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '）'
-            | '》'
-            | '」'
-            | '』'
-            | '”'
-            | '’'
-            | '…'
-            | '‰'
-            | '％'
-            | '%'
-            | '℃'
-            | '°'
-            | '〉'
-            | '】'
-            | '〕'
-            | '〗'
-            | '〙'
-            | '〛'
-            | '］'
-            | '｝'
-            | '｠'
-            | '·'
-            | '・'
-            | '．'
-            | '!'
-            | ')'
-            | ','
-            | '.'
-            | ':'
-            | ';'
-            | '?'
-            | ']'
-            | '}'
-            | '々'
-            | 'ー'
-            | '〻'
-            | '゛'
-            | '゜'
-            | 'ゝ'
-            | 'ゞ'
-            | 'ヽ'
-            | 'ヾ'
-    )
+    !plain(c) && (HANGING.contains(c) || NO_START_OTHERS.contains(c))
 }
 
-/// 禁则: a line may not end with these (opening marks).
+/// 禁则: a line may not end with `c` (an opening mark).
 pub fn no_end(c: char) -> bool {
-    matches!(
-        c,
-        '（' | '《'
-            | '「'
-            | '『'
-            | '“'
-            | '‘'
-            | '〈'
-            | '【'
-            | '〔'
-            | '〖'
-            | '〘'
-            | '〚'
-            | '［'
-            | '｛'
-            | '｟'
-            | '('
-            | '['
-            | '{'
-    )
+    !plain(c) && NO_END.contains(c)
 }
 
-/// A single full-width closing mark that may hang in the right margin (one a line, at its
-/// end), where the 禁则 would otherwise pull a character down. Each is also [`no_start`].
+/// A single full-width closing mark that may hang in the right margin. Each is also
+/// [`no_start`]; the signature's line breaks keep them with what they close.
 pub fn hangs(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '）'
-            | '》'
-            | '」'
-            | '』'
-            | '”'
-            | '’'
-            | '〕'
-            | '】'
-            | '〉'
-    )
+    !plain(c) && HANGING.contains(c)
+}
+
+/// Hanzi, ASCII letters and digits: almost every character the line breaker asks about, in
+/// none of the classes (a quick answer before the scans above).
+fn plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 #[cfg(test)]

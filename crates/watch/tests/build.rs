@@ -399,5 +399,8 @@ fn without_fonts_the_docx_and_xlsx_are_still_written() {
         said.contains("青禾县人民政府2023年政府信息公开工作年度报告.pdf 是以前生成的"),
         "{said}"
     );
-    assert_eq!(std::fs::read(&old_pdf).unwrap(), b"%PDF-1.7 an earlier build");
+    assert_eq!(
+        std::fs::read(&old_pdf).unwrap(),
+        b"%PDF-1.7 an earlier build"
+    );
 }
