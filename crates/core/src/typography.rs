@@ -314,6 +314,13 @@ pub const TITLE_BLANK_LINES: usize = 1;
 pub const RULE_HALF_POINTS: u32 = 1;
 /// Space between a table cell's border and its text, left and right.
 pub const TABLE_CELL_INSET: Mm = Mm(1);
+/// Baseline distance of table text in twips, exact in every output: 14.2 pt, 1.35 × 五号.
+/// Exact, not "single": single spacing follows the reader's font (LibreOffice with Noto
+/// CJK in place of the 仿宋 sets 15.2 pt, Word with 仿宋_GB2312 about 13.7 pt), so the
+/// tables, and with them the page breaks, came out another height in every reader.
+pub const TABLE_LINE_PITCH_TWIPS: u32 = 284;
+/// Space between a table cell's border and its text, above and below, in twips (3 pt).
+pub const TABLE_CELL_PAD_Y_TWIPS: u32 = 60;
 
 // ---------------------------------------------------------------------------------------------
 // Page numbers
@@ -388,7 +395,7 @@ pub fn signature_lines(agency: &str) -> Vec<String> {
     let mut width = 0.0;
     for c in agency.chars() {
         let w = text_chars(c.encode_utf8(&mut [0; 4]));
-        let closing = "）】》」』”’，。、；：？！".contains(c);
+        let closing = hangs(c);
         let full = width + w > SIGNATURE_MAX_CHARS || (width >= target - 0.25 && !closing);
         if full && lines.len() < n as usize && !lines.last().is_some_and(String::is_empty) {
             lines.push(String::new());
@@ -470,6 +477,45 @@ pub fn imprint_line_fits(printer: &str, date: &str) -> bool {
     text_chars(printer) + 1.0 + text_chars(date) + indents <= chars_per_line(IMPRINT.size)
 }
 
+// ---------------------------------------------------------------------------------------------
+// 禁则 (line-breaking classes): one definition for the PDF and OFD layout, the workbook's
+// row heights and the tests.
+
+/// Full-width closing marks that may hang in the right margin (one a line, at its end) where
+/// the 禁则 would otherwise pull a character down to the next line: pauses, stops and closing
+/// brackets and quotes.
+const HANGING: &str = "，。、；：？！）》」』”’〕】〉";
+
+/// What else a line may not start with: ellipsis, units, half-width closing punctuation,
+/// middle dots, iteration and prolonged-sound marks.
+const NO_START_OTHERS: &str = "…‰％%℃°〗〙〛］｝｠·・．!),.:;?]}々ー〻゛゜ゝゞヽヾ";
+
+/// What a line may not end with: opening brackets and quotes, full- and half-width.
+const NO_END: &str = "（《「『“‘〈【〔〖〘〚［｛｟([{";
+
+/// 禁则: a line may not start with `c` (a closing mark, a pause or stop, a unit, an iteration
+/// mark).
+pub fn no_start(c: char) -> bool {
+    !plain(c) && (HANGING.contains(c) || NO_START_OTHERS.contains(c))
+}
+
+/// 禁则: a line may not end with `c` (an opening mark).
+pub fn no_end(c: char) -> bool {
+    !plain(c) && NO_END.contains(c)
+}
+
+/// A single full-width closing mark that may hang in the right margin. Each is also
+/// [`no_start`]; the signature's line breaks keep them with what they close.
+pub fn hangs(c: char) -> bool {
+    !plain(c) && HANGING.contains(c)
+}
+
+/// Hanzi, ASCII letters and digits: almost every character the line breaker asks about, in
+/// none of the classes (a quick answer before the scans above).
+fn plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,5 +581,14 @@ mod tests {
             assert_eq!(Role::from_key(r.key()), Some(r));
             assert_eq!(r.faces().is_none(), r == Role::Fallback);
         }
+    }
+
+    #[test]
+    fn every_hanging_mark_is_kept_off_a_line_start() {
+        for c in "，。、；：？！）》」』”’〕】〉".chars() {
+            assert!(hangs(c) && no_start(c) && !no_end(c), "{c}");
+        }
+        assert!(!hangs('（') && no_end('（') && !no_start('（'));
+        assert!(!hangs('字') && !no_start('字') && !no_end('字'));
     }
 }

@@ -451,13 +451,17 @@ pub fn find_font_dir(explicit: Option<&Path>) -> Result<PathBuf, ExportError> {
             return Ok(dir.clone());
         }
     }
-    let list: Vec<String> = looked
-        .iter()
-        .map(|d| format!("  - {}", d.display()))
-        .collect();
+    // One line: a diagnostic's hint is one line (the CLI shows a line break in it as ␊).
+    let list: Vec<String> = [
+        "--fonts 参数（未给出）".to_string(),
+        "环境变量 NIANBAO_FONTS（未设置）".to_string(),
+    ]
+    .into_iter()
+    .chain(looked.iter().map(|d| d.display().to_string()))
+    .collect();
     Err(ExportError::new(format!(
-        "找不到字体目录（含 fonts.toml 的文件夹）。已查找：\n  - --fonts 参数（未给出）\n  - 环境变量 NIANBAO_FONTS（未设置）\n{}\n请用 --fonts 指定字体目录，或设置环境变量 NIANBAO_FONTS。",
-        list.join("\n")
+        "找不到字体目录（含 fonts.toml 的文件夹）。已查找：{}。请用 --fonts 指定字体目录，或设置环境变量 NIANBAO_FONTS",
+        list.join("；")
     )))
 }
 

@@ -28,8 +28,8 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook, Worksheet, XlsxError,
 };
 
-use crate::layout::no_start;
 use crate::ExportError;
+use nianbao_core::typography::no_start;
 
 #[cfg(test)]
 mod tests;

@@ -316,7 +316,24 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
     // font folder whose files cannot be loaded is an exporter failure like any other.
     if formats.iter().any(|f| f.uses_fonts()) {
         if let Err(message) = fonts.find_dir() {
-            loaded.diagnostics.push(font_error(&message));
+            let mut e = font_error(&message);
+            // A PDF left from an earlier build is not this build's: say so, so that it is
+            // not published with the new DOCX.
+            let old = formats
+                .iter()
+                .filter(|f| f.uses_fonts())
+                .flat_map(|f| f.files().iter())
+                .map(|suffix| out_dir.join(file_name(&doc.meta.title, draft, suffix)))
+                .filter(|p| p.is_file())
+                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .collect::<Vec<_>>();
+            if !old.is_empty() {
+                e = e.hint(format!(
+                    "输出文件夹中的 {} 是以前生成的，不是这次的，与新生成的文件不一致，请勿发布",
+                    old.join("、")
+                ));
+            }
+            loaded.diagnostics.push(e);
             formats.retain(|f| !f.uses_fonts());
         }
     }
@@ -518,6 +535,7 @@ fn font_error(why: &str) -> Diagnostic {
     )
     .hint(why.trim())
     .hint("复制 nianbao 程序时要连同旁边的 fonts 文件夹一起复制；或用 --fonts 指定字体文件夹")
+    .hint("只要 Word、Excel 和网页文件时，可加 --format docx,xlsx,html，就不会报这个错误")
 }
 
 /// The folder of a report given as a folder or as its `report.toml`.

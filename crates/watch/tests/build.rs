@@ -385,4 +385,22 @@ fn without_fonts_the_docx_and_xlsx_are_still_written() {
         .collect();
     assert!(files.iter().all(|f| !f.ends_with(".pdf")), "{files:?}");
     assert_eq!(files.len(), 5, "{files:?}");
+    // Every hint is one line (the CLI would show a line break as ␊).
+    assert!(errors[0].hints.iter().all(|h| !h.contains('\n')), "{said}");
+    assert!(!said.contains("以前生成"), "{said}");
+
+    // A PDF left from an earlier build: the error says it is not this build's.
+    let old_pdf = out.join("青禾县人民政府2023年政府信息公开工作年度报告.pdf");
+    std::fs::write(&old_pdf, b"%PDF-1.7 an earlier build").unwrap();
+    let report = build(&examples().join("demo-county-2023"), &opts, &mut fonts);
+    let errors: Vec<_> = nianbao_watch::build::errors(&report).collect();
+    let said = errors[0].hints.join("\n");
+    assert!(
+        said.contains("青禾县人民政府2023年政府信息公开工作年度报告.pdf 是以前生成的"),
+        "{said}"
+    );
+    assert_eq!(
+        std::fs::read(&old_pdf).unwrap(),
+        b"%PDF-1.7 an earlier build"
+    );
 }

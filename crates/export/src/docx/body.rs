@@ -264,7 +264,7 @@ fn imprint_table(x: &mut Xml, imprint: &Imprint) {
     }
     x.end();
     x.empty("w:tblLayout", &[a("w:type", "fixed")]);
-    styles::cell_margins(x, 0);
+    styles::cell_margins(x, 0, 0);
     x.end();
     x.start("w:tblGrid", &[]);
     x.empty("w:gridCol", &[a("w:w", TYPE_WIDTH)]);
@@ -371,7 +371,7 @@ fn table(x: &mut Xml, t: &Table) {
     x.empty("w:tblInd", &[a("w:w", 0), a("w:type", "dxa")]);
     styles::borders(x);
     x.empty("w:tblLayout", &[a("w:type", "fixed")]);
-    styles::cell_margins(x, TABLE_CELL_MARGIN);
+    styles::cell_margins(x, TABLE_CELL_MARGIN, ty::TABLE_CELL_PAD_Y_TWIPS);
     x.end();
     x.start("w:tblGrid", &[]);
     for w in &widths {

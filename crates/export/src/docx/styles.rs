@@ -351,7 +351,15 @@ fn style_defs() -> Vec<StyleDef> {
             name: "Table Text",
             custom: true,
             q_format: true,
-            ppr: off_grid("center"),
+            // Exact lines of the layout's pitch: the rows, and so the page breaks, are as
+            // high in every reader as in the PDF (`ty::TABLE_LINE_PITCH_TWIPS`).
+            ppr: PPr {
+                spacing: Some(Spacing {
+                    line: ty::TABLE_LINE_PITCH_TWIPS,
+                    rule: "exact",
+                }),
+                ..off_grid("center")
+            },
             // The table face, named only where it is not the document default (the body's).
             rpr: RPr {
                 font: (ty::TABLE.role != ty::BODY.role).then_some(ty::TABLE.role),
@@ -441,7 +449,7 @@ pub(crate) fn styles(lang: &'static str) -> Vec<u8> {
             "TableNormal" => {
                 x.start("w:tblPr", &[]);
                 x.empty("w:tblInd", &[a("w:w", 0), a("w:type", "dxa")]);
-                cell_margins(&mut x, 108);
+                cell_margins(&mut x, 108, 0);
                 x.end();
             }
             STYLE_TABLE_GRID => {
@@ -481,12 +489,12 @@ pub(crate) fn borders(x: &mut Xml) {
     x.end();
 }
 
-/// `w:tblCellMar`: `side` twips left and right, none above and below.
-pub(crate) fn cell_margins(x: &mut Xml, side: u32) {
+/// `w:tblCellMar`: `side` twips left and right, `top_bottom` above and below.
+pub(crate) fn cell_margins(x: &mut Xml, side: u32, top_bottom: u32) {
     x.start("w:tblCellMar", &[]);
-    x.empty("w:top", &[a("w:w", 0), a("w:type", "dxa")]);
+    x.empty("w:top", &[a("w:w", top_bottom), a("w:type", "dxa")]);
     x.empty("w:left", &[a("w:w", side), a("w:type", "dxa")]);
-    x.empty("w:bottom", &[a("w:w", 0), a("w:type", "dxa")]);
+    x.empty("w:bottom", &[a("w:w", top_bottom), a("w:type", "dxa")]);
     x.empty("w:right", &[a("w:w", side), a("w:type", "dxa")]);
     x.end();
 }

@@ -29,7 +29,9 @@ use std::ops::Range;
 
 use nianbao_core::typography as ty;
 
-use super::linebreak::{is_wide, no_end, no_start, BrokenLine};
+use nianbao_core::typography::{hangs, no_end, no_start};
+
+use super::linebreak::{is_wide, BrokenLine};
 
 /// Tolerance for "fits", in cells.
 const EPS: f32 = 0.002;
@@ -124,28 +126,6 @@ fn units(items: &[(char, f32)]) -> Vec<Unit> {
         }
     }
     out
-}
-
-/// A single full-width closing mark that may hang in the right margin.
-fn hangs(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '）'
-            | '》'
-            | '」'
-            | '』'
-            | '”'
-            | '’'
-            | '〕'
-            | '】'
-            | '〉'
-    )
 }
 
 struct Setter<'a> {

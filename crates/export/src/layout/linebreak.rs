@@ -15,6 +15,8 @@
 
 use std::ops::Range;
 
+use nianbao_core::typography::{no_end, no_start};
+
 /// Tolerance for "fits", in points.
 const EPS: f32 = 0.01;
 
@@ -47,85 +49,6 @@ pub(crate) struct BrokenLine {
     pub full: bool,
     /// Source items covered (including dropped trailing spaces).
     pub items: Range<usize>,
-}
-
-/// A line may not start with these.
-pub(crate) fn no_start(c: char) -> bool {
-    matches!(
-        c,
-        '，' | '。'
-            | '、'
-            | '；'
-            | '：'
-            | '？'
-            | '！'
-            | '）'
-            | '》'
-            | '」'
-            | '』'
-            | '”'
-            | '’'
-            | '…'
-            | '‰'
-            | '％'
-            | '%'
-            | '℃'
-            | '°'
-            | '〉'
-            | '】'
-            | '〕'
-            | '〗'
-            | '〙'
-            | '〛'
-            | '］'
-            | '｝'
-            | '｠'
-            | '·'
-            | '・'
-            | '．'
-            | '!'
-            | ')'
-            | ','
-            | '.'
-            | ':'
-            | ';'
-            | '?'
-            | ']'
-            | '}'
-            | '々'
-            | 'ー'
-            | '〻'
-            | '゛'
-            | '゜'
-            | 'ゝ'
-            | 'ゞ'
-            | 'ヽ'
-            | 'ヾ'
-    )
-}
-
-/// A line may not end with these.
-pub(crate) fn no_end(c: char) -> bool {
-    matches!(
-        c,
-        '（' | '《'
-            | '「'
-            | '『'
-            | '“'
-            | '‘'
-            | '〈'
-            | '【'
-            | '〔'
-            | '〖'
-            | '〘'
-            | '〚'
-            | '［'
-            | '｛'
-            | '｟'
-            | '('
-            | '['
-            | '{'
-    )
 }
 
 /// Full-width punctuation whose glyph sits in the left half (blank on the right).

@@ -39,8 +39,7 @@ use flow::{Flow, Prep};
 use text::{Loc, Setter};
 
 #[cfg(test)]
-pub(crate) use linebreak::no_end;
-pub(crate) use linebreak::no_start;
+pub(crate) use nianbao_core::typography::{no_end, no_start};
 pub use pages::{describe, GlyphRun, Line, LineKind, Page, PlacedGlyph, Rule};
 
 /// Millimetres to points.

@@ -15,13 +15,12 @@ use super::{baseline, AREA_H, AREA_W, AREA_X, AREA_Y, EPS};
 
 /// Table text size.
 const TABLE_SIZE: f32 = ty::TABLE.size.pt();
-/// Baseline distance of table text.
-const TABLE_LEAD: f32 = TABLE_SIZE * 1.35;
+/// Baseline distance of table text (exact in the DOCX too).
+const TABLE_LEAD: f32 = ty::TABLE_LINE_PITCH_TWIPS as f32 / 20.0;
 /// Horizontal cell padding: the DOCX's cell margin.
 const PAD_X: f32 = ty::TABLE_CELL_INSET.pt();
-/// Vertical cell padding. The DOCX has none: Word's single line spacing puts about this much
-/// above and below a 五号 line by itself.
-const PAD_Y: f32 = 3.0;
+/// Vertical cell padding: the DOCX's top and bottom cell margins.
+const PAD_Y: f32 = ty::TABLE_CELL_PAD_Y_TWIPS as f32 / 20.0;
 /// Border width.
 const RULE_W: f32 = ty::RULE_HALF_POINTS as f32 / 2.0;
 

@@ -679,11 +679,29 @@ fn styles_carry_the_official_faces_sizes_and_indents() {
             "{id}"
         );
     }
+    // Table lines exact at 14.2 pt and 3 pt above and below the text in every official
+    // table: the PDF's row heights, whatever font the reader substitutes.
     let cell_spacing = pkg.style_ppr("TableText", "w:spacing").unwrap();
     assert_eq!(
         (cell_spacing.attr("w:line"), cell_spacing.attr("w:lineRule")),
-        (Some("240"), Some("auto"))
+        (Some("284"), Some("exact"))
     );
+    let official: Vec<&El> = pkg
+        .body()
+        .all("w:tbl")
+        .filter(|t| {
+            t.child("w:tblPr")
+                .and_then(|p| p.child("w:tblStyle"))
+                .is_some_and(|s| s.attr("w:val") == Some("TableGrid"))
+        })
+        .collect();
+    assert_eq!(official.len(), 3);
+    for t in official {
+        let mar = t.child("w:tblPr").unwrap().child("w:tblCellMar").unwrap();
+        for side in ["w:top", "w:bottom"] {
+            assert_eq!(mar.child(side).unwrap().attr("w:w"), Some("60"), "{side}");
+        }
+    }
     // Chinese as the East-Asian language of every run.
     let lang = pkg.default_rpr("w:lang").unwrap();
     assert_eq!(lang.attr("w:eastAsia"), Some("zh-CN"));
