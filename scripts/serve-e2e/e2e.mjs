@@ -3,10 +3,10 @@
 // plus the refusals of the security edge. Screenshots of every page go to $SHOTS.
 //
 // usage: node e2e.mjs NIANBAO_BINARY WORKSPACE SHOTS_DIR
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { startServer, launchBrowser } from './harness.mjs';
 
 const [bin, ws, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
@@ -17,27 +17,10 @@ function check(ok, what) {
 }
 
 // The server, on a free port, without opening a browser.
-const server = spawn(bin, ['serve', ws, '--port', '0', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve, reject) => {
-  let out = '';
-  server.stdout.on('data', (d) => {
-    out += d;
-    const m = out.match(/(http:\/\/127\.0\.0\.1:\d+\/\?t=[0-9a-f]+)/);
-    if (m) resolve(m[1]);
-  });
-  server.on('exit', (c) => reject(new Error(`nianbao serve exited (${c}): ${out}`)));
-  setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20000);
-});
-const origin = new URL(url).origin;
-const port = new URL(url).port;
-const token = new URL(url).searchParams.get('t');
+const { server, url, origin, port, token } = await startServer(bin, ws);
 console.log(`serving ${ws} at ${origin}`);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchBrowser();
 try {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true, locale: 'zh-CN' });
   const page = await context.newPage();
@@ -158,6 +141,53 @@ try {
   writeFileSync(tomlPath, text2);
   await page.waitForFunction(() => document.querySelector('input[data-key="active.licensing"]').value === '4321', null, { timeout: 1000 });
   check(true, `the outside edit shows up in ${Date.now() - editAt} ms`);
+
+  // 8. A conflict: unsaved edits on the page while another editor saves the same file. The
+  // save writes nothing, says which file, keeps the clerk's edits; the clerk chooses.
+  const dir = join(ws, '青禾县测试局-2025');
+  const punishment = 'input[data-key="active.punishment"]';
+  await page.fill(punishment, '8150');
+  await page.waitForFunction(() => document.getElementById('savestate').textContent === '有未保存的修改');
+  const theirsToml = readFileSync(tomlPath, 'utf8').replace('licensing = 4321', 'licensing = 4322') + '# 另一个编辑器中加的注释\n';
+  writeFileSync(tomlPath, theirsToml);
+  await page.waitForFunction(() => document.querySelector('input[data-key="active.licensing"]').value === '4322', null, { timeout: 2000 });
+  check((await page.innerText('#banner')).includes('report.toml 已被其他程序修改'), 'the outside edit under unsaved edits is said at once');
+  check(await page.inputValue(punishment) === '8150', 'the unsaved number stays on the page when the file changes');
+  await page.click('#save');
+  await page.waitForSelector('#banner.conflict #conflict-keep');
+  let bannerText = await page.innerText('#banner');
+  check(bannerText.includes('report.toml 在您编辑期间已被其他程序修改') && bannerText.includes('没有覆盖任何文件'), `the conflict is said in Chinese, naming the file: ${bannerText.split('\n')[0]}`);
+  check(bannerText.includes('表二“行政处罚”本年处理决定数量：8150'), 'the conflict lists the unsaved number');
+  check(readFileSync(tomlPath).equals(Buffer.from(theirsToml)), 'the other editor\'s report.toml is on disk byte for byte');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, '7-conflict-toml.png') });
+  await page.click('#conflict-keep');
+  await page.waitForFunction(() => document.getElementById('savestate').textContent === '已保存', null, { timeout: 5000 });
+  const merged = readFileSync(tomlPath, 'utf8');
+  check(merged.includes('punishment = 8150') && merged.includes('licensing = 4322') && merged.includes('# 另一个编辑器中加的注释'),
+    'saving mine onto the other version keeps the other editor\'s number and comment');
+
+  const overviewPath = join(dir, 'overview.md');
+  const mine = '本页上写的概述，尚未保存。';
+  const theirs = '另一个编辑器写的概述。\n第二段。\n';
+  await page.fill('#prose-overview', mine);
+  const versionBefore = await page.evaluate(() => document.body.dataset.version);
+  writeFileSync(overviewPath, theirs);
+  await page.waitForFunction((v) => document.body.dataset.version !== v, versionBefore, { timeout: 2000 });
+  await page.click('#save');
+  await page.waitForSelector('#banner.conflict #conflict-load');
+  bannerText = await page.innerText('#banner');
+  check(bannerText.includes('overview.md 在您编辑期间已被其他程序修改'), `a prose conflict names its file: ${bannerText.split('\n')[0]}`);
+  check(readFileSync(overviewPath).equals(Buffer.from(theirs)), 'the other editor\'s overview.md is on disk byte for byte');
+  check(await page.inputValue('#prose-overview') === mine, 'the clerk\'s unsaved text is still in its box');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, '8-conflict-prose.png') });
+  await page.click('#conflict-load');
+  await page.waitForFunction((t) => document.getElementById('prose-overview').value === t, theirs, { timeout: 5000 });
+  check(await page.inputValue('textarea[data-unsaved="overview"]') === mine, 'after loading the other version the discarded text is listed to copy from');
+  check((await page.innerText('#savestate')) === '已保存' && readFileSync(overviewPath).equals(Buffer.from(theirs)), 'nothing unsaved, the other version untouched');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, '9-conflict-loaded.png') });
 
   // 8. The security edge, from the page's own origin and from outside it.
   const noToken = await page.evaluate(async () => (await fetch('/api/workspace')).status);

@@ -44,6 +44,7 @@ impl Incoming {
 }
 
 /// A response to send.
+#[derive(Debug)]
 pub struct Reply {
     /// Status code.
     pub status: u16,

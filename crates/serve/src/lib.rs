@@ -88,7 +88,15 @@ impl Server {
     /// Binds 127.0.0.1 and prepares the workspace.
     pub fn start(opts: &Options) -> Result<Server, String> {
         let ws = Workspace::new(&opts.dir)?;
-        let bind = |port: u16| tiny_http::Server::http(("127.0.0.1", port));
+        let bind = |port: u16| -> Result<tiny_http::Server, String> {
+            let listener =
+                std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+            // Accepted connections inherit it (Linux, Windows, macOS). Without it each
+            // response's body waited for the browser's delayed ACK of its head (40 ms on
+            // Linux); a failure only costs that time.
+            let _ = socket2::SockRef::from(&listener).set_tcp_nodelay(true);
+            tiny_http::Server::from_listener(listener, None).map_err(|e| e.to_string())
+        };
         let http = match opts.port {
             Some(p) => bind(p).map_err(|e| format!("无法在端口 {p} 上启动：{e}"))?,
             // The usual port, so a bookmark keeps working; another free one when it is taken.
@@ -253,16 +261,12 @@ fn route(app: &App, inc: &Incoming) -> Result<Reply, Reply> {
         }
         (true, "/api/check") => {
             let dir = report_of(app, inc, &body)?;
-            let edits = edits(&body)?;
-            let overlay = save::overlay(&dir, &edits).map_err(refused)?;
-            let mut loaded = nianbao_core::load::load_overlay(&dir.path, &overlay);
-            nianbao_core::finish(&mut loaded);
-            Ok(Reply::json(200, &view::view(&dir, &loaded)))
+            Ok(Reply::json(200, &check_edits(&dir, &body)?))
         }
         (true, "/api/save") => {
             let dir = report_of(app, inc, &body)?;
             let edits = edits(&body)?;
-            let saved = save::save(&dir, &edits).map_err(refused)?;
+            let saved = save::save(&dir, &edits).map_err(|r| refused(r, &edits))?;
             Ok(Reply::json(200, &json!({ "saved": saved })))
         }
         (true, "/api/build") => {
@@ -280,11 +284,47 @@ fn route(app: &App, inc: &Incoming) -> Result<Reply, Reply> {
     }
 }
 
+/// What `POST /api/check` answers: the page's unsaved edits (its JSON body) laid over the
+/// report's files in memory, loaded, checked and turned into the page's view; nothing is
+/// written. Public for the benchmark (`benches/check.rs`).
+pub fn check_edits(dir: &ReportDir, body: &Value) -> Result<Value, Reply> {
+    let edits = edits(body)?;
+    let overlay = save::overlay(dir, &edits).map_err(|r| refused(r, &edits))?;
+    let mut loaded = nianbao_core::load::load_overlay(&dir.path, &overlay);
+    nianbao_core::finish(&mut loaded);
+    Ok(view::view(dir, &loaded))
+}
+
 fn edits(body: &Value) -> Result<save::Edits, Reply> {
     serde_json::from_value(body.clone()).map_err(|_| Reply::error(400, "修改内容的格式不对"))
 }
 
-fn refused(r: Refused) -> Reply {
+/// The page's unsaved edits in the clerk's words (a conflict lists them: they are still on
+/// the page, not in any file).
+fn unsaved(edits: &save::Edits) -> Vec<Value> {
+    let numbers = edits
+        .numbers
+        .iter()
+        .map(|(k, v)| json!({ "what": nianbao_import::workbook::label(k), "value": v }));
+    let prose = edits.prose.iter().map(|(k, v)| {
+        let name = nianbao_core::format::PROSE_PARTS
+            .iter()
+            .find(|p| p.key == k)
+            .map_or(k.as_str(), |p| p.name);
+        json!({ "what": format!("文字“{name}”"), "value": v, "prose": k })
+    });
+    let meta = edits.meta.iter().map(|(k, v)| {
+        let what = if k == "published" {
+            "发布日期"
+        } else {
+            "机关全称"
+        };
+        json!({ "what": what, "value": v })
+    });
+    numbers.chain(prose).chain(meta).collect()
+}
+
+fn refused(r: Refused, edits: &save::Edits) -> Reply {
     match r {
         Refused::Conflict(files) => Reply::json(
             409,
@@ -294,6 +334,7 @@ fn refused(r: Refused) -> Reply {
                     files.join("、")
                 ),
                 "conflict": files,
+                "unsaved": unsaved(edits),
             }),
         ),
         Refused::Invalid(m) => Reply::error(400, m),

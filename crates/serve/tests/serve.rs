@@ -387,6 +387,11 @@ fn checks_unsaved_numbers_and_saves_keeping_comments() {
     );
     assert_eq!(conflict.status, 409);
     assert_eq!(std::fs::read_to_string(&toml_path).unwrap(), edited);
+    // The page is told what of the clerk's is unsaved, in Chinese, to list it.
+    assert_eq!(
+        conflict.json()["unsaved"],
+        json!([{"what": "表二“行政处罚”本年处理决定数量", "value": "816"}])
+    );
     // …and with force, the page's number goes onto the other editor's text.
     let forced = s.post(
         "/api/save",
