@@ -104,6 +104,76 @@ impl<'a> Index<'a> {
     }
 }
 
+/// Where an INDEX keeps its items, from its header and offsets alone (the items need not
+/// have been read): what a sparse read of a font file needs to leave the glyph programs out
+/// and read back only those a build uses (`fonts::FontBytes`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct IndexLayout {
+    /// Number of items.
+    pub count: usize,
+    off_size: usize,
+    offsets_start: usize,
+    /// Where the items' data starts and ends in the table.
+    pub data: (usize, usize),
+}
+
+impl IndexLayout {
+    /// The INDEX at `at` of `cff`, whose header and offsets (not items) must be present.
+    pub(crate) fn at(cff: &[u8], at: usize) -> Option<IndexLayout> {
+        let count = be(cff, at, 2)?;
+        if count == 0 {
+            return None;
+        }
+        let off_size = usize::from(*cff.get(at + 2)?);
+        if !(1..=4).contains(&off_size) {
+            return None;
+        }
+        let offsets_start = at + 3;
+        let offsets_len = (count + 1).checked_mul(off_size)?;
+        let data_start = offsets_start.checked_add(offsets_len)?;
+        let last = be(cff, offsets_start + count * off_size, off_size)?.checked_sub(1)?;
+        Some(IndexLayout {
+            count,
+            off_size,
+            offsets_start,
+            data: (data_start, data_start.checked_add(last)?),
+        })
+    }
+
+    /// The bytes of `at` bytes of header and offsets: how much to read before [`Self::at`].
+    pub(crate) fn header_len(cff: &[u8], at: usize) -> Option<usize> {
+        let count = be(cff, at, 2)?;
+        let off_size = usize::from(*cff.get(at + 2)?);
+        3usize.checked_add((count + 1).checked_mul(off_size)?)
+    }
+
+    /// Where item `i` is in the table.
+    pub(crate) fn item(&self, cff: &[u8], i: usize) -> Option<(usize, usize)> {
+        if i >= self.count {
+            return None;
+        }
+        let a = be(cff, self.offsets_start + i * self.off_size, self.off_size)?.checked_sub(1)?;
+        let b = be(
+            cff,
+            self.offsets_start + (i + 1) * self.off_size,
+            self.off_size,
+        )?
+        .checked_sub(1)?;
+        let (a, b) = (self.data.0.checked_add(a)?, self.data.0.checked_add(b)?);
+        (a <= b && b <= self.data.1).then_some((a, b))
+    }
+}
+
+/// The offset of the CharStrings INDEX of the CFF table `cff`, of which only the start
+/// (header, Name and Top DICT INDEXes) need be present.
+pub(crate) fn charstrings_at(cff: &[u8]) -> Option<usize> {
+    let header_len = usize::from(*cff.get(2)?);
+    let (_, names_end) = Index::parse(cff, header_len)?;
+    let (tops, _) = Index::parse(cff, names_end)?;
+    let top = parse_dict(tops.get(0)?)?;
+    dict_offset(&top, OP_CHAR_STRINGS)
+}
+
 fn off_size_for(max_offset: usize) -> usize {
     match max_offset {
         0..=0xFF => 1,

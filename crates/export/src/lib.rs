@@ -25,6 +25,9 @@ use std::fmt;
 pub struct ExportError {
     /// What went wrong, in Chinese.
     pub message: String,
+    /// The fonts were read for other characters ([`fonts::Fonts::load_for`]): load them
+    /// whole and export again.
+    pub fonts_incomplete: bool,
 }
 
 impl ExportError {
@@ -32,6 +35,15 @@ impl ExportError {
     pub fn new(message: impl Into<String>) -> Self {
         ExportError {
             message: message.into(),
+            fonts_incomplete: false,
+        }
+    }
+
+    /// A glyph was needed whose program was not read.
+    pub fn fonts_incomplete() -> Self {
+        ExportError {
+            message: "字体只读入了部分字形，需完整读入后重新生成".into(),
+            fonts_incomplete: true,
         }
     }
 }

@@ -132,15 +132,39 @@ impl FontCache {
     /// whose files changed since they were read (size or modification time: a font copied
     /// over while `watch` runs) are read again, so a build never uses a stale font.
     pub fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<fonts::Fonts>, String> {
+        self.get_for(overrides, None)
+    }
+
+    /// [`FontCache::get`]; when the fonts must be read, only the glyph programs of `chars`
+    /// are ([`fonts::Fonts::load_for`]: a cold build reads ~1 MB of the 25 shipped). Fonts
+    /// already loaded, whole or not, are reused; [`FontCache::get_whole`] when an export
+    /// found a glyph missing.
+    pub fn get_for(
+        &mut self,
+        overrides: &[(String, PathBuf)],
+        chars: Option<&[char]>,
+    ) -> Result<Arc<fonts::Fonts>, String> {
         if let Some((o, fonts)) = &self.loaded {
             if o == overrides && fonts.changed().is_none() {
                 return Ok(fonts.clone());
             }
         }
         let dir = fonts::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)?;
-        let fonts = Arc::new(fonts::Fonts::load(&dir, overrides).map_err(|e| e.message)?);
+        let fonts =
+            Arc::new(fonts::Fonts::load_for(&dir, overrides, chars).map_err(|e| e.message)?);
         self.loaded = Some((overrides.to_vec(), fonts.clone()));
         Ok(fonts)
+    }
+
+    /// The fonts read whole (replacing fonts read for other characters).
+    pub fn get_whole(
+        &mut self,
+        overrides: &[(String, PathBuf)],
+    ) -> Result<Arc<fonts::Fonts>, String> {
+        if self.loaded.as_ref().is_some_and(|(_, f)| f.is_partial()) {
+            self.loaded = None;
+        }
+        self.get_for(overrides, None)
     }
 }
 
@@ -337,12 +361,21 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
             formats.retain(|f| !f.uses_fonts());
         }
     }
-    let fonts = formats
+    let uses_fonts = formats.iter().any(|f| f.uses_fonts());
+    let chars = fonts::chars_of(&doc);
+    let some_fonts = uses_fonts.then(|| fonts.get_for(&loaded.fonts, Some(&chars)));
+    let mut outcomes = render_all(&formats, &doc, some_fonts.as_ref());
+    // Fonts read for another document's characters (watch, serve) lacked a glyph: read
+    // them whole and render again (the bytes are the same either way).
+    if outcomes
         .iter()
-        .any(|f| f.uses_fonts())
-        .then(|| fonts.get(&loaded.fonts));
+        .any(|(_, o)| matches!(o, Err(e) if e.fonts_incomplete))
+    {
+        let whole = fonts.get_whole(&loaded.fonts);
+        outcomes = render_all(&formats, &doc, Some(&whole));
+    }
     let mut rendered: Vec<(Option<Format>, PathBuf, Vec<u8>)> = Vec::new();
-    for (format, outcome) in render_all(&formats, &doc, fonts.as_ref()) {
+    for (format, outcome) in outcomes {
         match outcome {
             Ok((files, warnings)) => {
                 // The PDF and the OFD share one page layout and so its W-GLYPH warnings.
@@ -356,9 +389,13 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
                     rendered.push((Some(format), path, bytes));
                 }
             }
-            Err(message) => {
+            Err(e) => {
                 nianbao_core::diag::sort(&mut loaded.diagnostics);
-                let why = format!("生成 {} 失败：{message}", format.extension().to_uppercase());
+                let why = format!(
+                    "生成 {} 失败：{}",
+                    format.extension().to_uppercase(),
+                    e.message
+                );
                 return result(loaded, Vec::new(), Some(why), draft);
             }
         }
@@ -462,33 +499,31 @@ fn checksum_list(
 
 /// What an exporter made: the bytes of each of its files (in [`Format::files`] order) and
 /// its warnings (W-GLYPH from the page layout).
-type Rendered = Result<(Vec<Vec<u8>>, Vec<Diagnostic>), String>;
+type Rendered = Result<(Vec<Vec<u8>>, Vec<Diagnostic>), ExportError>;
 
 /// Renders `doc` as `format`. `fonts` is the result of loading them, for the formats that
 /// use them.
 fn render(format: Format, doc: &Document, fonts: Option<&Result<Arc<Fonts>, String>>) -> Rendered {
-    let plain = |bytes: Result<Vec<u8>, ExportError>| {
-        bytes.map(|b| (vec![b], Vec::new())).map_err(|e| e.message)
-    };
+    let plain = |bytes: Result<Vec<u8>, ExportError>| bytes.map(|b| (vec![b], Vec::new()));
     let fonts = || {
         fonts
-            .ok_or_else(|| "字体未加载".to_string())?
+            .ok_or_else(|| ExportError::new("字体未加载"))?
             .as_ref()
-            .map_err(Clone::clone)
+            .map_err(ExportError::new)
     };
     match format {
         Format::Docx => plain(docx::export(doc)),
         Format::Pdf => {
-            let out = pdf::export(doc, fonts()?).map_err(|e| e.message)?;
+            let out = pdf::export(doc, fonts()?)?;
             Ok((vec![out.bytes], out.warnings))
         }
         Format::Ofd => {
-            let out = ofd::export(doc, fonts()?).map_err(|e| e.message)?;
+            let out = ofd::export(doc, fonts()?)?;
             Ok((vec![out.bytes], out.warnings))
         }
         Format::Xlsx => plain(xlsx::export(doc)),
         Format::Html => {
-            let out = html::export(doc).map_err(|e| e.message)?;
+            let out = html::export(doc)?;
             Ok((
                 vec![out.page.into_bytes(), out.fragment.into_bytes()],
                 Vec::new(),
@@ -516,9 +551,12 @@ fn render_all(
             .map(|f| (f, render(f, doc, fonts)))
             .collect();
         for (f, h) in handles {
-            let done = h
-                .join()
-                .unwrap_or_else(|_| Err(format!("{} 导出意外中止", f.extension().to_uppercase())));
+            let done = h.join().unwrap_or_else(|_| {
+                Err(ExportError::new(format!(
+                    "{} 导出意外中止",
+                    f.extension().to_uppercase()
+                )))
+            });
             results.push((f, done));
         }
         results

@@ -99,7 +99,9 @@ pub struct Laid {
 /// Lays `doc` out into pages (A4, GB/T 9704 type area and grid).
 pub fn layout(doc: &Document, fonts: &Fonts) -> Result<Laid, ExportError> {
     let faces = fonts.parse()?;
-    Ok(lay_out(doc, &faces))
+    let laid = lay_out(doc, &faces);
+    faces.complete()?;
+    Ok(laid)
 }
 
 /// Lays `doc` out with faces already parsed (the PDF writer needs them too).

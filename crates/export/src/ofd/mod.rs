@@ -42,7 +42,9 @@ pub struct OfdOutput {
 pub fn export(doc: &Document, fonts: &Fonts) -> Result<OfdOutput, ExportError> {
     let faces = fonts.parse()?;
     let laid = crate::layout::lay_out(doc, &faces);
+    faces.complete()?;
     let bytes = parts::write(&laid.pages, &faces, doc)?;
+    faces.complete()?;
     Ok(OfdOutput {
         bytes,
         warnings: laid.warnings,

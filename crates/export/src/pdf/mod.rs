@@ -40,7 +40,9 @@ pub fn fuzz_cff_subset(data: &[u8]) {
 pub fn export(doc: &Document, fonts: &Fonts) -> Result<PdfOutput, ExportError> {
     let faces = fonts.parse()?;
     let laid = crate::layout::lay_out(doc, &faces);
+    faces.complete()?;
     let bytes = writer::write(&laid.pages, &faces, doc)?;
+    faces.complete()?;
     Ok(PdfOutput {
         bytes,
         warnings: laid.warnings,
