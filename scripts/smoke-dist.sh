@@ -80,15 +80,18 @@ build_examples() {
 same_as_ref() { # label, out dir
     local ex f n
     for ex in "${examples[@]}"; do
+        # The default formats: DOCX, PDF, XLSX, HTML (page and fragment), the checksum list.
+        for suffix in .docx .pdf .xlsx .html .fragment.html .sha256; do
+            ls "$work/ref/$ex"/*"$suffix" >/dev/null 2>&1 || fail "reference $ex: no *$suffix in $(ls "$work/ref/$ex")"
+        done
         n=$(find "$work/ref/$ex" -maxdepth 1 -type f | wc -l)
-        [ "$n" = 3 ] || fail "reference $ex: $n files"
         diff <(cd "$work/ref/$ex" && ls) <(cd "$2/$ex" && ls) >/dev/null ||
             fail "$1 $ex: other file names than the Linux build: $(ls "$2/$ex")"
         for f in "$work/ref/$ex"/*; do
             cmp -s "$f" "$2/$ex/$(basename "$f")" || fail "$1 $ex: $(basename "$f") differs from the Linux build"
         done
     done
-    echo "   $1: ${#examples[@]} examples × 3 files byte-identical to the Linux build"
+    echo "   $1: ${#examples[@]} examples × $n files byte-identical to the Linux build"
 }
 
 # --- linux-x86_64: the reference.
