@@ -40,8 +40,8 @@ const MAX_DEPTH: u8 = 16;
 /// Largest argument stack accepted (the Type 2 limit is 48).
 const MAX_STACK: usize = 96;
 
-/// Big-endian unsigned number of `size` bytes at `at`.
-fn be(data: &[u8], at: usize, size: usize) -> Option<usize> {
+/// Big-endian unsigned number of `size` bytes at `at` (also the sfnt table directory's).
+pub(crate) fn be(data: &[u8], at: usize, size: usize) -> Option<usize> {
     let bytes = data.get(at..at.checked_add(size)?)?;
     Some(
         bytes

@@ -125,10 +125,7 @@ fn sparse_plan(
     read: &mut ReadRange<'_>,
     chars: &[char],
 ) -> Result<Option<Held>, String> {
-    let be = |b: &[u8], at: usize, n: usize| -> Option<usize> {
-        b.get(at..at + n)
-            .map(|s| s.iter().fold(0usize, |v, &x| v << 8 | usize::from(x)))
-    };
+    use crate::cff::be;
     if !read(buf, (0, 12))? || buf.get(0..4) != Some(b"OTTO") {
         return Ok(None);
     }

@@ -14,6 +14,8 @@ mod num;
 pub mod ofd;
 pub mod pdf;
 pub mod summary;
+#[cfg(test)]
+mod test_support;
 pub mod xlsx;
 mod xml;
 mod zip_host;

@@ -14,6 +14,7 @@ use nianbao_core::model::Report;
 use nianbao_core::sample;
 
 use super::*;
+use crate::test_support::assert_golden;
 
 #[derive(Debug, Clone)]
 struct Tag {
@@ -614,16 +615,7 @@ fn describe(html: &str) -> String {
 fn golden_projection_of_the_sample() {
     let (_, doc) = sample_doc(false);
     let got = describe(&fragment(&doc));
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/html/sample.txt");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).expect("golden file (UPDATE_GOLDEN=1 to create)");
-    assert!(
-        got == want,
-        "HTML changed; UPDATE_GOLDEN=1 to accept:\n{got}"
-    );
+    assert_golden("html/sample.txt", &got, "the HTML");
     // The page has the same projection plus the title.
     let page = describe(&page(&doc));
     let title = format!("h1 {}\n", doc.title.join("⏎"));

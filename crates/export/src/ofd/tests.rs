@@ -5,11 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read};
 use std::path::Path;
-use std::sync::OnceLock;
 
 use nianbao_core::document::{self, DocBlock, Run};
 use nianbao_core::sample::{examples, sample_report};
-use nianbao_core::Document;
 
 use super::parts::{delta_list, doc_id};
 use super::*;
@@ -17,17 +15,7 @@ use crate::docx::tests::dom::{parse, pretty, El};
 use crate::fonts::find_font_dir;
 use crate::layout::{layout, LineKind, Page, PAGE_HEIGHT, PAGE_WIDTH};
 
-fn fonts() -> &'static Fonts {
-    static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let dir = find_font_dir(None).expect("font dir");
-        Fonts::load(&dir, &[]).expect("fonts")
-    })
-}
-
-fn sample() -> Document {
-    document::build(&sample_report(), false)
-}
+use crate::test_support::{assert_golden, fonts, sample};
 
 /// Points → millimetres.
 fn mm(pt: f32) -> f64 {
@@ -602,14 +590,5 @@ fn golden_package_of_the_sample() {
             got.push_str(&pretty(t));
         }
     }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/ofd/sample.txt");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).expect("golden file (UPDATE_GOLDEN=1 to create)");
-    assert!(
-        got == want,
-        "package changed; UPDATE_GOLDEN=1 to accept:\n{got}"
-    );
+    assert_golden("ofd/sample.txt", &got, "the package");
 }

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use lopdf::content::Content;
 use nianbao_core::document::{self, CellContent, DocBlock, Imprint, Run};
@@ -17,17 +16,7 @@ use crate::fonts::{find_font_dir, FaceId};
 use crate::layout::*;
 use nianbao_core::typography::Role;
 
-fn fonts() -> &'static Fonts {
-    static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let dir = find_font_dir(None).expect("font dir");
-        Fonts::load(&dir, &[]).expect("fonts")
-    })
-}
-
-fn sample() -> Document {
-    document::build(&sample_report(), false)
-}
+use crate::test_support::{assert_golden, fonts, sample};
 
 fn para(text: &str) -> DocBlock {
     DocBlock::Paragraph {
@@ -1243,16 +1232,7 @@ fn fonts_are_shareable_across_threads() {
 #[test]
 fn golden_layout_of_the_sample() {
     let got = describe(&pages_of(&sample()));
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/pdf/sample.layout.txt");
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &got).unwrap();
-    }
-    let want = std::fs::read_to_string(&path).expect("golden file (UPDATE_GOLDEN=1 to create)");
-    assert!(
-        got == want,
-        "layout changed; UPDATE_GOLDEN=1 to accept:\n{got}"
-    );
+    assert_golden("pdf/sample.layout.txt", &got, "the layout");
 }
 
 /// Writes the sample (and a draft) to `$NIANBAO_DUMP_DIR` for the interop script.
