@@ -51,7 +51,7 @@ pub fn run(dir: &Path, opts: BuildOptions, fonts: Option<PathBuf>) -> ExitCode {
     let cwd = std::env::current_dir()
         .and_then(|d| d.canonicalize())
         .unwrap_or_default();
-    let mut fonts = FontCache::new(fonts);
+    let mut fonts = FontCache::for_session(fonts);
     let mut waiting = false;
     let result = watch.run(&mut fonts, |update| match update {
         Update::Built { report, cause } => {

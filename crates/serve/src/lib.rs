@@ -110,7 +110,7 @@ impl Server {
             token: token()?,
             port: addr.port(),
             lives: live::Lives::default(),
-            fonts: Mutex::new(FontCache::new(opts.fonts.clone())),
+            fonts: Mutex::new(FontCache::for_session(opts.fonts.clone())),
         };
         Ok(Server {
             http: Arc::new(http),

@@ -125,7 +125,7 @@ fn run(live: &Live, dir: &ReportDir) {
         }
     };
     *lock(&live.stopper) = Some(watch.stopper());
-    let mut fonts = FontCache::new(None);
+    let mut fonts = FontCache::for_session(None);
     let result = watch.run(&mut fonts, |update| {
         if let Update::Built { report, .. } = update {
             let view = view::view(dir, &report.loaded).to_string();

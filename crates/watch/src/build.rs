@@ -93,6 +93,9 @@ type FontOverrides = Vec<(String, PathBuf)>;
 #[derive(Default, Clone)]
 pub struct FontCache {
     dir: Option<PathBuf>,
+    /// Read the fonts whole when they are loaded (a session that builds again and again),
+    /// instead of lean ([`fonts::Fonts::load_lean`], a one-off build).
+    whole: bool,
     loaded: Option<(FontOverrides, Arc<fonts::Fonts>)>,
     /// Results of [`check_fonts`] per file, with the file's size and modification time.
     checked: BTreeMap<PathBuf, (Option<FileStamp>, Result<(), String>)>,
@@ -111,8 +114,19 @@ impl FontCache {
     pub fn new(dir: Option<PathBuf>) -> Self {
         FontCache {
             dir,
+            whole: false,
             loaded: None,
             checked: BTreeMap::new(),
+        }
+    }
+
+    /// [`FontCache::new`] for `watch` and `serve`, which build the same report again after
+    /// every save: the fonts are read whole once (~25 MB, the first build), so that no
+    /// later build reads a font file again.
+    pub fn for_session(dir: Option<PathBuf>) -> Self {
+        FontCache {
+            whole: true,
+            ..FontCache::new(dir)
         }
     }
 
@@ -132,17 +146,24 @@ impl FontCache {
     /// whose files changed since they were read (size or modification time: a font copied
     /// over while `watch` runs) are read again, so a build never uses a stale font.
     pub fn get(&mut self, overrides: &[(String, PathBuf)]) -> Result<Arc<fonts::Fonts>, String> {
-        self.get_for(overrides, None)
+        self.load(overrides, false)
     }
 
-    /// [`FontCache::get`]; when the fonts must be read, only the glyph programs of `chars`
-    /// are ([`fonts::Fonts::load_for`]: a cold build reads ~1 MB of the 25 shipped). Fonts
-    /// already loaded, whole or not, are reused; [`FontCache::get_whole`] when an export
-    /// found a glyph missing.
-    pub fn get_for(
+    /// The fonts for one build: [`FontCache::get`] when the fonts were loaded already or
+    /// the cache is a session's; else loaded lean ([`fonts::Fonts::load_lean`]: a cold
+    /// build of the seed reads ~0.7 MB of the 25 shipped). [`FontCache::get_whole`] when an
+    /// export found a glyph it could not read.
+    pub fn get_for_build(
         &mut self,
         overrides: &[(String, PathBuf)],
-        chars: Option<&[char]>,
+    ) -> Result<Arc<fonts::Fonts>, String> {
+        self.load(overrides, !self.whole)
+    }
+
+    fn load(
+        &mut self,
+        overrides: &[(String, PathBuf)],
+        lean: bool,
     ) -> Result<Arc<fonts::Fonts>, String> {
         if let Some((o, fonts)) = &self.loaded {
             if o == overrides && fonts.changed().is_none() {
@@ -150,8 +171,12 @@ impl FontCache {
             }
         }
         let dir = fonts::find_font_dir(self.dir.as_deref()).map_err(|e| e.message)?;
-        let fonts =
-            Arc::new(fonts::Fonts::load_for(&dir, overrides, chars).map_err(|e| e.message)?);
+        let loaded = if lean {
+            fonts::Fonts::load_lean(&dir, overrides)
+        } else {
+            fonts::Fonts::load(&dir, overrides)
+        };
+        let fonts = Arc::new(loaded.map_err(|e| e.message)?);
         self.loaded = Some((overrides.to_vec(), fonts.clone()));
         Ok(fonts)
     }
@@ -164,7 +189,7 @@ impl FontCache {
         if self.loaded.as_ref().is_some_and(|(_, f)| f.is_partial()) {
             self.loaded = None;
         }
-        self.get_for(overrides, None)
+        self.load(overrides, false)
     }
 }
 
@@ -362,8 +387,7 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         }
     }
     let uses_fonts = formats.iter().any(|f| f.uses_fonts());
-    let chars = fonts::chars_of(&doc);
-    let some_fonts = uses_fonts.then(|| fonts.get_for(&loaded.fonts, Some(&chars)));
+    let some_fonts = uses_fonts.then(|| fonts.get_for_build(&loaded.fonts));
     let mut outcomes = render_all(&formats, &doc, some_fonts.as_ref());
     // Fonts read for another document's characters (watch, serve) lacked a glyph: read
     // them whole and render again (the bytes are the same either way).

@@ -35,7 +35,8 @@ pub(super) fn subset_font(
     remap: &GlyphRemapper,
     chars: &BTreeMap<char, u16>,
 ) -> Result<Vec<u8>, ExportError> {
-    let bytes = data.bytes.as_slice();
+    let read = data.bytes_for(remap.remapped_gids())?;
+    let bytes = read.as_slice();
     let raw = ttf_parser::RawFace::parse(bytes, data.index)
         .map_err(|e| ExportError::new(format!("字体 {} 无法解析：{e}", data.path.display())))?;
     let table = |tag: &Tag| raw.table(ttf_parser::Tag::from_bytes(tag));

@@ -470,6 +470,9 @@ fn outline_object(x: &mut Xml, line: &Line, faces: &Faces<'_>, id: u32) {
         };
         path.scale = run.size / f32::from(face.units_per_em().max(1));
         for g in &run.glyphs {
+            if !faces.outline_held(run.face, g.gid) {
+                continue;
+            }
             path.dx = g.x;
             let _ = face.outline_glyph(ttf_parser::GlyphId(g.gid), &mut path);
         }

@@ -141,6 +141,9 @@ fn outline_content(c: &mut String, line: &Line, faces: &Faces<'_>) {
         };
         let scale = run.size / f32::from(face.units_per_em().max(1));
         for g in &run.glyphs {
+            if !faces.outline_held(run.face, g.gid) {
+                continue;
+            }
             let mut path = PathOut {
                 out: String::new(),
                 scale,

@@ -348,7 +348,8 @@ fn program(
     remap: &subsetter::GlyphRemapper,
     deflater: &mut Deflater,
 ) -> Result<Program, ExportError> {
-    let bytes = data.bytes.as_slice();
+    let read = data.bytes_for(remap.remapped_gids())?;
+    let bytes = read.as_slice();
     if data.outlines == Outlines::Cff {
         let fast = ttf_parser::RawFace::parse(bytes, data.index)
             .ok()
