@@ -163,7 +163,13 @@ fn contents_and_programs(
     let take_faces = |deflater: &mut Deflater| {
         while let Some(&k) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
             let (face, remap) = &remaps[k];
-            let result = program(&faces.fonts.faces[*face], remap, deflater);
+            let gids: Vec<u16> = remap.remapped_gids().collect();
+            let result = match faces.fonts.memo.get::<Program>(*face, &gids) {
+                Some(made) => Ok(made),
+                None => program(&faces.fonts.faces[*face], remap, deflater).inspect(|p| {
+                    faces.fonts.memo.put(*face, gids, p.clone());
+                }),
+            };
             if let Ok(mut slot) = slots[k].lock() {
                 *slot = Some(result);
             }
@@ -330,6 +336,7 @@ fn save(
 }
 
 /// A subset font program, ready to embed.
+#[derive(Clone)]
 struct Program {
     stream: Stream,
     /// `CIDFontType0` (CFF) or `CIDFontType2` (TrueType).
