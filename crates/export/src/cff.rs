@@ -808,6 +808,8 @@ struct Source<'a> {
     fds: Vec<FontDict<'a>>,
     /// Local subroutines of each font dict.
     local: Vec<Index<'a>>,
+    /// Where the glyph programs are when not in `charstrings` ([`subset_cid_with`]).
+    programs: Option<&'a crate::fonts::Programs>,
 }
 
 impl<'a> Source<'a> {
@@ -863,6 +865,7 @@ impl<'a> Source<'a> {
             fd_select,
             fds,
             local,
+            programs: None,
         })
     }
 }
@@ -881,7 +884,20 @@ struct FdOut {
 /// Subsets the bare CFF table `cff` (CID-keyed) to the glyphs of `remap`. `None` when the
 /// font is not one this handles; the caller then uses the general subsetter.
 pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
-    let src = Source::parse(cff)?;
+    subset_cid_with(cff, remap, None)
+}
+
+/// [`subset_cid`], with the glyph programs taken from `programs` (glyph id → its
+/// charstring, for every glyph of `remap`) instead of the table's CharStrings INDEX: a
+/// font loaded lean holds the glyph programs it read for a subset apart, packed
+/// (`fonts::Programs`). The output is the same as from the whole table.
+pub(crate) fn subset_cid_with<'a>(
+    cff: &'a [u8],
+    remap: &GlyphRemapper,
+    programs: Option<&'a crate::fonts::Programs>,
+) -> Option<Vec<u8>> {
+    let mut src = Source::parse(cff)?;
+    src.programs = programs;
     let mut scanner = Scanner {
         global: Subrs::new(src.gsubrs),
         local: src.local.iter().map(|&l| Subrs::new(l)).collect(),
@@ -971,7 +987,10 @@ fn scan_glyphs<'a>(
     let flat = src.gsubrs.count == 0 && scanner.local.iter().all(|l| l.index.count == 0);
     for old in remap.remapped_gids() {
         let fd = src.fd_select.fd(usize::from(old))?;
-        let code = src.charstrings.get(usize::from(old))?;
+        let code = match src.programs {
+            Some(programs) => programs.get(old)?,
+            None => src.charstrings.get(usize::from(old))?,
+        };
         let unit = if flat {
             Unit {
                 sites: Vec::new(),

@@ -629,7 +629,112 @@ fn load_face(path: &Path, role: Role, chars: Option<&[char]>) -> Result<FaceData
     Ok(data)
 }
 
+/// Glyph programs read for one subset of a face loaded lean, packed one after another
+/// ([`FaceData::read_programs`]): a few hundred KB of fresh memory where reading them into
+/// their places in the file's image touches a page for each (~2,000 page faults for the
+/// seed, most of a cold build's system time).
+pub(crate) struct Programs {
+    data: Vec<u8>,
+    /// Glyph id, and where its program is in `data`; sorted by glyph id.
+    at: Vec<(u16, usize, usize)>,
+}
+
+impl Programs {
+    /// The program of glyph `gid`.
+    pub(crate) fn get(&self, gid: u16) -> Option<&[u8]> {
+        let k = self.at.binary_search_by_key(&gid, |e| e.0).ok()?;
+        let &(_, a, b) = self.at.get(k)?;
+        self.data.get(a..b)
+    }
+}
+
+/// Where the `CFF ` table is in a font file: (start, end).
+fn cff_range(file: &[u8]) -> Option<(usize, usize)> {
+    use crate::cff::be;
+    if file.get(0..4) != Some(b"OTTO") {
+        return None;
+    }
+    (0..be(file, 4, 2)?).find_map(|t| {
+        let rec = 12 + 16 * t;
+        (file.get(rec..rec + 4)? == b"CFF ").then_some(())?;
+        let (offset, length) = (be(file, rec + 8, 4)?, be(file, rec + 12, 4)?);
+        Some((offset, offset.checked_add(length)?))
+    })
+}
+
 impl FaceData {
+    /// The glyph programs of `gids` that these bytes lack (a face loaded lean), read from
+    /// the file and packed; `None` when the bytes hold them all. A file that has changed
+    /// since it was loaded is not mixed in: [`ExportError::fonts_incomplete`], and the
+    /// export is made again with the fonts read whole.
+    pub(crate) fn read_programs(&self, gids: &[u16]) -> Result<Option<Programs>, ExportError> {
+        use std::io::{Read, Seek, SeekFrom};
+        let Some(held) = &self.glyphs else {
+            return Ok(None);
+        };
+        if gids
+            .iter()
+            .all(|&g| held.get(usize::from(g)).copied().unwrap_or(false))
+        {
+            return Ok(None);
+        }
+        let file = self.bytes.as_slice();
+        let incomplete = ExportError::fonts_incomplete;
+        let (cff_start, cff_end) = cff_range(file).ok_or_else(incomplete)?;
+        let cff = file.get(cff_start..cff_end).ok_or_else(incomplete)?;
+        let layout = crate::cff::charstrings_at(cff)
+            .and_then(|at| crate::cff::IndexLayout::at(cff, at))
+            .ok_or_else(incomplete)?;
+        // (file offset, end, glyph), in file order; then neighbours in one read.
+        let mut wanted: Vec<(usize, usize, u16)> = gids
+            .iter()
+            .map(|&g| {
+                let (a, b) = layout.item(cff, usize::from(g))?;
+                Some((cff_start + a, cff_start + b, g))
+            })
+            .collect::<Option<_>>()
+            .ok_or_else(incomplete)?;
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut reads: Vec<(usize, usize)> = Vec::new();
+        for &(a, b, _) in &wanted {
+            match reads.last_mut() {
+                Some(last) if a <= last.1 + 512 => last.1 = last.1.max(b),
+                _ => reads.push((a, b)),
+            }
+        }
+        let stamp = Stamp::of(&self.path).unwrap_or_default();
+        if stamp != self.stamp {
+            return Err(incomplete());
+        }
+        let mut f = std::fs::File::open(&self.path).map_err(|_| incomplete())?;
+        let total: usize = reads.iter().map(|(a, b)| b - a).sum();
+        let mut data = vec![0u8; total];
+        // Where each read went in `data`.
+        let mut placed: Vec<(usize, usize)> = Vec::with_capacity(reads.len());
+        let mut at = 0;
+        for &(a, b) in &reads {
+            let dst = data.get_mut(at..at + (b - a)).ok_or_else(incomplete)?;
+            f.seek(SeekFrom::Start(a as u64))
+                .map_err(|_| incomplete())?;
+            f.read_exact(dst).map_err(|_| incomplete())?;
+            placed.push((a, at));
+            at += b - a;
+        }
+        let mut index = Vec::with_capacity(wanted.len());
+        let mut r = 0;
+        for &(a, b, g) in &wanted {
+            while reads.get(r).is_some_and(|&(_, end)| end < b) {
+                r += 1;
+            }
+            let &(file_at, data_at) = placed.get(r).ok_or_else(incomplete)?;
+            let from = data_at + (a - file_at);
+            index.push((g, from, from + (b - a)));
+        }
+        index.sort_unstable();
+        Ok(Some(Programs { data, at: index }))
+    }
+
     /// The face's bytes with the glyph programs of `gids` read: these bytes when they hold
     /// them all (fonts read whole, or the glyphs read already), else the file read again for
     /// exactly these glyphs, on the calling thread (each face's subset is made on its own).
@@ -890,12 +995,19 @@ mod tests {
         let doc = nianbao_core::document::build(&nianbao_core::sample::sample_report(), false);
         let lean = Fonts::load_lean(&dir, &[]).unwrap();
         assert!(crate::pdf::export(&doc, &lean).is_ok());
-        // The body font copied over again (a newer version, say): one byte longer.
-        let body = dir.join("fandol/FandolFang-Regular.otf");
-        let mut bytes = std::fs::read(&body).unwrap();
-        bytes.push(0);
-        std::fs::write(&body, bytes).unwrap();
-        let e = crate::pdf::export(&doc, &lean).unwrap_err();
+        // The fonts copied over again (a newer version, say): each one byte longer.
+        for f in &lean.faces {
+            let mut bytes = std::fs::read(&f.path).unwrap();
+            bytes.push(0);
+            std::fs::write(&f.path, bytes).unwrap();
+        }
+        // The same PDF again is the program made before (from the file as it was loaded);
+        // a document with other characters needs programs not read yet.
+        assert!(crate::pdf::export(&doc, &lean).is_ok());
+        let mut other = nianbao_core::sample::sample_report();
+        other.agency = format!("{}档案馆", other.agency);
+        let other = nianbao_core::document::build(&other, false);
+        let e = crate::pdf::export(&other, &lean).unwrap_err();
         assert!(e.fonts_incomplete, "{}", e.message);
         let e = crate::ofd::export(&doc, &lean).unwrap_err();
         assert!(e.fonts_incomplete, "{}", e.message);

@@ -35,14 +35,16 @@ pub(super) fn subset_font(
     remap: &GlyphRemapper,
     chars: &BTreeMap<char, u16>,
 ) -> Result<Vec<u8>, ExportError> {
-    let read = data.bytes_for(remap.remapped_gids())?;
-    let bytes = read.as_slice();
-    let raw = ttf_parser::RawFace::parse(bytes, data.index)
+    // The tables of a face loaded lean are all there; only glyph programs are read now.
+    let raw = ttf_parser::RawFace::parse(data.bytes.as_slice(), data.index)
         .map_err(|e| ExportError::new(format!("字体 {} 无法解析：{e}", data.path.display())))?;
     let table = |tag: &Tag| raw.table(ttf_parser::Tag::from_bytes(tag));
     let cmap = cmap(chars);
     if data.outlines == Outlines::Cff {
-        let fast = table(b"CFF ").and_then(|cff| crate::cff::subset_cid(cff, remap));
+        let gids: Vec<u16> = remap.remapped_gids().collect();
+        let programs = data.read_programs(&gids)?;
+        let fast = table(b"CFF ")
+            .and_then(|cff| crate::cff::subset_cid_with(cff, remap, programs.as_ref()));
         if let Some(cff) = fast {
             let mut tables = BTreeMap::new();
             tables.insert(*b"CFF ", cff);
@@ -69,7 +71,9 @@ pub(super) fn subset_font(
             }
         }
     }
-    let subset = subsetter::subset(bytes, data.index, remap)
+    // Other fonts go through `subsetter`, which reads the programs in the file's image.
+    let read = data.bytes_for(remap.remapped_gids())?;
+    let subset = subsetter::subset(read.as_slice(), data.index, remap)
         .map_err(|e| ExportError::new(format!("字体 {} 取子集失败：{e}", data.path.display())))?;
     let (flavor, mut tables) = tables_of(&subset)
         .ok_or_else(|| ExportError::new(format!("字体 {} 的子集无法解析", data.path.display())))?;

@@ -355,17 +355,21 @@ fn program(
     remap: &subsetter::GlyphRemapper,
     deflater: &mut Deflater,
 ) -> Result<Program, ExportError> {
-    let read = data.bytes_for(remap.remapped_gids())?;
-    let bytes = read.as_slice();
     if data.outlines == Outlines::Cff {
-        let fast = ttf_parser::RawFace::parse(bytes, data.index)
+        // A face loaded lean: its glyph programs read now, packed, for our subsetter.
+        let gids: Vec<u16> = remap.remapped_gids().collect();
+        let programs = data.read_programs(&gids)?;
+        let fast = ttf_parser::RawFace::parse(data.bytes.as_slice(), data.index)
             .ok()
             .and_then(|f| f.table(ttf_parser::Tag::from_bytes(b"CFF ")))
-            .and_then(|cff| crate::cff::subset_cid(cff, remap));
+            .and_then(|cff| crate::cff::subset_cid_with(cff, remap, programs.as_ref()));
         if let Some(cff) = fast {
             return Ok(cff_program(&cff, deflater));
         }
     }
+    // Other fonts go through `subsetter`, which reads the programs in the file's image.
+    let read = data.bytes_for(remap.remapped_gids())?;
+    let bytes = read.as_slice();
     let subset = subsetter::subset(bytes, data.index, remap)
         .map_err(|e| ExportError::new(format!("字体 {} 取子集失败：{e}", data.path.display())))?;
     Ok(match data.outlines {
