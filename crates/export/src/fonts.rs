@@ -648,6 +648,34 @@ impl Programs {
     }
 }
 
+/// Fills `buf` from `file` at `offset`: one positioned read a call (a few hundred of them for
+/// a subset), not a seek and a read.
+fn read_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+    }
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while let Some(rest) = buf.get_mut(done..).filter(|r| !r.is_empty()) {
+            let n = std::os::windows::fs::FileExt::seek_read(file, rest, offset + done as u64)?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            done += n;
+        }
+        Ok(())
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = file;
+        file.seek(SeekFrom::Start(offset))?;
+        file.read_exact(buf)
+    }
+}
+
 /// Where the `CFF ` table is in a font file: (start, end).
 fn cff_range(file: &[u8]) -> Option<(usize, usize)> {
     use crate::cff::be;
@@ -668,7 +696,6 @@ impl FaceData {
     /// since it was loaded is not mixed in: [`ExportError::fonts_incomplete`], and the
     /// export is made again with the fonts read whole.
     pub(crate) fn read_programs(&self, gids: &[u16]) -> Result<Option<Programs>, ExportError> {
-        use std::io::{Read, Seek, SeekFrom};
         let Some(held) = &self.glyphs else {
             return Ok(None);
         };
@@ -707,7 +734,7 @@ impl FaceData {
         if stamp != self.stamp {
             return Err(incomplete());
         }
-        let mut f = std::fs::File::open(&self.path).map_err(|_| incomplete())?;
+        let f = std::fs::File::open(&self.path).map_err(|_| incomplete())?;
         let total: usize = reads.iter().map(|(a, b)| b - a).sum();
         let mut data = vec![0u8; total];
         // Where each read went in `data`.
@@ -715,9 +742,7 @@ impl FaceData {
         let mut at = 0;
         for &(a, b) in &reads {
             let dst = data.get_mut(at..at + (b - a)).ok_or_else(incomplete)?;
-            f.seek(SeekFrom::Start(a as u64))
-                .map_err(|_| incomplete())?;
-            f.read_exact(dst).map_err(|_| incomplete())?;
+            read_at(&f, dst, a as u64).map_err(|_| incomplete())?;
             placed.push((a, at));
             at += b - a;
         }

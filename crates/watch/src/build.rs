@@ -387,8 +387,22 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         }
     }
     let uses_fonts = formats.iter().any(|f| f.uses_fonts());
-    let some_fonts = uses_fonts.then(|| fonts.get_for_build(&loaded.fonts));
-    let mut outcomes = render_all(&formats, &doc, some_fonts.as_ref());
+    // The fonts are loaded by the first exporter that needs them, on its own thread: a cold
+    // build reads them while the DOCX, XLSX and HTML are made.
+    let mut outcomes = {
+        let cache = std::sync::Mutex::new(&mut *fonts);
+        let first: std::sync::OnceLock<Result<Arc<Fonts>, String>> = std::sync::OnceLock::new();
+        let overrides = &loaded.fonts;
+        let lazy = || {
+            uses_fonts.then(|| {
+                first.get_or_init(|| match cache.lock() {
+                    Ok(mut c) => c.get_for_build(overrides),
+                    Err(_) => Err("字体加载意外中止".to_string()),
+                })
+            })
+        };
+        render_all(&formats, &doc, &lazy)
+    };
     // Fonts read for another document's characters (watch, serve) lacked a glyph: read
     // them whole and render again (the bytes are the same either way).
     if outcomes
@@ -396,7 +410,7 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         .any(|(_, o)| matches!(o, Err(e) if e.fonts_incomplete))
     {
         let whole = fonts.get_whole(&loaded.fonts);
-        outcomes = render_all(&formats, &doc, Some(&whole));
+        outcomes = render_all(&formats, &doc, &|| Some(&whole));
     }
     let mut rendered: Vec<(Option<Format>, PathBuf, Vec<u8>)> = Vec::new();
     for (format, outcome) in outcomes {
@@ -559,20 +573,20 @@ fn render(format: Format, doc: &Document, fonts: Option<&Result<Arc<Fonts>, Stri
 /// Renders every format, in format order. The formats laid out with the fonts (the PDF, the
 /// OFD) are the long poles: each runs on a thread of its own while this one makes the others
 /// (cold three-format build ~15 → ~12 ms on two cores; batch builds already use both).
-fn render_all(
+fn render_all<'f>(
     formats: &[Format],
     doc: &Document,
-    fonts: Option<&Result<Arc<Fonts>, String>>,
+    fonts: &(dyn Fn() -> Option<&'f Result<Arc<Fonts>, String>> + Sync),
 ) -> Vec<(Format, Rendered)> {
     let (slow, quick): (Vec<Format>, Vec<Format>) = formats.iter().partition(|f| f.uses_fonts());
     let mut results = std::thread::scope(|s| {
         let handles: Vec<_> = slow
             .iter()
-            .map(|&f| (f, s.spawn(move || render(f, doc, fonts))))
+            .map(|&f| (f, s.spawn(move || render(f, doc, fonts()))))
             .collect();
         let mut results: Vec<(Format, Rendered)> = quick
             .into_iter()
-            .map(|f| (f, render(f, doc, fonts)))
+            .map(|f| (f, render(f, doc, None)))
             .collect();
         for (f, h) in handles {
             let done = h.join().unwrap_or_else(|_| {
