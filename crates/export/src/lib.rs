@@ -27,8 +27,9 @@ use std::fmt;
 pub struct ExportError {
     /// What went wrong, in Chinese.
     pub message: String,
-    /// The fonts were read for other characters ([`fonts::Fonts::load_for`]): load them
-    /// whole and export again.
+    /// The fonts were loaded lean ([`fonts::Fonts::load_lean`], [`fonts::Fonts::load_for`])
+    /// and a glyph program could not be read from the same file since (or an outline was
+    /// needed that was not read): load them whole and export again.
     pub fonts_incomplete: bool,
 }
 
