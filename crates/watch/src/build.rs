@@ -151,7 +151,7 @@ impl FontCache {
 
     /// The fonts for one build: [`FontCache::get`] when the fonts were loaded already or
     /// the cache is a session's; else loaded lean ([`fonts::Fonts::load_lean`]: a cold
-    /// build of the seed reads ~0.7 MB of the 25 shipped). [`FontCache::get_whole`] when an
+    /// build of the seed reads ~2 MB of the 25 shipped). [`FontCache::get_whole`] when an
     /// export found a glyph it could not read.
     pub fn get_for_build(
         &mut self,
