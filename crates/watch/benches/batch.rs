@@ -41,7 +41,12 @@ fn main() {
     let failed = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
     let start = Instant::now();
-    build_many(&dirs, &opts, None, 0, &|_, report| {
+    // NIANBAO_BENCH_THREADS: worker threads (default: what `nianbao build` uses).
+    let threads: usize = std::env::var("NIANBAO_BENCH_THREADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    build_many(&dirs, &opts, None, threads, &|_, report| {
         if report.refused.is_some() || report.write_failed() {
             failed.fetch_add(1, Ordering::Relaxed);
         } else {
