@@ -62,7 +62,11 @@ fn main() {
         "batch: {built} of {n} reports × the default formats ({formats}) in {:.2} s wall ({:.1} ms per report, {} threads), {:.1} MB written",
         wall.as_secs_f64(),
         wall.as_secs_f64() * 1e3 / n.max(1) as f64,
-        std::thread::available_parallelism().map_or(1, |p| p.get()),
+        if threads == 0 {
+            std::thread::available_parallelism().map_or(1, |p| p.get())
+        } else {
+            threads
+        },
         bytes.into_inner() as f64 / 1e6
     );
     assert_eq!(failed.into_inner(), 0, "some reports failed to build");
