@@ -261,7 +261,7 @@ fn visible(c: char) -> char {
     }
 }
 
-/// `s` with every hidden character made visible (see [`visible`]): what the CLI prints of
+/// `s` with every hidden character made visible (see `visible`): what the CLI prints of
 /// source text, file names and messages, so a source file cannot send escape sequences to
 /// the terminal.
 pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {

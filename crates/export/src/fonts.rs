@@ -16,7 +16,7 @@ use nianbao_core::typography::Role;
 /// The characters whose outlines the layout itself reads (the page number's dash, for its
 /// height, and the draft mark, drawn as outlines): a lean load ([`Fonts::load_lean`]) reads
 /// their glyph programs with the tables; every other glyph program is read when an export
-/// embeds it ([`FaceData::read_programs`]).
+/// embeds it (`FaceData::read_programs`).
 pub fn outlined_chars() -> Vec<char> {
     let mut chars: Vec<char> = nianbao_core::document::DRAFT_MARK
         .chars()
