@@ -67,8 +67,9 @@ impl FontBytes {
     /// bytes, never read, and the pages of memory under them are never touched. Everything
     /// else (every other table, the rest of the CFF: dicts, subroutines, charset, FDSelect)
     /// is read: ~1.9 MB of the 25 shipped for a lean load, instead of faulting in 25 MB of
-    /// fresh memory (13,000 page faults, ~70 ms of system time on the CI machine). The glyphs held: `Some` of a flag per glyph;
-    /// `None` when the whole file was read (a TrueType face, or a layout not understood).
+    /// fresh memory (13,000 page faults, ~70 ms of system time on the CI machine). The
+    /// glyphs held: `Some` of a flag per glyph; `None` when the whole file was read (a
+    /// TrueType face, or a layout not understood).
     fn open_sparse(
         path: &Path,
         chars: &[char],
@@ -138,20 +139,16 @@ fn sparse_plan(
     if !read(buf, (12, 12 + 16 * tables))? {
         return Ok(None);
     }
-    let mut cff = None;
     for t in 0..tables {
         let rec = 12 + 16 * t;
         let (Some(offset), Some(length)) = (be(buf, rec + 8, 4), be(buf, rec + 12, 4)) else {
             return Ok(None);
         };
-        let range = (offset, offset.saturating_add(length));
-        if buf.get(rec..rec + 4) == Some(b"CFF ") {
-            cff = Some(range);
-        } else if !read(buf, range)? {
+        if buf.get(rec..rec + 4) != Some(b"CFF ") && !read(buf, (offset, offset + length))? {
             return Ok(None);
         }
     }
-    let Some((cff_start, cff_end)) = cff else {
+    let Some((cff_start, cff_end)) = cff_range(buf) else {
         return Ok(None);
     };
     // The table's start (header, Name and Top DICT INDEXes: a few hundred bytes), then the
@@ -691,18 +688,21 @@ fn cff_range(file: &[u8]) -> Option<(usize, usize)> {
 }
 
 impl FaceData {
-    /// The glyph programs of `gids` that these bytes lack (a face loaded lean), read from
-    /// the file and packed; `None` when the bytes hold them all. A file that has changed
+    /// Whether these bytes hold the glyph programs of all of `gids` (read whole, or lean
+    /// with these among the few read).
+    fn holds(&self, gids: &[u16]) -> bool {
+        self.glyphs.as_ref().is_none_or(|held| {
+            gids.iter()
+                .all(|&g| held.get(usize::from(g)).copied().unwrap_or(false))
+        })
+    }
+
+    /// The glyph programs of `gids`, read from the file and packed, when these bytes lack
+    /// some of them (a face loaded lean); `None` when the bytes hold them all. A file that has changed
     /// since it was loaded is not mixed in: [`ExportError::fonts_incomplete`], and the
     /// export is made again with the fonts read whole.
     pub(crate) fn read_programs(&self, gids: &[u16]) -> Result<Option<Programs>, ExportError> {
-        let Some(held) = &self.glyphs else {
-            return Ok(None);
-        };
-        if gids
-            .iter()
-            .all(|&g| held.get(usize::from(g)).copied().unwrap_or(false))
-        {
+        if self.holds(gids) {
             return Ok(None);
         }
         let file = self.bytes.as_slice();
@@ -723,39 +723,39 @@ impl FaceData {
             .ok_or_else(incomplete)?;
         wanted.sort_unstable();
         wanted.dedup();
+        // Reads of the file (start, end), neighbours joined; each glyph's read.
         let mut reads: Vec<(usize, usize)> = Vec::new();
+        let mut read_of = Vec::with_capacity(wanted.len());
         for &(a, b, _) in &wanted {
             match reads.last_mut() {
                 Some(last) if a <= last.1 + 512 => last.1 = last.1.max(b),
                 _ => reads.push((a, b)),
             }
+            read_of.push(reads.len() - 1);
         }
         let stamp = Stamp::of(&self.path).unwrap_or_default();
         if stamp != self.stamp {
             return Err(incomplete());
         }
         let f = std::fs::File::open(&self.path).map_err(|_| incomplete())?;
-        let total: usize = reads.iter().map(|(a, b)| b - a).sum();
-        let mut data = vec![0u8; total];
-        // Where each read went in `data`.
-        let mut placed: Vec<(usize, usize)> = Vec::with_capacity(reads.len());
+        // The reads one after another in `data`: where each starts there.
+        let mut data = vec![0u8; reads.iter().map(|(a, b)| b - a).sum()];
+        let mut starts = Vec::with_capacity(reads.len());
         let mut at = 0;
         for &(a, b) in &reads {
+            starts.push(at);
             let dst = data.get_mut(at..at + (b - a)).ok_or_else(incomplete)?;
             read_at(&f, dst, a as u64).map_err(|_| incomplete())?;
-            placed.push((a, at));
             at += b - a;
         }
-        let mut index = Vec::with_capacity(wanted.len());
-        let mut r = 0;
-        for &(a, b, g) in &wanted {
-            while reads.get(r).is_some_and(|&(_, end)| end < b) {
-                r += 1;
-            }
-            let &(file_at, data_at) = placed.get(r).ok_or_else(incomplete)?;
-            let from = data_at + (a - file_at);
-            index.push((g, from, from + (b - a)));
-        }
+        let mut index: Vec<(u16, usize, usize)> = wanted
+            .iter()
+            .zip(&read_of)
+            .map(|(&(a, b, g), &r)| {
+                let from = starts[r] + (a - reads[r].0);
+                (g, from, from + (b - a))
+            })
+            .collect();
         index.sort_unstable();
         Ok(Some(Programs { data, at: index }))
     }
@@ -766,22 +766,12 @@ impl FaceData {
     /// A file that has changed since the fonts were loaded is not mixed with them: the
     /// export fails with [`ExportError::fonts_incomplete`] and is made again with the fonts
     /// read whole.
-    pub(crate) fn bytes_for(
-        &self,
-        gids: impl Iterator<Item = u16>,
-    ) -> Result<FontBytes, ExportError> {
-        let Some(held) = &self.glyphs else {
-            return Ok(self.bytes.clone());
-        };
-        // All of them, not only those missing: the new bytes replace these for the subset.
-        let want: Vec<u16> = gids.collect();
-        if want
-            .iter()
-            .all(|&g| held.get(usize::from(g)).copied().unwrap_or(false))
-        {
+    pub(crate) fn bytes_for(&self, gids: &[u16]) -> Result<FontBytes, ExportError> {
+        if self.holds(gids) {
             return Ok(self.bytes.clone());
         }
-        match FontBytes::open_sparse(&self.path, &[], &want) {
+        // All of them, not only those missing: the new bytes replace these for the subset.
+        match FontBytes::open_sparse(&self.path, &[], gids) {
             Ok((bytes, stamp, _)) if stamp == self.stamp => Ok(bytes),
             _ => Err(ExportError::fonts_incomplete()),
         }

@@ -175,6 +175,23 @@ pub fn parse(text: &str) -> Option<List> {
     Some(out)
 }
 
+/// Whether the checksum list `list` records exactly `bytes` for the file at `path`, its
+/// neighbour: a list that cannot be read or parsed records nothing. What the workbook guard
+/// asks before it reads a workbook back to look for the clerk's edits.
+pub fn records(list: &Path, path: &Path, bytes: &[u8]) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let Ok(text) = nianbao_core::input::read_bytes(list, 1 << 20) else {
+        return false;
+    };
+    let Some(parsed) = std::str::from_utf8(&text).ok().and_then(parse) else {
+        return false;
+    };
+    let digest = sha256_hex(bytes);
+    parsed.files.iter().any(|(d, n)| n == name && *d == digest)
+}
+
 /// What one listed (or unlisted) file is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileState {
@@ -299,6 +316,34 @@ pub fn verify(list: &Path) -> Result<Verification, VerifyError> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// The workbook guard skips reading back only bytes the checksum list records for that
+    /// very file name.
+    #[test]
+    fn a_list_records_only_the_bytes_of_the_file_it_names() {
+        let dir = std::env::temp_dir().join(format!("nianbao-ours-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let xlsx = dir.join("报告.xlsx");
+        let sums = dir.join("报告.sha256");
+        let ours = b"PK workbook as built".to_vec();
+        std::fs::write(&xlsx, &ours).unwrap();
+        assert!(!records(&sums, &xlsx, &ours), "no list yet");
+        let text = list(
+            &[("报告.xlsx", &ours), ("报告.pdf", b"%PDF")],
+            "x",
+            "报告.sha256",
+        );
+        std::fs::write(&sums, text).unwrap();
+        assert!(records(&sums, &xlsx, &ours));
+        // Saved again by Excel: other bytes.
+        assert!(!records(&sums, &xlsx, b"PK edited in Excel"));
+        // The same bytes under another name are not this file's record.
+        assert!(!records(&sums, &dir.join("其他.xlsx"), &ours));
+        std::fs::write(&sums, "not a checksum list").unwrap();
+        assert!(!records(&sums, &xlsx, &ours));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn known_digest() {

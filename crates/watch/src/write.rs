@@ -158,21 +158,17 @@ fn replace(jobs: &mut [Job]) -> Result<(), (usize, String)> {
     let results: Vec<std::io::Result<()>> = std::thread::scope(|s| {
         let handles: Vec<_> = jobs
             .iter()
-            .skip(1)
             .map(|job| {
                 let (temp, bytes) = (job.temp.as_deref(), job.bytes);
                 s.spawn(move || temp.map_or(Ok(()), |t| write_temp(t, bytes)))
             })
             .collect();
-        let first = jobs
-            .first()
-            .and_then(|job| job.temp.as_deref().map(|t| write_temp(t, job.bytes)))
-            .unwrap_or(Ok(()));
-        std::iter::once(first)
-            .chain(handles.into_iter().map(|h| {
+        handles
+            .into_iter()
+            .map(|h| {
                 h.join()
                     .unwrap_or_else(|_| Err(std::io::Error::other("写入线程意外中止")))
-            }))
+            })
             .collect()
     });
     for (job, written) in jobs.iter().zip(results) {

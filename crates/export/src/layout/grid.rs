@@ -103,6 +103,14 @@ struct Plan {
     end_item: usize,
 }
 
+/// What [`Setter::paragraph`] minimises, in this order: lines, one-character last lines,
+/// spread lines, cells given up.
+type Cost = (usize, usize, usize, usize);
+
+fn plus(a: Cost, b: Cost) -> Cost {
+    (a.0 + b.0, a.1 + b.1, a.2 + b.2, a.3 + b.3)
+}
+
 fn is_space(c: char) -> bool {
     c == ' ' || c == '\t' || c == '\u{a0}'
 }
@@ -502,33 +510,48 @@ impl Setter<'_> {
         !p.last && p.cap.saturating_sub(p.used) > runs
     }
 
+    /// The first-line indent of a line starting at `c` (`origin`: the paragraph's start).
+    fn indent_at(&self, c: Cursor, origin: Cursor) -> usize {
+        if c == origin {
+            self.g.indent.min(self.g.cells)
+        } else {
+            0
+        }
+    }
+
+    /// One line from `c` that gives up `give` cells of its width: where the next line
+    /// starts and what the line adds to a plan's [`Cost`]. `None` when it cannot give that
+    /// much or gets nowhere.
+    fn trial(
+        &self,
+        c: Cursor,
+        origin: Cursor,
+        give: usize,
+        pieces: &mut Vec<Piece>,
+    ) -> Option<(Cursor, Cost)> {
+        let indent = self.indent_at(c, origin);
+        let full = self.g.cells - indent;
+        let cap = full.checked_sub(give)?;
+        let (mut plan, next) = self.line_into(c, cap, indent, pieces);
+        if next == c {
+            return None;
+        }
+        // Justified (and judged) against the whole line.
+        plan.cap = full;
+        let end = next.unit >= self.u.len();
+        let lone = end && plan.last && self.core_chars(pieces) <= 1 && c != origin;
+        let spread = self.spread(&plan, pieces);
+        Some((next, (1, usize::from(lone), usize::from(spread), give)))
+    }
+
     /// The cost [`Setter::paragraph`] gives the greedy plan (every line at its greedy
     /// break), or `None` when that plan does not get through the paragraph.
-    fn greedy_cost(
-        &self,
-        origin: Cursor,
-        pieces: &mut Vec<Piece>,
-    ) -> Option<(usize, usize, usize, usize)> {
-        let n = self.u.len();
+    fn greedy_cost(&self, origin: Cursor, pieces: &mut Vec<Piece>) -> Option<Cost> {
         let mut c = origin;
         let mut cost = (0, 0, 0, 0);
-        while c.unit < n {
-            let indent = if c == origin {
-                self.g.indent.min(self.g.cells)
-            } else {
-                0
-            };
-            let full = self.g.cells - indent;
-            let (mut plan, next) = self.line_into(c, full, indent, pieces);
-            if next == c {
-                return None;
-            }
-            plan.cap = full;
-            let end = next.unit >= n;
-            let lone = end && plan.last && self.core_chars(pieces) <= 1 && c != origin;
-            cost.0 += 1;
-            cost.1 += usize::from(lone);
-            cost.2 += usize::from(self.spread(&plan, pieces));
+        while c.unit < self.u.len() {
+            let (next, add) = self.trial(c, origin, 0, pieces)?;
+            cost = plus(cost, add);
             c = next;
         }
         Some(cost)
@@ -547,7 +570,6 @@ impl Setter<'_> {
     /// pruning.
     fn search(&self, prune: bool) -> Vec<Plan> {
         use std::collections::BTreeMap;
-        type Cost = (usize, usize, usize, usize);
         /// A line start (unit, item), as a map key.
         type Start = (usize, usize);
         /// The best cost to reach a line start, and the line start and the cells given up
@@ -561,13 +583,6 @@ impl Setter<'_> {
         let mut done: Option<(Start, Cost)> = None;
         let mut finished: Reached = BTreeMap::new();
         let mut pieces = Vec::with_capacity(self.g.cells + 2);
-        let indent_of = |c: Cursor| {
-            if c == origin {
-                self.g.indent.min(self.g.cells)
-            } else {
-                0
-            }
-        };
         // Pruning (the result is the same, found faster): the greedy plan (every line at its
         // greedy break) is one of the plans searched, so the best has at most its cost. A
         // line start whose cost so far, plus the fewest lines the text after it can take,
@@ -612,33 +627,22 @@ impl Setter<'_> {
                 }
                 continue;
             }
-            let indent = indent_of(c);
-            let full = self.g.cells - indent;
             let mut prev_end = None;
             for give in 0..=GIVE_CELLS {
-                if give > full {
+                if give > self.g.cells - self.indent_at(c, origin) {
                     break;
                 }
-                let (mut plan, next) = self.line_into(c, full - give, indent, &mut pieces);
-                // Justified (and judged) against the whole line.
-                plan.cap = full;
+                let Some((next, add)) = self.trial(c, origin, give, &mut pieces) else {
+                    // No progress; a larger give may still break somewhere.
+                    prev_end = Some(c);
+                    continue;
+                };
                 // The same break as a smaller give: nothing new.
                 if prev_end == Some(next) {
                     continue;
                 }
                 prev_end = Some(next);
-                if next == c {
-                    continue;
-                }
-                let end = next.unit >= n;
-                let lone = end && plan.last && self.core_chars(&pieces) <= 1 && c != origin;
-                let spread = usize::from(self.spread(&plan, &pieces));
-                let cand = (
-                    cost.0 + 1,
-                    cost.1 + usize::from(lone),
-                    cost.2 + spread,
-                    cost.3 + give,
-                );
+                let cand = plus(cost, add);
                 let nk = (next.unit, next.item);
                 if finished.contains_key(&nk) {
                     continue;
@@ -663,7 +667,7 @@ impl Setter<'_> {
             .rev()
             .map(|&((unit, item), give)| {
                 let c = Cursor { unit, item };
-                let indent = indent_of(c);
+                let indent = self.indent_at(c, origin);
                 let full = self.g.cells - indent;
                 let (mut plan, _) = self.line(c, full - give, indent);
                 plan.cap = full;

@@ -40,8 +40,8 @@ pub(super) fn subset_font(
         .map_err(|e| ExportError::new(format!("字体 {} 无法解析：{e}", data.path.display())))?;
     let table = |tag: &Tag| raw.table(ttf_parser::Tag::from_bytes(tag));
     let cmap = cmap(chars);
+    let gids: Vec<u16> = remap.remapped_gids().collect();
     if data.outlines == Outlines::Cff {
-        let gids: Vec<u16> = remap.remapped_gids().collect();
         let programs = data.read_programs(&gids)?;
         let fast = table(b"CFF ")
             .and_then(|cff| crate::cff::subset_cid_with(cff, remap, programs.as_ref()));
@@ -72,7 +72,7 @@ pub(super) fn subset_font(
         }
     }
     // Other fonts go through `subsetter`, which reads the programs in the file's image.
-    let read = data.bytes_for(remap.remapped_gids())?;
+    let read = data.bytes_for(&gids)?;
     let subset = subsetter::subset(read.as_slice(), data.index, remap)
         .map_err(|e| ExportError::new(format!("字体 {} 取子集失败：{e}", data.path.display())))?;
     let (flavor, mut tables) = tables_of(&subset)

@@ -166,7 +166,7 @@ fn contents_and_programs(
             let gids: Vec<u16> = remap.remapped_gids().collect();
             let result = match faces.fonts.memo.get::<Program>(*face, &gids) {
                 Some(made) => Ok(made),
-                None => program(&faces.fonts.faces[*face], remap, deflater).inspect(|p| {
+                None => program(&faces.fonts.faces[*face], remap, &gids, deflater).inspect(|p| {
                     faces.fonts.memo.put(*face, gids, p.clone());
                 }),
             };
@@ -345,7 +345,8 @@ struct Program {
     file_key: &'static str,
 }
 
-/// Subsets a face to the glyphs of `remap` and wraps the program in a stream.
+/// Subsets a face to the glyphs of `remap` (`gids`: its old glyph ids in subset order) and
+/// wraps the program in a stream.
 ///
 /// CID-keyed CFF faces (every shipped face) go through our own subsetter, which copies the
 /// charstrings instead of desubroutinizing them (see [`crate::cff`]); anything it declines, and
@@ -353,12 +354,12 @@ struct Program {
 fn program(
     data: &FaceData,
     remap: &subsetter::GlyphRemapper,
+    gids: &[u16],
     deflater: &mut Deflater,
 ) -> Result<Program, ExportError> {
     if data.outlines == Outlines::Cff {
         // A face loaded lean: its glyph programs read now, packed, for our subsetter.
-        let gids: Vec<u16> = remap.remapped_gids().collect();
-        let programs = data.read_programs(&gids)?;
+        let programs = data.read_programs(gids)?;
         let fast = ttf_parser::RawFace::parse(data.bytes.as_slice(), data.index)
             .ok()
             .and_then(|f| f.table(ttf_parser::Tag::from_bytes(b"CFF ")))
@@ -368,7 +369,7 @@ fn program(
         }
     }
     // Other fonts go through `subsetter`, which reads the programs in the file's image.
-    let read = data.bytes_for(remap.remapped_gids())?;
+    let read = data.bytes_for(gids)?;
     let bytes = read.as_slice();
     let subset = subsetter::subset(bytes, data.index, remap)
         .map_err(|e| ExportError::new(format!("字体 {} 取子集失败：{e}", data.path.display())))?;
