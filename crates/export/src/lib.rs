@@ -13,6 +13,7 @@ pub mod layout;
 mod num;
 pub mod ofd;
 pub mod pdf;
+mod recall;
 pub mod summary;
 #[cfg(test)]
 mod test_support;

@@ -3,7 +3,12 @@
 //! loaded between iterations (the watch loop keeps its [`FontCache`]); outputs go to a
 //! temporary folder, and from the second iteration on the files are unchanged, so the write
 //! step is the read-and-compare that skips rewriting them (what a save that changes nothing
-//! visible costs). `build_fresh_fonts` loads the fonts in every iteration.
+//! visible costs). `build_fresh_fonts` loads the fonts in every iteration. `build_after_edit`
+//! is what `watch` does after a save that changes one number: demo-county-2024 (and last
+//! year's report beside it) copied to a temporary folder, its 行政许可 figure changed before
+//! every build, with a session's fonts ([`FontCache::for_session`], as `watch` keeps them), so
+//! every build writes new DOCX, PDF, XLSX and checksum files (the formats of the watch
+//! latency test, `crates/cli/tests/watch.rs`, `save_latency`).
 //!
 //! `cargo bench -p nianbao-watch --bench build`
 
@@ -13,6 +18,7 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use nianbao_export::Format;
 use nianbao_watch::{build, BuildOptions, FontCache};
 
 fn full_build(c: &mut Criterion) {
@@ -47,7 +53,49 @@ fn full_build(c: &mut Criterion) {
         });
     }
     g.finish();
+    after_edit(c, &tmp);
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+fn after_edit(c: &mut Criterion, tmp: &std::path::Path) {
+    let examples = nianbao_core::sample::examples();
+    let copy = |name: &str| {
+        let (_, from) = examples.iter().find(|(n, _)| n == name).unwrap();
+        let to = tmp.join("edit").join(name);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        to
+    };
+    copy("demo-county-2023");
+    let dir = copy("demo-county-2024");
+    let report = dir.join("report.toml");
+    let text = std::fs::read_to_string(&report).unwrap();
+    const FIGURE: &str = "licensing = 9317";
+    assert!(text.contains(FIGURE));
+    let opts = BuildOptions {
+        out_dir: Some(dir.join("out")),
+        formats: vec![Format::Docx, Format::Pdf, Format::Xlsx],
+        ..BuildOptions::default()
+    };
+    let mut fonts = FontCache::for_session(None);
+    let mut value = 10_000;
+    let mut g = c.benchmark_group("build_after_edit");
+    g.bench_function("demo-county-2024", |b| {
+        b.iter(|| {
+            value += 1;
+            let edited = text.replacen(FIGURE, &format!("licensing = {value}"), 1);
+            std::fs::write(&report, edited).unwrap();
+            let r = build(&dir, &opts, &mut fonts);
+            assert!(r.refused.is_none(), "{:?}", r.refused);
+            r
+        })
+    });
+    g.finish();
 }
 
 criterion_group! {

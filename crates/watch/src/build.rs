@@ -176,7 +176,13 @@ impl FontCache {
         } else {
             fonts::Fonts::load(&dir, overrides)
         };
-        let fonts = Arc::new(loaded.map_err(|e| e.message)?);
+        let mut loaded = loaded.map_err(|e| e.message)?;
+        if self.whole {
+            // A session builds the same report again: keep each paragraph's lines and each
+            // stream's compressed bytes for the next build.
+            loaded.remember();
+        }
+        let fonts = Arc::new(loaded);
         self.loaded = Some((overrides.to_vec(), fonts.clone()));
         Ok(fonts)
     }

@@ -20,7 +20,7 @@ pub struct Page {
 }
 
 /// What a line of text is, for tests, goldens and writers that tag structure.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LineKind {
     /// A line of the document title.
     Title,

@@ -49,6 +49,8 @@ pub(super) struct Setter<'a, 'f> {
     faces: &'a Faces<'f>,
     pub warnings: Vec<Diagnostic>,
     seen: BTreeSet<(char, String)>,
+    /// Characters no face has, met so far (also those already reported at their place).
+    missed: usize,
 }
 
 impl<'a, 'f> Setter<'a, 'f> {
@@ -57,6 +59,7 @@ impl<'a, 'f> Setter<'a, 'f> {
             faces,
             warnings: Vec::new(),
             seen: BTreeSet::new(),
+            missed: 0,
         }
     }
 
@@ -110,6 +113,7 @@ impl<'a, 'f> Setter<'a, 'f> {
     }
 
     fn missing(&mut self, c: char, loc: &Loc) {
+        self.missed += 1;
         let key = match loc {
             Loc::Span(s) => format!("{}:{}", s.file.0, s.range.start),
             Loc::Place(p) => p.clone(),
@@ -175,8 +179,21 @@ impl<'a, 'f> Setter<'a, 'f> {
         }
     }
 
-    /// A body paragraph or heading on the grid: justified, the first line indented.
+    /// A body paragraph or heading on the grid: justified, the first line indented. In a
+    /// session ([`crate::fonts::Fonts::remember`]) a paragraph set before, with the same
+    /// runs, role and kind, is taken from the recall: its lines are the same.
     pub fn body_lines(&mut self, runs: &[Run], role: Role, kind: LineKind, loc: &Loc) -> Vec<Line> {
+        let recall = self.faces.fonts.recall.clone();
+        let key = recall.as_ref().map(|_| {
+            let parts = runs.iter().map(|r| (r.text.clone(), r.bold)).collect();
+            (parts, role, kind)
+        });
+        if let (Some(recall), Some(key)) = (&recall, &key) {
+            if let Some(lines) = recall.paragraphs.get(key) {
+                return lines.as_ref().clone();
+            }
+        }
+        let missed = self.missed;
         let parts: Vec<(&str, bool)> = runs.iter().map(|r| (r.text.as_str(), r.bold)).collect();
         let shaped = self.shape(&parts, role, BODY_SIZE, loc);
         let g = Grid {
@@ -187,14 +204,24 @@ impl<'a, 'f> Setter<'a, 'f> {
             justify: true,
         };
         let items: Vec<(char, f32)> = shaped.iter().map(|s| (s.ch, s.advance)).collect();
-        break_grid(&items, &g)
+        let lines: Vec<Line> = break_grid(&items, &g)
             .iter()
             .map(|bl| {
                 let mut l = self.line(kind, &shaped, bl, AREA_X, BODY_SIZE);
                 l.y = baseline(0.0, PITCH, BODY_SIZE);
                 l
             })
-            .collect()
+            .collect();
+        // A paragraph with a character no face has is set again each time, so that each
+        // export reports its W-GLYPH.
+        if let (Some(recall), Some(key)) = (recall, key) {
+            if self.missed == missed {
+                recall
+                    .paragraphs
+                    .put(key, std::sync::Arc::new(lines.clone()));
+            }
+        }
+        lines
     }
 
     /// One entry of `doc.title`, wrapped into balanced centred lines if too long.

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use lopdf::{dictionary, Dictionary, Object, Stream, StringFormat};
 use nianbao_core::Document;
@@ -21,6 +21,7 @@ use super::content::{page_content, Embedded};
 use super::pdfa;
 use crate::fonts::{FaceData, FaceId, Faces, Outlines};
 use crate::layout::{LineKind, Page, PAGE_HEIGHT, PAGE_WIDTH};
+use crate::recall::Recall;
 use crate::ExportError;
 
 /// What the PDF says made it (Info `/Producer`, XMP `pdf:Producer`).
@@ -49,25 +50,57 @@ const LEVEL: i32 = 6;
 /// match finder's tables, fresh memory zeroed page by page. libdeflate's output depends only
 /// on its version, the level and the input (not on the CPU: the packages' outputs are
 /// compared byte for byte with CI's), so every build writes the same bytes.
-pub(super) struct Deflater(libdeflater::Compressor);
+pub(super) struct Deflater {
+    compressor: libdeflater::Compressor,
+    /// The streams compressed by earlier exports of a session
+    /// ([`crate::fonts::Fonts::remember`]).
+    recall: Option<Arc<Recall>>,
+}
 
 impl Deflater {
     pub(super) fn new() -> Self {
         // LEVEL is in 1..=12, the range `new` accepts.
         let level = libdeflater::CompressionLvl::new(LEVEL).unwrap_or_default();
-        Deflater(libdeflater::Compressor::new(level))
+        Deflater {
+            compressor: libdeflater::Compressor::new(level),
+            recall: None,
+        }
+    }
+
+    /// A compressor that takes the bytes of a stream an earlier export compressed from
+    /// `recall` instead of compressing it again.
+    fn recalling(recall: Option<Arc<Recall>>) -> Self {
+        Deflater {
+            recall,
+            ..Deflater::new()
+        }
     }
 
     /// `data` as a zlib stream.
     fn zlib(&mut self, data: &[u8]) -> Option<Vec<u8>> {
-        let mut out = vec![0; self.0.zlib_compress_bound(data.len())];
-        let n = self.0.zlib_compress(data, &mut out).ok()?;
+        let mut out = vec![0; self.compressor.zlib_compress_bound(data.len())];
+        let n = self.compressor.zlib_compress(data, &mut out).ok()?;
         out.truncate(n);
         Some(out)
     }
+
+    /// `data` as a zlib stream when that is smaller, taken from the session's recall when
+    /// an earlier export compressed the same bytes.
+    fn smaller(&mut self, data: &[u8]) -> Option<Vec<u8>> {
+        let Some(recall) = self.recall.clone() else {
+            return self.zlib(data).filter(|p| p.len() < data.len());
+        };
+        if let Some(kept) = recall.streams.get(data) {
+            return kept.map(|p| p.to_vec());
+        }
+        let packed = self.zlib(data).filter(|p| p.len() < data.len());
+        recall
+            .streams
+            .put(data.to_vec(), packed.as_ref().map(|p| Arc::new(p.clone())));
+        packed
+    }
 }
 
-/// A face's glyph set and its subset: original → subset glyph ids.
 type Remaps = Vec<(FaceId, subsetter::GlyphRemapper)>;
 /// A subset font program per face of [`Remaps`] (or why it could not be made).
 type Programs = Vec<Option<Result<Program, ExportError>>>;
@@ -99,7 +132,11 @@ pub(crate) fn write(
             (*face, Embedded { name, remap })
         })
         .collect();
-    let mut deflater = Deflater::new();
+    let recall = faces.fonts.recall.clone();
+    if let Some(r) = &recall {
+        r.next_export();
+    }
+    let mut deflater = Deflater::recalling(recall);
     let (contents, programs) = contents_and_programs(pages, faces, &remaps, &fonts, &mut deflater);
 
     let mut pdf = lopdf::Document::with_version("1.7");
@@ -388,7 +425,7 @@ fn program(
         Outlines::TrueType => {
             let len = subset.len() as i64;
             Program {
-                stream: flate_stream(dictionary! { "Length1" => len }, &subset, deflater),
+                stream: flate_program(dictionary! { "Length1" => len }, &subset, deflater),
                 subtype: "CIDFontType2",
                 file_key: "FontFile2",
             }
@@ -399,26 +436,34 @@ fn program(
 /// A bare CID-keyed CFF as an embedded font program.
 fn cff_program(cff: &[u8], deflater: &mut Deflater) -> Program {
     Program {
-        stream: flate_stream(dictionary! { "Subtype" => "CIDFontType0C" }, cff, deflater),
+        stream: flate_program(dictionary! { "Subtype" => "CIDFontType0C" }, cff, deflater),
         subtype: "CIDFontType0",
         file_key: "FontFile3",
     }
 }
 
-/// A stream, Flate-compressed when that makes it smaller. Level 3: measured on the sample,
-/// as small as level 9 within 1% and about 2 ms faster (CFF programs barely compress).
+/// A stream, Flate-compressed (at [`LEVEL`]) when that makes it smaller.
 pub(super) fn flate_stream(
     mut dict: Dictionary,
     content: &[u8],
     deflater: &mut Deflater,
 ) -> Stream {
-    match deflater.zlib(content) {
-        Some(packed) if packed.len() < content.len() => {
+    match deflater.smaller(content) {
+        Some(packed) => {
             dict.set("Filter", "FlateDecode");
             Stream::new(dict, packed).with_compression(false)
         }
-        _ => Stream::new(dict, content.to_vec()).with_compression(false),
+        None => Stream::new(dict, content.to_vec()).with_compression(false),
     }
+}
+
+/// [`flate_stream`] for a font program: never kept in the session's recall (the subset
+/// programs have a memo of their own, [`crate::fonts::Fonts`]'s, by glyph list).
+fn flate_program(dict: Dictionary, content: &[u8], deflater: &mut Deflater) -> Stream {
+    let recall = deflater.recall.take();
+    let stream = flate_stream(dict, content, deflater);
+    deflater.recall = recall;
+    stream
 }
 
 /// One face's subset: which face, the glyphs it shows, their new ids.
