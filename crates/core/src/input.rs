@@ -168,12 +168,21 @@ fn kind_of(meta: &Metadata) -> &'static str {
 /// The real path of `path`, which must lie inside `root` (itself resolved). `NotFound` when
 /// `path` does not exist.
 pub fn confine(path: &Path, root: &Path) -> Result<PathBuf, ReadError> {
-    let real = std::fs::canonicalize(path).map_err(from_io)?;
     let root = std::fs::canonicalize(root).map_err(from_io)?;
-    if real.starts_with(&root) {
+    confine_real(path, &root)
+}
+
+/// [`confine`] with `root` already resolved (a report's files share one folder: it is
+/// resolved once, not once per file).
+pub fn confine_real(path: &Path, root: &Path) -> Result<PathBuf, ReadError> {
+    let real = std::fs::canonicalize(path).map_err(from_io)?;
+    if real.starts_with(root) {
         Ok(real)
     } else {
-        Err(ReadError::Outside { real, root })
+        Err(ReadError::Outside {
+            real,
+            root: root.to_path_buf(),
+        })
     }
 }
 
@@ -299,6 +308,16 @@ pub fn read_text(path: &Path, root: Option<&Path>) -> Result<Decoded, ReadError>
     if let Some(root) = root {
         confine(path, root)?;
     }
+    read_text_unconfined(path)
+}
+
+/// [`read_text`] inside a `root` already resolved ([`confine_real`]).
+pub fn read_text_in(path: &Path, real_root: &Path) -> Result<Decoded, ReadError> {
+    confine_real(path, real_root)?;
+    read_text_unconfined(path)
+}
+
+fn read_text_unconfined(path: &Path) -> Result<Decoded, ReadError> {
     let bytes = read_bytes(path, TEXT_LIMIT)?;
     decode(&bytes).map_err(ReadError::Encoding)
 }

@@ -83,6 +83,7 @@ pub fn load_str(toml_text: &str, prose_files: &[(&str, &str)]) -> Loaded {
         dir: PathBuf::from("."),
         memory: Some(prose_files),
         overlay: &[],
+        real_dir: Default::default(),
     };
     let id = loaded
         .sources
@@ -96,6 +97,9 @@ struct Ctx<'a> {
     memory: Option<&'a [(&'a str, &'a str)]>,
     /// Texts read instead of the files at these paths (see [`load_overlay`]).
     overlay: &'a [(PathBuf, String)],
+    /// `dir` resolved (symlinks, `..`), once for all the report's files; `None` until
+    /// needed, and when it cannot be resolved (each read then says why).
+    real_dir: std::cell::OnceCell<Option<PathBuf>>,
 }
 
 /// A file that could not be read: why, and where to point (the first unreadable byte of a
@@ -134,7 +138,14 @@ fn read(path: &Path, ctx: &Ctx, loaded: &mut Loaded) -> Result<FileId, Unread> {
     } else {
         ctx.dir.as_path()
     };
-    match input::read_text(path, Some(root)) {
+    let real_root = ctx
+        .real_dir
+        .get_or_init(|| std::fs::canonicalize(root).ok());
+    let read = match real_root {
+        Some(real) => input::read_text_in(path, real),
+        None => input::read_text(path, Some(root)),
+    };
+    match read {
         Ok(decoded) => {
             let id = loaded.sources.add(path.to_path_buf(), decoded.text);
             if let Some(from) = decoded.converted_from {
@@ -186,6 +197,7 @@ fn load_file(
         dir: file.parent().map_or_else(PathBuf::new, Path::to_path_buf),
         memory: None,
         overlay,
+        real_dir: Default::default(),
     };
     let id = match read(file, &ctx, loaded) {
         Ok(id) => id,
@@ -714,8 +726,11 @@ fn parse_report(
     let prose_files = prose_entries(&mut p, root);
     loaded.diagnostics.append(&mut diags);
     report.spans = spans;
+    // The placeholders' values depend on the tables only, all read by now: made once here
+    // instead of once per prose file (~600 strings each).
+    let values = prose::placeholders(&report);
     for (part, entry) in prose_files {
-        let prose = load_prose(part, entry, id, &whole, ctx, loaded, &report);
+        let prose = load_prose(part, entry, id, &whole, ctx, loaded, &values);
         report.sections.set(part.part, prose);
     }
     if let Some((path, span)) = last_year {
@@ -1129,7 +1144,7 @@ fn load_prose(
     whole: &std::ops::Range<usize>,
     ctx: &Ctx,
     loaded: &mut Loaded,
-    report: &Report,
+    values: &[(String, String)],
 ) -> Option<Prose> {
     let (key, name) = (part.key, part.name);
     let Some((rel, span)) = entry else {
@@ -1161,7 +1176,7 @@ fn load_prose(
     };
     match read(&path, ctx, loaded) {
         Ok(fid) => {
-            let blocks = prose::parse(fid, &loaded.sources, report, &mut loaded.diagnostics);
+            let blocks = prose::parse(fid, &loaded.sources, values, &mut loaded.diagnostics);
             Some(Prose {
                 file: Some(fid),
                 blocks,

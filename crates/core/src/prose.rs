@@ -74,7 +74,8 @@ pub fn placeholders(report: &Report) -> Vec<(String, String)> {
     v
 }
 
-/// Parses one prose file into blocks, resolving placeholders against `report`.
+/// Parses one prose file into blocks, resolving placeholders to `values` (the report's
+/// [`placeholders`], made once for all its prose files).
 ///
 /// Every non-empty line is a paragraph (Chinese prose is not hard-wrapped, and Word copies one
 /// paragraph a line with no blank line between); blank lines separate too. Headings, lists
@@ -82,11 +83,10 @@ pub fn placeholders(report: &Report) -> Vec<(String, String)> {
 pub fn parse(
     file: FileId,
     sources: &SourceMap,
-    report: &Report,
+    values: &[(String, String)],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Block> {
     let text = &sources.get(file).text;
-    let values = placeholders(report);
     unclosed_comment(file, text, diags);
     let mut blocks = Vec::new();
     let mut cur: Option<Open> = None;
@@ -112,7 +112,7 @@ pub fn parse(
             Event::Start(Tag::List(start)) => {
                 // A nested list ends the text of the item that contains it.
                 if let Some(o) = cur.take() {
-                    finish(o, &mut blocks, &values, diags);
+                    finish(o, &mut blocks, values, diags);
                 }
                 list_counters.push(start);
             }
@@ -120,13 +120,13 @@ pub fn parse(
                 // Paragraphs indented with four spaces or a tab are code blocks to CommonMark;
                 // a clerk meant ordinary paragraphs.
                 if let Some(o) = cur.take() {
-                    finish(o, &mut blocks, &values, diags);
+                    finish(o, &mut blocks, values, diags);
                 }
                 in_code = true;
             }
             Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Text(t) if in_code => {
-                code_lines(file, text, &t, range, &mut blocks, &values, diags);
+                code_lines(file, text, &t, range, &mut blocks, values, diags);
             }
             Event::Start(Tag::Table(_)) => {
                 diags.push(
@@ -153,7 +153,7 @@ pub fn parse(
             }
             Event::End(TagEnd::TableHead) | Event::End(TagEnd::TableRow) => {
                 if let Some(o) = cur.take() {
-                    finish(o, &mut blocks, &values, diags);
+                    finish(o, &mut blocks, values, diags);
                 }
             }
             Event::Start(Tag::HtmlBlock) => {
@@ -171,11 +171,11 @@ pub fn parse(
             }
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some(h) = html.take() {
-                    html_block(file, text, h, &mut blocks, &values, diags);
+                    html_block(file, text, h, &mut blocks, values, diags);
                 }
             }
             Event::InlineHtml(tag) if is_line_break_tag(&tag) => {
-                cur = split_line(cur, &range, &mut blocks, &values, diags);
+                cur = split_line(cur, &range, &mut blocks, values, diags);
             }
             Event::End(TagEnd::Link) => {
                 if let (Some(o), Some(url)) = (cur.as_mut(), link.take()) {
@@ -210,26 +210,26 @@ pub fn parse(
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
-                cur = split_line(cur, &range, &mut blocks, &values, diags);
+                cur = split_line(cur, &range, &mut blocks, values, diags);
             }
             Event::End(TagEnd::Paragraph) => {
                 // Inside a list item the paragraph belongs to the item.
                 if matches!(cur.as_ref().map(|o| &o.kind), Some(Kind::Paragraph)) {
                     if let Some(o) = cur.take() {
-                        finish(o, &mut blocks, &values, diags);
+                        finish(o, &mut blocks, values, diags);
                     }
                 }
             }
             Event::End(TagEnd::Heading(_)) | Event::End(TagEnd::Item) => {
                 if let Some(o) = cur.take() {
-                    finish(o, &mut blocks, &values, diags);
+                    finish(o, &mut blocks, values, diags);
                 }
             }
             _ => {}
         }
     }
     if let Some(o) = cur.take() {
-        finish(o, &mut blocks, &values, diags);
+        finish(o, &mut blocks, values, diags);
     }
     blocks
 }
@@ -700,7 +700,7 @@ mod tests {
         let mut r = Report::empty("某局", 2024, AgencyKind::Department);
         r.applications.rows[0].cells[0].value = 7;
         let mut d = Vec::new();
-        let b = parse(f, &sources, &r, &mut d);
+        let b = parse(f, &sources, &placeholders(&r), &mut d);
         (b, d)
     }
 
@@ -753,7 +753,7 @@ mod tests {
         let mut r = Report::empty("某局", 2024, AgencyKind::Department);
         r.applications.rows[0].cells[0].value = 7;
         let mut d = Vec::new();
-        let b = parse(f, &sources, &r, &mut d);
+        let b = parse(f, &sources, &placeholders(&r), &mut d);
         assert!(d.is_empty(), "{d:#?}");
         let texts: Vec<String> = b.iter().map(Block::text).collect();
         assert_eq!(
