@@ -106,6 +106,10 @@ pub fn layout(doc: &Document, fonts: &Fonts) -> Result<Laid, ExportError> {
 
 /// Lays `doc` out with faces already parsed (the PDF writer needs them too).
 pub(crate) fn lay_out(doc: &Document, faces: &Faces<'_>) -> Laid {
+    // Every export (PDF or OFD) lays out first: what the last few did not use is forgotten.
+    if let Some(recall) = &faces.fonts.recall {
+        recall.next_export();
+    }
     let mut setter = Setter::new(faces);
     let preps = prepare(doc, &mut setter);
     let mut flow = Flow::default();

@@ -132,11 +132,7 @@ pub(crate) fn write(
             (*face, Embedded { name, remap })
         })
         .collect();
-    let recall = faces.fonts.recall.clone();
-    if let Some(r) = &recall {
-        r.next_export();
-    }
-    let mut deflater = Deflater::recalling(recall);
+    let mut deflater = Deflater::recalling(faces.fonts.recall.clone());
     let (contents, programs) = contents_and_programs(pages, faces, &remaps, &fonts, &mut deflater);
 
     let mut pdf = lopdf::Document::with_version("1.7");
