@@ -58,12 +58,30 @@ pub fn office_lock(target: &Path) -> Option<PathBuf> {
 /// Whether `target` already holds exactly `bytes` (compared only when the sizes match; a
 /// FIFO or device at the target is never read).
 fn same_bytes(target: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read as _;
     let len = bytes.len() as u64;
-    match std::fs::metadata(target) {
-        Ok(meta) if meta.is_file() && meta.len() == len => {
-            nianbao_core::input::read_bytes(target, len).is_ok_and(|old| old == bytes)
+    let Ok((mut file, meta)) = nianbao_core::input::open_regular(target, len) else {
+        return false;
+    };
+    if meta.len() != len {
+        return false;
+    }
+    // Compared piece by piece, stopping at the first difference: a PDF after an edit
+    // differs within its first pages, and the old file is not copied into memory whole.
+    let mut chunk = [0u8; 16 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut chunk[..rest.len().min(16 * 1024)]) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if chunk[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
         }
-        _ => false,
+        if rest.is_empty() {
+            // Not longer than it was a moment ago?
+            return matches!(file.read(&mut chunk[..1]), Ok(0));
+        }
     }
 }
 
@@ -295,6 +313,30 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    /// Files larger than one comparison piece: equal is unchanged; a difference in the last
+    /// byte, in the first piece or in the length is a new file.
+    #[test]
+    fn compares_large_files_to_the_last_byte() {
+        let dir = fresh("compare");
+        let a = dir.join("a.pdf");
+        let big: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        assert_eq!(write_all(&[(&a, &big)]), vec![Written::Written]);
+        assert_eq!(write_all(&[(&a, &big)]), vec![Written::Unchanged]);
+        let mut last = big.clone();
+        *last.last_mut().unwrap() ^= 1;
+        assert_eq!(write_all(&[(&a, &last)]), vec![Written::Written]);
+        assert_eq!(std::fs::read(&a).unwrap(), last);
+        let mut first = last.clone();
+        first[10] ^= 1;
+        assert_eq!(write_all(&[(&a, &first)]), vec![Written::Written]);
+        let short = &first[..first.len() - 1];
+        assert_eq!(write_all(&[(&a, short)]), vec![Written::Written]);
+        assert_eq!(std::fs::read(&a).unwrap(), short);
+        assert_eq!(write_all(&[(&a, b"")]), vec![Written::Written]);
+        assert_eq!(write_all(&[(&a, b"")]), vec![Written::Unchanged]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
