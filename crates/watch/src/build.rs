@@ -14,7 +14,7 @@ use nianbao_export::fonts::{self, Fonts};
 use nianbao_export::{docx, html, ofd, pdf, xlsx, ExportError, Format};
 
 use crate::checksums;
-use crate::write::{write_all, Written};
+use crate::write::{write_all_flushing, Flush, Written};
 
 /// What to build.
 #[derive(Clone, Debug)]
@@ -28,6 +28,9 @@ pub struct BuildOptions {
     /// Overwrite a workbook whose numbers the clerk changed in Excel or WPS (otherwise the
     /// build stops and names the cells; `nianbao sync-xlsx` takes them into the sources).
     pub force: bool,
+    /// When the new files are flushed to the disk: before they replace the old ones (the
+    /// default), or right after (`watch`; see [`Flush::AfterReplace`]).
+    pub flush: Flush,
 }
 
 impl Default for BuildOptions {
@@ -37,6 +40,7 @@ impl Default for BuildOptions {
             formats: Format::defaults(),
             draft: false,
             force: false,
+            flush: Flush::BeforeReplace,
         }
     }
 }
@@ -472,7 +476,7 @@ pub fn build(dir: &Path, opts: &BuildOptions, fonts: &mut FontCache) -> BuildRep
         .iter()
         .map(|(_, p, b)| (p.as_path(), b.as_slice()))
         .collect();
-    let statuses = write_all(&files);
+    let statuses = write_all_flushing(&files, opts.flush);
     let outputs = rendered
         .iter()
         .zip(statuses)

@@ -30,6 +30,7 @@ fn xlsx_only(out: &Path) -> BuildOptions {
         formats: vec![Format::Xlsx],
         draft: false,
         force: false,
+        ..BuildOptions::default()
     }
 }
 
@@ -178,6 +179,7 @@ fn exporter_failure_replaces_nothing() {
         formats: vec![Format::Xlsx, Format::Pdf],
         draft: true,
         force: false,
+        ..BuildOptions::default()
     };
     let failed = build(&src_copy, &opts, &mut bad);
     assert!(failed.refused.is_some(), "{:?}", failed.outputs);
@@ -220,6 +222,7 @@ fn ofd_is_built_when_named_and_shares_the_pdfs_warnings() {
         formats: vec![Format::Ofd, Format::Pdf],
         draft: false,
         force: false,
+        ..BuildOptions::default()
     };
     let r = build(&src, &opts, &mut fonts);
     assert!(r.refused.is_none(), "{:?}", r.refused);
