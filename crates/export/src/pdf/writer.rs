@@ -101,6 +101,7 @@ impl Deflater {
     }
 }
 
+/// A face's glyph set and its subset: original → subset glyph ids.
 type Remaps = Vec<(FaceId, subsetter::GlyphRemapper)>;
 /// A subset font program per face of [`Remaps`] (or why it could not be made).
 type Programs = Vec<Option<Result<Program, ExportError>>>;
