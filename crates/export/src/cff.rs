@@ -881,20 +881,40 @@ struct FdOut {
     subrs: Vec<u8>,
 }
 
+/// Whether a subset keeps the glyphs' hints.
+///
+/// Hints (stem zones and the masks that switch them) tell a rasterizer how to snap stems to
+/// the pixel grid; they do not change an outline. The PDF drops them ([`Hints::Drop`]): the
+/// readers a report is opened in render an embedded bare CFF font without them anyway
+/// (PDFium, in Chrome, Edge and the portals' previews, loads every non-sfnt face with
+/// `FT_LOAD_NO_HINTING`; pdf.js draws outlines as paths; MuPDF and poppler do not hint by
+/// default), a printer's resolution makes them moot, and they are 5 % of the body face's
+/// compressed subset (docs/performance.md). The OFD keeps them: its readers are less known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Hints {
+    Keep,
+    Drop,
+}
+
 /// Subsets the bare CFF table `cff` (CID-keyed) to the glyphs of `remap`. `None` when the
-/// font is not one this handles; the caller then uses the general subsetter.
+/// font is not one this handles; the caller then uses the general subsetter. Hints kept.
+#[cfg(test)]
 pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
-    subset_cid_with(cff, remap, None)
+    subset_cid_with(cff, remap, None, Hints::Keep)
 }
 
 /// [`subset_cid`], with the glyph programs taken from `programs` (glyph id → its
 /// charstring, for every glyph of `remap`) instead of the table's CharStrings INDEX: a
 /// font loaded lean holds the glyph programs it read for a subset apart, packed
 /// (`fonts::Programs`). The output is the same as from the whole table.
+///
+/// With [`Hints::Drop`], a glyph that calls no subroutine is written without its hints
+/// ([`strip_hints`]); one that does (hints may sit in a shared subroutine) keeps them.
 pub(crate) fn subset_cid_with<'a>(
     cff: &'a [u8],
     remap: &GlyphRemapper,
     programs: Option<&'a crate::fonts::Programs>,
+    hints: Hints,
 ) -> Option<Vec<u8>> {
     let mut src = Source::parse(cff)?;
     src.programs = programs;
@@ -923,7 +943,14 @@ pub(crate) fn subset_cid_with<'a>(
     let mut glyph_data = Vec::with_capacity(glyphs.iter().map(|g| g.2.keep + 4).sum());
     let mut glyph_ends = Vec::with_capacity(glyphs.len());
     for (code, fd, unit) in &glyphs {
-        rw.emit(&mut glyph_data, code, &unit.sites, unit.keep, *fd, 0)?;
+        let start = glyph_data.len();
+        let stripped = hints == Hints::Drop
+            && unit.sites.is_empty()
+            && strip_hints(code.get(..unit.keep)?, &mut glyph_data).is_some();
+        if !stripped {
+            glyph_data.truncate(start);
+            rw.emit(&mut glyph_data, code, &unit.sites, unit.keep, *fd, 0)?;
+        }
         glyph_ends.push(glyph_data.len());
     }
     let global_codes = scanner
@@ -943,10 +970,84 @@ pub(crate) fn subset_cid_with<'a>(
     assemble(&src, &pieces)
 }
 
+/// Appends the charstring `code`, which calls no subroutine, without its hints: the stem
+/// hints (`hstem`, `vstem`, `hstemhm`, `vstemhm`) and the hint and counter masks, with their
+/// operands and mask bytes; every other operand and operator is copied as it is, so the
+/// outline is the same. A width written in front of the first stem hint (the Type 2 rule: an
+/// odd operand count on the first stack-clearing operator) moves to the operator that now
+/// comes first (a moveto or `endchar`, where a width may stand too). `None` for a
+/// charstring with anything else (a subroutine call, an arithmetic operator, damage): what
+/// was appended is then to be thrown away.
+fn strip_hints(code: &[u8], out: &mut Vec<u8>) -> Option<()> {
+    let mut i = 0;
+    // Where the operands of the next operator start, how many there are, and where the
+    // second starts (the end of a width in front of them).
+    let mut seg = 0;
+    let mut n = 0usize;
+    let mut second = 0;
+    let mut stems = 0usize;
+    let mut first = true;
+    let mut width: Option<(usize, usize)> = None;
+    while i < code.len() {
+        if let Token::Number(_, len) = token(code, i)? {
+            if i + len > code.len() || n >= MAX_STACK {
+                return None;
+            }
+            if n == 1 {
+                second = i;
+            }
+            n += 1;
+            i += len;
+            continue;
+        }
+        let op_start = i;
+        let op = if code[i] == 12 {
+            i += 2;
+            1200 + u16::from(*code.get(op_start + 1)?)
+        } else {
+            i += 1;
+            u16::from(code[op_start])
+        };
+        match op {
+            // Stem hints; hint and counter masks (operands still on the stack are an implied
+            // vstem), followed by one bit per stem.
+            1 | 3 | 18 | 23 | 19 | 20 => {
+                if first && n % 2 == 1 {
+                    width = Some((seg, if n > 1 { second } else { op_start }));
+                }
+                stems += n / 2;
+                if op == 19 || op == 20 {
+                    i += stems.div_ceil(8);
+                    if i > code.len() {
+                        return None;
+                    }
+                }
+            }
+            // Path construction, flex and endchar: kept, behind a width moved here.
+            4..=8 | 14 | 21 | 22 | 24..=27 | 30 | 31 | 1234..=1237 => {
+                if let Some((a, b)) = width.take() {
+                    out.extend_from_slice(code.get(a..b)?);
+                }
+                out.extend_from_slice(code.get(seg..i)?);
+                if op == 14 {
+                    return Some(());
+                }
+            }
+            _ => return None,
+        }
+        first = false;
+        n = 0;
+        seg = i;
+    }
+    // Every glyph ends with `endchar` (it calls no subroutine that could end it).
+    None
+}
+
 /// The fuzz target's way in (`fuzz/fuzz_targets/cff.rs`): `data` is a glyph count `n` (one
 /// byte, at most 64), `n` glyph ids (two bytes each, big-endian) and then a bare CFF table.
-/// Never panics; when both ttf-parser and this subsetter accept the table, the subset must
-/// parse again with the requested number of glyphs (what the PDF writer relies on).
+/// Never panics; when both ttf-parser and this subsetter accept the table, the subset, with
+/// hints and without, must parse again with the requested number of glyphs (what the PDF
+/// writer relies on).
 pub(crate) fn fuzz(data: &[u8]) {
     let Some((&n, rest)) = data.split_first() else {
         return;
@@ -962,14 +1063,16 @@ pub(crate) fn fuzz(data: &[u8]) {
     gids.sort_unstable();
     gids.dedup();
     let remap = GlyphRemapper::new_from_glyphs_sorted(&gids);
-    let Some(sub) = subset_cid(cff, &remap) else {
-        return;
-    };
-    if let Some(original) = ttf_parser::cff::Table::parse(cff) {
-        if gids.iter().all(|&g| g < original.number_of_glyphs()) {
-            let t = ttf_parser::cff::Table::parse(&sub);
-            assert!(t.is_some(), "the subset does not parse");
-            assert_eq!(t.map(|t| t.number_of_glyphs()), Some(remap.num_gids()));
+    for hints in [Hints::Keep, Hints::Drop] {
+        let Some(sub) = subset_cid_with(cff, &remap, None, hints) else {
+            return;
+        };
+        if let Some(original) = ttf_parser::cff::Table::parse(cff) {
+            if gids.iter().all(|&g| g < original.number_of_glyphs()) {
+                let t = ttf_parser::cff::Table::parse(&sub);
+                assert!(t.is_some(), "the subset does not parse");
+                assert_eq!(t.map(|t| t.number_of_glyphs()), Some(remap.num_gids()));
+            }
         }
     }
 }
@@ -1164,6 +1267,61 @@ fn assemble(src: &Source<'_>, p: &Pieces) -> Option<Vec<u8>> {
     (out.len() == p_private).then_some(out)
 }
 
+/// For tests: each glyph of the CID-keyed CFF `cff` as (its width operand, if it has one;
+/// its operators in order), read by a walker that skips the mask bytes but does not follow
+/// subroutine calls. `None` if the table does not parse.
+#[cfg(test)]
+pub(crate) fn glyph_operators(cff: &[u8]) -> Option<Vec<(Option<i64>, Vec<u16>)>> {
+    let src = Source::parse(cff)?;
+    (0..src.charstrings.count)
+        .map(|g| {
+            let code = src.charstrings.get(g)?;
+            let (mut i, mut stems, mut width) = (0, 0, None);
+            let mut stack: Vec<Option<i64>> = Vec::new();
+            let mut ops = Vec::new();
+            while i < code.len() {
+                if let Token::Number(v, len) = token(code, i)? {
+                    stack.push(v);
+                    i += len;
+                    continue;
+                }
+                let op = if code[i] == 12 {
+                    i += 2;
+                    1200 + u16::from(*code.get(i - 1)?)
+                } else {
+                    i += 1;
+                    u16::from(code[i - 1])
+                };
+                if ops.is_empty() {
+                    // Arguments each first operator takes; one more is the width.
+                    let odd = |n: usize| n % 2 == 1;
+                    let has_width = match op {
+                        1 | 3 | 18 | 23 | 19 | 20 => odd(stack.len()),
+                        21 => stack.len() == 3,
+                        4 | 22 => stack.len() == 2,
+                        14 => stack.len() == 1 || stack.len() == 5,
+                        _ => false,
+                    };
+                    width = if has_width { stack[0] } else { None };
+                }
+                stems += match op {
+                    1 | 3 | 18 | 23 | 19 | 20 => stack.len() / 2,
+                    _ => 0,
+                };
+                if op == 19 || op == 20 {
+                    i += stems.div_ceil(8);
+                }
+                stack.clear();
+                ops.push(op);
+                if op == 14 {
+                    break;
+                }
+            }
+            Some((width, ops))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -1266,6 +1424,111 @@ mod tests {
                 assert_eq!(outline(&a, gid), outline(&b, gid), "{} {gid}", face.ps_name);
             }
         }
+    }
+
+    /// Is `op` a hint operator (a stem hint or a mask)?
+    fn is_hint(op: u16) -> bool {
+        matches!(op, 1 | 3 | 18 | 23 | 19 | 20)
+    }
+
+    /// Dropping the hints: every face's outlines stay as they were; in the faces without
+    /// subroutines (Fandol) no glyph keeps a hint, every glyph keeps its width and its other
+    /// operators in order, and the subset is smaller; glyphs that call subroutines (Noto)
+    /// are written as they were.
+    #[test]
+    fn dropping_hints_keeps_outlines_and_widths() {
+        let fonts = Fonts::load(&find_font_dir(None).unwrap(), &[]).unwrap();
+        let mut hinted_before = 0;
+        for face in fonts.faces.iter().filter(|f| f.outlines == Outlines::Cff) {
+            let cff = cff_table(face.bytes.as_slice());
+            let original = ttf_parser::cff::Table::parse(cff).unwrap();
+            let total = original.number_of_glyphs();
+            let gids: Vec<u16> = (1..total).step_by(23).collect();
+            let remap = GlyphRemapper::new_from_glyphs_sorted(&gids);
+            let kept = subset_cid_with(cff, &remap, None, Hints::Keep).unwrap();
+            let dropped = subset_cid_with(cff, &remap, None, Hints::Drop).unwrap();
+            let t = ttf_parser::cff::Table::parse(&dropped).unwrap();
+            for old in remap.remapped_gids() {
+                let new = remap.get(old).unwrap();
+                assert_eq!(
+                    outline(&t, new),
+                    outline(&original, old),
+                    "{} {old}",
+                    face.ps_name
+                );
+            }
+            let before = glyph_operators(&kept).unwrap();
+            let after = glyph_operators(&dropped).unwrap();
+            assert_eq!(before.len(), after.len());
+            let flat = before
+                .iter()
+                .all(|(_, ops)| !ops.contains(&10) && !ops.contains(&29));
+            for (gid, (b, a)) in before.iter().zip(&after).enumerate() {
+                if !flat {
+                    assert_eq!(
+                        b, a,
+                        "{} glyph {gid}: calls subroutines, kept",
+                        face.ps_name
+                    );
+                    continue;
+                }
+                hinted_before += usize::from(b.1.iter().any(|&op| is_hint(op)));
+                assert_eq!(a.0, b.0, "{} glyph {gid}: width", face.ps_name);
+                let rest: Vec<u16> = b.1.iter().copied().filter(|&op| !is_hint(op)).collect();
+                assert_eq!(a.1, rest, "{} glyph {gid}", face.ps_name);
+            }
+            if flat
+                && before
+                    .iter()
+                    .any(|(_, ops)| ops.iter().any(|&op| is_hint(op)))
+            {
+                assert!(dropped.len() < kept.len(), "{}", face.ps_name);
+            }
+        }
+        // FandolFang is hinted: the test saw hints go.
+        assert!(hinted_before > 100, "{hinted_before}");
+    }
+
+    /// The width in front of the first stem hint moves to the first operator kept; hint
+    /// masks go with their mask bytes; a charstring that calls a subroutine or never ends
+    /// is declined.
+    #[test]
+    fn strips_hints_from_handmade_charstrings() {
+        let code = |items: &[i64]| {
+            // Operands as numbers, operators as negative codes.
+            let mut out = Vec::new();
+            for &v in items {
+                if v < 0 {
+                    out.push(u8::try_from(-v).unwrap());
+                } else {
+                    push_number(&mut out, v).unwrap();
+                }
+            }
+            out
+        };
+        let strip = |c: &[u8]| {
+            let mut out = Vec::new();
+            strip_hints(c, &mut out).map(|()| out)
+        };
+        // width 500; hstem 10 20; hintmask (one implied vstem, 2 stems: one mask byte, 0xC0
+        // here, which must not be read as an operand); rmoveto; hlineto; endchar.
+        let mut c = code(&[500, 10, 20, -1, 5, 6, -19]);
+        c.push(0xC0);
+        c.extend(code(&[100, 200, -21, 50, -6, -14]));
+        assert_eq!(strip(&c), Some(code(&[500, 100, 200, -21, 50, -6, -14])));
+        // A width on a first hint mask that has no stems.
+        let mut c = code(&[500, -19]);
+        c.extend(code(&[100, 200, -21, -14]));
+        assert_eq!(strip(&c), Some(code(&[500, 100, 200, -21, -14])));
+        // No width: nothing moves; a width already on the moveto stays.
+        let c = code(&[10, 20, -18, 100, 200, -21, -14]);
+        assert_eq!(strip(&c), Some(code(&[100, 200, -21, -14])));
+        let c = code(&[500, 100, 200, -21, 10, 20, -1, 5, -6, -14]);
+        assert_eq!(strip(&c), Some(code(&[500, 100, 200, -21, 5, -6, -14])));
+        // Declined: a subroutine call, no endchar, a mask cut short.
+        assert_eq!(strip(&code(&[10, 20, -1, 0, -10, -14])), None);
+        assert_eq!(strip(&code(&[10, 20, -1, 100, 200, -21])), None);
+        assert_eq!(strip(&code(&[10, 20, 30, 40, -19])), None);
     }
 
     #[test]

@@ -43,8 +43,9 @@ pub(super) fn subset_font(
     let gids: Vec<u16> = remap.remapped_gids().collect();
     if data.outlines == Outlines::Cff {
         let programs = data.read_programs(&gids)?;
-        let fast = table(b"CFF ")
-            .and_then(|cff| crate::cff::subset_cid_with(cff, remap, programs.as_ref()));
+        let fast = table(b"CFF ").and_then(|cff| {
+            crate::cff::subset_cid_with(cff, remap, programs.as_ref(), crate::cff::Hints::Keep)
+        });
         if let Some(cff) = fast {
             let mut tables = BTreeMap::new();
             tables.insert(*b"CFF ", cff);

@@ -1415,6 +1415,7 @@ fn pdfa_2b_markers() {
 
         // CIDSet: one bit per glyph of the embedded program.
         let mut fonts_seen = 0;
+        let mut hintless = 0;
         for (_, obj) in pdf.objects.iter() {
             let Ok(desc) = obj.as_dict() else { continue };
             if desc.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor") {
@@ -1432,6 +1433,16 @@ fn pdfa_2b_markers() {
             let bits: u32 = set.iter().map(|b| b.count_ones()).sum();
             let glyphs = if let Some(cff) = stream(b"FontFile3") {
                 let data = cff.decompressed_content().unwrap_or(cff.content);
+                // The body face (no subroutines) is embedded without hints (cff::Hints).
+                let name = desc.get(b"FontName").unwrap().as_name().unwrap();
+                if name.ends_with(b"FandolFang-Regular") {
+                    let glyphs = crate::cff::glyph_operators(&data).unwrap();
+                    assert!(glyphs.len() > 10);
+                    assert!(glyphs.iter().all(|(_, ops)| ops
+                        .iter()
+                        .all(|op| !matches!(op, 1 | 3 | 18 | 23 | 19 | 20))));
+                    hintless += 1;
+                }
                 ttf_parser::cff::Table::parse(&data)
                     .unwrap()
                     .number_of_glyphs()
@@ -1449,5 +1460,6 @@ fn pdfa_2b_markers() {
             assert!(set[..n / 8].iter().all(|&b| b == 0xFF));
         }
         assert!(fonts_seen >= 4);
+        assert_eq!(hintless, 1);
     }
 }

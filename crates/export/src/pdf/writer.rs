@@ -397,7 +397,9 @@ fn program(
         let fast = ttf_parser::RawFace::parse(data.bytes.as_slice(), data.index)
             .ok()
             .and_then(|f| f.table(ttf_parser::Tag::from_bytes(b"CFF ")))
-            .and_then(|cff| crate::cff::subset_cid_with(cff, remap, programs.as_ref()));
+            .and_then(|cff| {
+                crate::cff::subset_cid_with(cff, remap, programs.as_ref(), crate::cff::Hints::Drop)
+            });
         if let Some(cff) = fast {
             return Ok(cff_program(&cff, deflater));
         }
