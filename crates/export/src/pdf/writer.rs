@@ -46,12 +46,21 @@ fn cores() -> usize {
 /// 225,123 in 7.4 ms; `docs/performance.md`).
 const LEVEL: i32 = 6;
 
+/// The level of font programs, nearly all of a PDF's bytes: libdeflate's fastest. On the
+/// seed's body face (269,197 bytes of glyph programs) level 1 writes 214,764 bytes in 2.9 ms
+/// against level 6's 213,147 in 4.5–5.8 ms (best of 15): 0.8 % larger for 1.6–2.9 ms less
+/// on the critical path of a cold build and of every report of a batch
+/// (`docs/performance.md`).
+const PROGRAM_LEVEL: i32 = 1;
+
 /// A zlib compressor (libdeflate) reused from stream to stream: a new one allocates its
 /// match finder's tables, fresh memory zeroed page by page. libdeflate's output depends only
 /// on its version, the level and the input (not on the CPU: the packages' outputs are
 /// compared byte for byte with CI's), so every build writes the same bytes.
 pub(super) struct Deflater {
     compressor: libdeflater::Compressor,
+    /// For font programs, at [`PROGRAM_LEVEL`]; made when the first one is compressed.
+    programs: Option<libdeflater::Compressor>,
     /// The streams compressed by earlier exports of a session
     /// ([`crate::fonts::Fonts::remember`]).
     recall: Option<Arc<Recall>>,
@@ -63,6 +72,7 @@ impl Deflater {
         let level = libdeflater::CompressionLvl::new(LEVEL).unwrap_or_default();
         Deflater {
             compressor: libdeflater::Compressor::new(level),
+            programs: None,
             recall: None,
         }
     }
@@ -78,10 +88,19 @@ impl Deflater {
 
     /// `data` as a zlib stream.
     fn zlib(&mut self, data: &[u8]) -> Option<Vec<u8>> {
-        let mut out = vec![0; self.compressor.zlib_compress_bound(data.len())];
-        let n = self.compressor.zlib_compress(data, &mut out).ok()?;
-        out.truncate(n);
-        Some(out)
+        zlib_with(&mut self.compressor, data)
+    }
+
+    /// A font program as a zlib stream when that is smaller (at [`PROGRAM_LEVEL`]; never
+    /// from the recall: the subset programs have a memo of their own, by glyph list,
+    /// [`crate::fonts::Fonts`]'s).
+    fn program(&mut self, data: &[u8]) -> Option<Vec<u8>> {
+        let compressor = self.programs.get_or_insert_with(|| {
+            // PROGRAM_LEVEL is in 1..=12, the range `new` accepts.
+            let level = libdeflater::CompressionLvl::new(PROGRAM_LEVEL).unwrap_or_default();
+            libdeflater::Compressor::new(level)
+        });
+        zlib_with(compressor, data).filter(|p| p.len() < data.len())
     }
 
     /// `data` as a zlib stream when that is smaller, taken from the session's recall when
@@ -441,28 +460,35 @@ fn cff_program(cff: &[u8], deflater: &mut Deflater) -> Program {
     }
 }
 
+/// `data` as a zlib stream from `compressor`.
+fn zlib_with(compressor: &mut libdeflater::Compressor, data: &[u8]) -> Option<Vec<u8>> {
+    let mut out = vec![0; compressor.zlib_compress_bound(data.len())];
+    let n = compressor.zlib_compress(data, &mut out).ok()?;
+    out.truncate(n);
+    Some(out)
+}
+
 /// A stream, Flate-compressed (at [`LEVEL`]) when that makes it smaller.
-pub(super) fn flate_stream(
-    mut dict: Dictionary,
-    content: &[u8],
-    deflater: &mut Deflater,
-) -> Stream {
-    match deflater.smaller(content) {
+pub(super) fn flate_stream(dict: Dictionary, content: &[u8], deflater: &mut Deflater) -> Stream {
+    let packed = deflater.smaller(content);
+    stream_of(dict, content, packed)
+}
+
+/// [`flate_stream`] for a font program ([`Deflater::program`]).
+fn flate_program(dict: Dictionary, content: &[u8], deflater: &mut Deflater) -> Stream {
+    let packed = deflater.program(content);
+    stream_of(dict, content, packed)
+}
+
+/// The stream of `content`, as `packed` (zlib bytes) when there are any.
+fn stream_of(mut dict: Dictionary, content: &[u8], packed: Option<Vec<u8>>) -> Stream {
+    match packed {
         Some(packed) => {
             dict.set("Filter", "FlateDecode");
             Stream::new(dict, packed).with_compression(false)
         }
         None => Stream::new(dict, content.to_vec()).with_compression(false),
     }
-}
-
-/// [`flate_stream`] for a font program: never kept in the session's recall (the subset
-/// programs have a memo of their own, [`crate::fonts::Fonts`]'s, by glyph list).
-fn flate_program(dict: Dictionary, content: &[u8], deflater: &mut Deflater) -> Stream {
-    let recall = deflater.recall.take();
-    let stream = flate_stream(dict, content, deflater);
-    deflater.recall = recall;
-    stream
 }
 
 /// One face's subset: which face, the glyphs it shows, their new ids.
