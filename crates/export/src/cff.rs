@@ -903,10 +903,12 @@ pub(crate) fn subset_cid(cff: &[u8], remap: &GlyphRemapper) -> Option<Vec<u8>> {
     subset_cid_with(cff, remap, None, Hints::Keep)
 }
 
-/// [`subset_cid`], with the glyph programs taken from `programs` (glyph id → its
-/// charstring, for every glyph of `remap`) instead of the table's CharStrings INDEX: a
-/// font loaded lean holds the glyph programs it read for a subset apart, packed
-/// (`fonts::Programs`). The output is the same as from the whole table.
+/// Subsets the bare CFF table `cff` (CID-keyed) to the glyphs of `remap`; `None` when the
+/// font is not one this handles (the caller then uses the general subsetter). The glyph
+/// programs are taken from `programs` when given (glyph id → its charstring, for every glyph
+/// of `remap`) instead of the table's CharStrings INDEX: a font loaded lean holds the glyph
+/// programs it read for a subset apart, packed (`fonts::Programs`). The output is the same
+/// as from the whole table.
 ///
 /// With [`Hints::Drop`], a glyph that calls no subroutine is written without its hints
 /// ([`strip_hints`]); one that does (hints may sit in a shared subroutine) keeps them.

@@ -8,7 +8,7 @@
 //!   run's `w:b` are private fields with no getter. They are read here from docx-rs's own
 //!   serde serialisation of those properties (its JSON form, which is public).
 //! - It does not work out the grid: a vertically merged cell is a `restart` cell followed by
-//!   `continue` cells in the rows below. [`table`] turns those into one cell with a rowspan,
+//!   `continue` cells in the rows below. `Reader::table` turns those into one cell with a rowspan,
 //!   and counts columns through `gridSpan`, so every cell gets its true position.
 //! - Fields: the result runs between `separate` and `end` are ordinary runs and are kept; the
 //!   instruction text (`PAGE`, `HYPERLINK …`) is dropped.
