@@ -517,6 +517,21 @@ fn token(code: &[u8], i: usize) -> Option<Token> {
     })
 }
 
+/// The operator at `code[i]` (one byte, or two after the escape 12, as 1200 + the second)
+/// and the position after it; `None` when the data ends inside it.
+fn operator(code: &[u8], i: usize) -> Option<(u16, usize)> {
+    match *code.get(i)? {
+        12 => Some((1200 + u16::from(*code.get(i + 1)?), i + 2)),
+        b => Some((u16::from(b), i + 1)),
+    }
+}
+
+/// Whether `op` is a hint operator: a stem hint (`hstem`, `vstem`, `hstemhm`, `vstemhm`) or
+/// a hint or counter mask.
+pub(crate) fn is_hint(op: u16) -> bool {
+    matches!(op, 1 | 3 | 18 | 23 | 19 | 20)
+}
+
 /// Walks Type 2 charstrings the way an interpreter does (operand stack, stem count for hint
 /// masks, subroutine calls), recording every call site.
 struct Scanner<'a> {
@@ -1003,17 +1018,12 @@ fn strip_hints(code: &[u8], out: &mut Vec<u8>) -> Option<()> {
             continue;
         }
         let op_start = i;
-        let op = if code[i] == 12 {
-            i += 2;
-            1200 + u16::from(*code.get(op_start + 1)?)
-        } else {
-            i += 1;
-            u16::from(code[op_start])
-        };
+        let op;
+        (op, i) = operator(code, i)?;
         match op {
             // Stem hints; hint and counter masks (operands still on the stack are an implied
             // vstem), followed by one bit per stem.
-            1 | 3 | 18 | 23 | 19 | 20 => {
+            op if is_hint(op) => {
                 if first && n % 2 == 1 {
                     width = Some((seg, if n > 1 { second } else { op_start }));
                 }
@@ -1287,18 +1297,13 @@ pub(crate) fn glyph_operators(cff: &[u8]) -> Option<Vec<(Option<i64>, Vec<u16>)>
                     i += len;
                     continue;
                 }
-                let op = if code[i] == 12 {
-                    i += 2;
-                    1200 + u16::from(*code.get(i - 1)?)
-                } else {
-                    i += 1;
-                    u16::from(code[i - 1])
-                };
+                let op;
+                (op, i) = operator(code, i)?;
                 if ops.is_empty() {
                     // Arguments each first operator takes; one more is the width.
                     let odd = |n: usize| n % 2 == 1;
                     let has_width = match op {
-                        1 | 3 | 18 | 23 | 19 | 20 => odd(stack.len()),
+                        op if is_hint(op) => odd(stack.len()),
                         21 => stack.len() == 3,
                         4 | 22 => stack.len() == 2,
                         14 => stack.len() == 1 || stack.len() == 5,
@@ -1306,10 +1311,9 @@ pub(crate) fn glyph_operators(cff: &[u8]) -> Option<Vec<(Option<i64>, Vec<u16>)>
                     };
                     width = if has_width { stack[0] } else { None };
                 }
-                stems += match op {
-                    1 | 3 | 18 | 23 | 19 | 20 => stack.len() / 2,
-                    _ => 0,
-                };
+                if is_hint(op) {
+                    stems += stack.len() / 2;
+                }
                 if op == 19 || op == 20 {
                     i += stems.div_ceil(8);
                 }
@@ -1426,11 +1430,6 @@ mod tests {
                 assert_eq!(outline(&a, gid), outline(&b, gid), "{} {gid}", face.ps_name);
             }
         }
-    }
-
-    /// Is `op` a hint operator (a stem hint or a mask)?
-    fn is_hint(op: u16) -> bool {
-        matches!(op, 1 | 3 | 18 | 23 | 19 | 20)
     }
 
     /// Dropping the hints: every face's outlines stay as they were; in the faces without
